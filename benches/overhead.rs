@@ -1,0 +1,193 @@
+//! What instrumentation costs, measured side by side with plain tokio.
+//!
+//! `cargo bench --bench overhead` (add `-- --quick` for a smoke run).
+//! Each round runs every variant once, in turn, so that noise on a shared
+//! machine hits all of them alike; the report gives medians over rounds and
+//! the ratios of medians.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use barista::{Config, Group};
+use tokio::sync::Notify;
+
+struct Plan {
+    tasks: usize,
+    polls: usize,
+    rounds: usize,
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let plan = if quick {
+        Plan {
+            tasks: 10_000,
+            polls: 10_000,
+            rounds: 3,
+        }
+    } else {
+        Plan {
+            tasks: 1_000_000,
+            polls: 1_000_000,
+            rounds: 7,
+        }
+    };
+    println!("# barista overhead benchmark");
+    println!();
+    println!(
+        "machine: {} CPUs available; {} rounds, medians; `cargo bench --bench overhead{}`",
+        barista::available_parallelism(),
+        plan.rounds,
+        if quick { " -- --quick" } else { "" }
+    );
+    println!();
+    spawn_join(&plan);
+    println!();
+    poll_cost(&plan);
+}
+
+/// Spawn + join of `plan.tasks` trivial tasks: plain tokio vs barista.
+fn spawn_join(plan: &Plan) {
+    println!(
+        "## spawn + join of {} trivial tasks (ns per task)",
+        plan.tasks
+    );
+    println!();
+    println!("All four join the same way: a counter and a `Notify`, handles dropped (the");
+    println!("cheapest join tokio offers for many tasks); the last column is barista's");
+    println!("`Group`, which adds a per-task `Add`, like Go's `WaitGroup`.");
+    println!();
+    println!("| workers | plain tokio | barista, trace off | barista, trace on | `Group`, trace on | off / plain | on / plain | `Group` / plain |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let tasks = plan.tasks;
+    for workers in [1, 2] {
+        let mut samples = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+        for _ in 0..plan.rounds {
+            samples[0].push(on_tokio(workers, counted(tasks, Spawner::Tokio)));
+            samples[1].push(on_barista(workers, false, counted(tasks, Spawner::Barista)));
+            samples[2].push(on_barista(workers, true, counted(tasks, Spawner::Barista)));
+            samples[3].push(on_barista(workers, true, grouped(tasks)));
+        }
+        let [plain, off, on, group] = samples.map(|s| per(median(s), tasks));
+        println!(
+            "| {workers} | {plain:.0} | {off:.0} | {on:.0} | {group:.0} | {:.2}x | {:.2}x | {:.2}x |",
+            off / plain,
+            on / plain,
+            group / plain
+        );
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Spawner {
+    Tokio,
+    Barista,
+}
+
+/// Spawns `tasks` trivial tasks and waits for all of them via a counter and
+/// a `Notify`; returns the time that took.
+async fn counted(tasks: usize, spawner: Spawner) -> Duration {
+    let started = Instant::now();
+    let pending = Arc::new(AtomicUsize::new(tasks));
+    let done = Arc::new(Notify::new());
+    for _ in 0..tasks {
+        let (pending, done) = (pending.clone(), done.clone());
+        let task = async move {
+            if pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+                done.notify_one();
+            }
+        };
+        match spawner {
+            Spawner::Tokio => drop(tokio::spawn(task)),
+            Spawner::Barista => drop(barista::spawn(task)),
+        }
+    }
+    done.notified().await;
+    started.elapsed()
+}
+
+/// The same with barista's `Group`.
+async fn grouped(tasks: usize) -> Duration {
+    let started = Instant::now();
+    let group = Group::new();
+    for _ in 0..tasks {
+        group.spawn(async {});
+    }
+    group.wait().await;
+    started.elapsed()
+}
+
+/// A tokio runtime shaped like barista's, with `main` spawned on it.
+fn on_tokio<F: Future<Output = Duration> + Send + 'static>(workers: usize, main: F) -> Duration {
+    let runtime = if workers == 1 {
+        tokio::runtime::Builder::new_current_thread().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .build()
+    }
+    .unwrap();
+    let handle = runtime.spawn(main);
+    runtime.block_on(handle).unwrap()
+}
+
+fn on_barista<F: Future<Output = Duration> + Send + 'static>(
+    workers: usize,
+    trace: bool,
+    main: F,
+) -> Duration {
+    let config = Config::new()
+        .workers(workers)
+        .env_override(false)
+        .trace(trace);
+    barista::run(config, main).unwrap().output
+}
+
+/// One task yielding `plan.polls` times: each yield is one poll.
+fn poll_cost(plan: &Plan) {
+    println!(
+        "## cost of a recorded poll (one worker, {} polls)",
+        plan.polls
+    );
+    println!();
+    let polls = plan.polls;
+    let yielding = move |trace: bool| {
+        let config = Config::new().workers(1).env_override(false).trace(trace);
+        barista::run(config, async move {
+            barista::spawn(async move {
+                let started = Instant::now();
+                for _ in 0..polls {
+                    tokio::task::yield_now().await;
+                }
+                started.elapsed()
+            })
+            .await
+            .unwrap()
+        })
+        .unwrap()
+        .output
+    };
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for _ in 0..plan.rounds {
+        off.push(yielding(false));
+        on.push(yielding(true));
+    }
+    let (off, on) = (per(median(off), polls), per(median(on), polls));
+    println!("| bare poll (trace off) | recorded poll (trace on) | added by recording | bytes per event |");
+    println!("|---|---|---|---|");
+    println!(
+        "| {off:.1} ns | {on:.1} ns | {:.1} ns | {} B |",
+        on - off,
+        barista::EVENT_BYTES
+    );
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    barista::amdahl::median(&std::mem::take(&mut samples))
+}
+
+fn per(total: Duration, count: usize) -> f64 {
+    total.as_nanos() as f64 / count as f64
+}

@@ -1,0 +1,86 @@
+//! Attribute macros for barista: `#[barista::main]`, `#[barista::test]` and
+//! `#[barista::task]`. Use them through the `barista` crate, which re-exports
+//! them; the code they generate calls `::barista::__private`.
+//!
+//! Each entry point is thin: `parse` reads the attribute's arguments, `item`
+//! reads and checks the function, `expand` writes the code. On a
+//! mistake the macros still emit the function (expanded with a default
+//! configuration where possible) followed by every error at once, so the
+//! rest of the user's code keeps compiling and its own errors still show.
+
+mod expand;
+mod item;
+mod parse;
+mod preempt;
+
+use proc_macro::TokenStream;
+
+/// Runs an `async fn main` under barista's worker limit, recording what
+/// the tasks do.
+///
+/// ```ignore
+/// #[barista::main(workers = 2, timeline)]
+/// async fn main() {
+///     // ...
+/// }
+/// ```
+///
+/// Keys, all optional:
+/// - `workers = N`: the worker limit, at least 1 (the `BARISTA_WORKERS`
+///   environment variable overrides it at run time);
+/// - `timeline`: print the timeline at exit;
+/// - `summary`: print the summary at exit;
+/// - `trace = true|false`: record the trace (on by default);
+/// - `start_paused = true|false`: start with tokio's time paused (needs
+///   `workers = 1`);
+/// - `chrome_trace = "path.json"`: write a Chrome trace file at exit.
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::main(args.into(), item.into()).into()
+}
+
+/// Turns an `async fn` into one `#[test]` per worker count, named
+/// `name::workers_1`, `name::workers_2`, ...
+///
+/// ```ignore
+/// #[barista::test(workers = [1, 2, 4], repeat = 3)]
+/// async fn orders_complete() {
+///     // ...
+/// }
+/// ```
+///
+/// Keys, all optional:
+/// - `workers = [1, 2, 4]` (the default) or `workers = N`: the worker counts
+///   to run at, each at least 1, none twice;
+/// - `repeat = K`: how many times to run at each worker count (default 1);
+/// - `seed = S`: the random seed, to reproduce a run;
+/// - `start_paused = true|false`: start with tokio's time paused (needs
+///   every worker count to be 1).
+///
+/// `#[should_panic]`, `#[ignore]` and `#[cfg]` written on the function apply
+/// to every generated test.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::test(args.into(), item.into()).into()
+}
+
+/// Instruments a `fn` or `async fn` as a task, and keeps an uninstrumented
+/// twin, `name_plain`, to compare against.
+///
+/// ```ignore
+/// #[barista::task(preempt)]
+/// async fn take_order(order: Order) {
+///     for step in order.steps() {
+///         step.run();
+///     }
+/// }
+/// ```
+///
+/// Keys, all optional:
+/// - `name = "..."`: the task's name in reports (default: the function's);
+/// - `preempt` (`async fn` only): yield at the top of every loop iteration,
+///   as Go's scheduler would preempt a long-running goroutine.
+#[proc_macro_attribute]
+pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::task(args.into(), item.into()).into()
+}

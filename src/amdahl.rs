@@ -1,0 +1,253 @@
+//! Amdahl's law: how much more workers can help, and how much they did.
+
+use std::fmt;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+
+/// The speedup on `workers` workers of a program whose fraction `parallel`
+/// (0..=1) can run in parallel: `1 / ((1 - p) + p / n)`.
+pub fn speedup(parallel: f64, workers: usize) -> f64 {
+    1.0 / ((1.0 - parallel) + parallel / workers as f64)
+}
+
+/// The most any number of workers can give: `1 / (1 - p)` (infinite at p = 1).
+pub fn ceiling(parallel: f64) -> f64 {
+    1.0 / (1.0 - parallel)
+}
+
+/// The Karp–Flatt metric: the serial fraction implied by a measured speedup
+/// on `workers` (≥ 2) workers, `(1/s - 1/n) / (1 - 1/n)`. It includes the
+/// overhead of running in parallel, so it tends to grow with `n` when
+/// overhead, not the program's serial part, is what limits the speedup.
+pub fn karp_flatt(measured_speedup: f64, workers: usize) -> f64 {
+    assert!(
+        workers >= 2,
+        "the Karp-Flatt metric needs at least 2 workers"
+    );
+    let n = workers as f64;
+    (1.0 / measured_speedup - 1.0 / n) / (1.0 - 1.0 / n)
+}
+
+/// One line of the reference page's table: speedups at 4 and 16 workers and
+/// the ceiling, for the parallel fraction `p`.
+pub fn table_row(parallel: f64) -> String {
+    format!(
+        "P={parallel:.2}  | 4 cores: {:5.2}x | 16 cores: {:5.2}x | ceiling: {:6.2}x",
+        speedup(parallel, 4),
+        speedup(parallel, 16),
+        ceiling(parallel)
+    )
+}
+
+/// The parallel fractions the reference page tabulates.
+pub const PAGE_FRACTIONS: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
+
+/// The reference page's table, one line per fraction.
+pub fn table(fractions: &[f64]) -> String {
+    fractions.iter().map(|&p| table_row(p) + "\n").collect()
+}
+
+/// A workload measured at worker counts 1..=N.
+#[derive(Debug, Clone)]
+pub struct Scaling {
+    pub rows: Vec<ScalingRow>,
+    /// Mean Karp–Flatt serial fraction over the rows with ≥ 2 workers,
+    /// clamped to 0..=1 (`None` with one row).
+    pub serial_fraction: Option<f64>,
+}
+
+/// Measurements at one worker count.
+#[derive(Debug, Clone)]
+pub struct ScalingRow {
+    pub workers: usize,
+    /// Median wall time over the repetitions.
+    pub median: Duration,
+    /// Every repetition's wall time, in the order measured.
+    pub samples: Vec<Duration>,
+    /// Time at 1 worker divided by time here.
+    pub speedup: f64,
+    /// Amdahl's prediction from the estimated serial fraction.
+    pub predicted: f64,
+    /// The serial fraction this row alone implies (rows with ≥ 2 workers).
+    pub karp_flatt: Option<f64>,
+    /// The most tasks seen running at once in the last repetition.
+    pub observed_parallelism: usize,
+}
+
+impl Scaling {
+    /// Builds the report from medians measured at worker counts 1..=N (in
+    /// order). Pure arithmetic: testable without timing anything.
+    pub fn from_medians(medians: &[(usize, Duration)]) -> Scaling {
+        let base = medians
+            .first()
+            .map_or(0.0, |(_, d)| d.as_secs_f64())
+            .max(f64::MIN_POSITIVE);
+        let mut rows: Vec<ScalingRow> = medians
+            .iter()
+            .map(|&(workers, median)| {
+                let speedup = base / median.as_secs_f64().max(f64::MIN_POSITIVE);
+                ScalingRow {
+                    workers,
+                    median,
+                    samples: vec![median],
+                    speedup,
+                    predicted: 1.0,
+                    karp_flatt: (workers >= 2).then(|| karp_flatt(speedup, workers)),
+                    observed_parallelism: 0,
+                }
+            })
+            .collect();
+        let estimates: Vec<f64> = rows.iter().filter_map(|r| r.karp_flatt).collect();
+        let serial_fraction = (!estimates.is_empty())
+            .then(|| (estimates.iter().sum::<f64>() / estimates.len() as f64).clamp(0.0, 1.0));
+        for row in &mut rows {
+            row.predicted = speedup(1.0 - serial_fraction.unwrap_or(0.0), row.workers);
+        }
+        Scaling {
+            rows,
+            serial_fraction,
+        }
+    }
+
+    /// Runs `workload` `repeats` times at each worker count 1..=`max_workers`,
+    /// going round the worker counts in turn so that noise on a shared
+    /// machine spreads over all of them, and reports medians.
+    pub fn measure<W, F>(max_workers: usize, repeats: usize, workload: W) -> Scaling
+    where
+        W: Fn() -> F,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let counts: Vec<usize> = (1..=max_workers.max(1)).collect();
+        let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); counts.len()];
+        let mut parallelism = vec![0; counts.len()];
+        for _ in 0..repeats.max(1) {
+            for (i, &workers) in counts.iter().enumerate() {
+                let config = Config::new().workers(workers).env_override(false);
+                let future = workload();
+                let started = Instant::now();
+                let run = crate::run(config, future).expect("a worker count of at least 1");
+                samples[i].push(started.elapsed());
+                parallelism[i] = run.trace.observed_parallelism();
+            }
+        }
+        let medians: Vec<(usize, Duration)> = counts
+            .iter()
+            .zip(&samples)
+            .map(|(&w, s)| (w, median(s)))
+            .collect();
+        let mut scaling = Scaling::from_medians(&medians);
+        for ((row, s), p) in scaling.rows.iter_mut().zip(samples).zip(parallelism) {
+            row.samples = s;
+            row.observed_parallelism = p;
+        }
+        scaling
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(samples: &[Duration]) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+impl fmt::Display for Scaling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "workers | median     | speedup | Amdahl predicts | Karp-Flatt | seen at once"
+        )?;
+        for row in &self.rows {
+            let kf = row
+                .karp_flatt
+                .map_or_else(|| "-".to_string(), |e| format!("{e:.3}"));
+            writeln!(
+                f,
+                "{:>7} | {:>10} | {:>6.2}x | {:>14.2}x | {:>10} | {:>12}",
+                row.workers,
+                format!("{:.1?}", row.median),
+                row.speedup,
+                row.predicted,
+                kf,
+                row.observed_parallelism
+            )?;
+        }
+        match self.serial_fraction {
+            Some(e) => writeln!(
+                f,
+                "estimated serial fraction: {e:.3} (ceiling {:.1}x)",
+                ceiling(1.0 - e)
+            ),
+            None => writeln!(f, "one worker count only: no serial fraction to estimate"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_page_table_has_the_same_numbers() {
+        // The four lines the Go program on the reference page prints.
+        let expected = "\
+P=0.50  | 4 cores:  1.60x | 16 cores:  1.88x | ceiling:   2.00x
+P=0.90  | 4 cores:  3.08x | 16 cores:  6.40x | ceiling:  10.00x
+P=0.95  | 4 cores:  3.48x | 16 cores:  9.14x | ceiling:  20.00x
+P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
+";
+        assert_eq!(table(&PAGE_FRACTIONS), expected);
+    }
+
+    #[test]
+    fn law_limits() {
+        assert_eq!(speedup(0.0, 16), 1.0);
+        assert_eq!(speedup(1.0, 16), 16.0);
+        assert!((ceiling(0.95) - 20.0).abs() < 1e-9);
+        assert!(speedup(0.95, 1_000_000) < ceiling(0.95));
+    }
+
+    #[test]
+    fn karp_flatt_recovers_the_serial_fraction_of_an_amdahl_program() {
+        for serial in [0.0, 0.05, 0.3] {
+            for n in [2, 4, 16] {
+                let s = speedup(1.0 - serial, n);
+                assert!((karp_flatt(s, n) - serial).abs() < 1e-9, "{serial} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn report_from_medians() {
+        // 10% serial: 1 worker 100 ms, 2 workers 55 ms, 4 workers 32.5 ms.
+        let scaling = Scaling::from_medians(&[
+            (1, Duration::from_micros(100_000)),
+            (2, Duration::from_micros(55_000)),
+            (4, Duration::from_micros(32_500)),
+        ]);
+        let e = scaling.serial_fraction.unwrap();
+        assert!((e - 0.1).abs() < 1e-9, "{e}");
+        assert!((scaling.rows[2].speedup - 100.0 / 32.5).abs() < 1e-9);
+        assert!((scaling.rows[2].predicted - scaling.rows[2].speedup).abs() < 1e-9);
+        assert_eq!(scaling.rows[0].karp_flatt, None);
+        let text = scaling.to_string();
+        assert!(text.contains("estimated serial fraction: 0.100"), "{text}");
+    }
+
+    #[test]
+    fn medians() {
+        let ms = Duration::from_millis;
+        assert_eq!(median(&[ms(3), ms(1), ms(2)]), ms(2));
+        assert_eq!(
+            median(&[ms(4), ms(1), ms(2), ms(3)]),
+            Duration::from_micros(2500)
+        );
+        assert_eq!(median(&[]), Duration::ZERO);
+    }
+}

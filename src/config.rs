@@ -1,0 +1,232 @@
+//! The worker limit (barista's `GOMAXPROCS`) and the other knobs of a run.
+
+use std::fmt;
+use std::num::NonZeroUsize;
+
+/// The environment variable that overrides the worker limit written in code,
+/// as `GOMAXPROCS` does for Go programs.
+pub const WORKERS_ENV: &str = "BARISTA_WORKERS";
+
+/// How timestamps in a trace are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClockKind {
+    /// The CPU's time-stamp counter (or the OS monotonic clock where there is
+    /// none), scaled to nanoseconds: what really happened.
+    #[default]
+    Real,
+    /// One tick per reading, in the order readings happen. Deterministic on
+    /// one worker, so a timeline can be a snapshot. Chosen automatically for
+    /// runs with paused time, where the real clock would mean nothing.
+    Logical,
+}
+
+/// How a run is set up: worker limit, tracing, time, scheduling noise.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) workers: Option<usize>,
+    pub(crate) trace: bool,
+    pub(crate) start_paused: bool,
+    pub(crate) seed: Option<u64>,
+    pub(crate) clock: Option<ClockKind>,
+    pub(crate) max_polls: usize,
+    pub(crate) env_override: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            workers: None,
+            trace: true,
+            start_paused: false,
+            seed: None,
+            clock: None,
+            max_polls: 1 << 22,
+            env_override: true,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults: as many workers as the machine has CPUs, tracing on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The worker limit written in code. `BARISTA_WORKERS` still wins, as
+    /// `GOMAXPROCS` in the environment wins over nothing in Go.
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = Some(workers);
+        self
+    }
+
+    /// Record a trace (default) or run bare tokio tasks.
+    pub fn trace(mut self, on: bool) -> Self {
+        self.trace = on;
+        self
+    }
+
+    /// Start with tokio's clock paused: sleeps finish instantly, in order.
+    /// Only possible on one worker (tokio pauses time only there).
+    pub fn start_paused(mut self, paused: bool) -> Self {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Shuffle scheduling at instrumented points, reproducibly from `seed`
+    /// (exactly reproducible on one worker).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Choose the trace clock. Default: [`ClockKind::Logical`] when time is
+    /// paused, [`ClockKind::Real`] otherwise.
+    pub fn clock(mut self, clock: ClockKind) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Keep at most this many poll records (lifecycle records are always
+    /// kept, so the summary stays exact). Default 4,194,304 (128 MiB).
+    pub fn max_polls(mut self, max: usize) -> Self {
+        self.max_polls = max;
+        self
+    }
+
+    /// Whether `BARISTA_WORKERS` may override the worker limit (default yes).
+    /// `#[barista::test]` turns it off: its worker list is the test matrix.
+    pub fn env_override(mut self, on: bool) -> Self {
+        self.env_override = on;
+        self
+    }
+
+    pub(crate) fn clock_kind(&self) -> ClockKind {
+        self.clock.unwrap_or(if self.start_paused {
+            ClockKind::Logical
+        } else {
+            ClockKind::Real
+        })
+    }
+
+    /// The worker limit this run gets: environment, then code, then the
+    /// machine's available parallelism.
+    pub fn resolve_workers(&self) -> Result<usize, ConfigError> {
+        let env = if self.env_override {
+            std::env::var_os(WORKERS_ENV).map(|v| v.to_string_lossy().into_owned())
+        } else {
+            None
+        };
+        let workers = resolve_workers(env.as_deref(), self.workers)?;
+        if self.start_paused && workers != 1 {
+            return Err(ConfigError::PausedNeedsOneWorker { workers });
+        }
+        Ok(workers)
+    }
+}
+
+/// Pure resolution of the worker limit, testable without touching the
+/// process environment.
+pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usize, ConfigError> {
+    if let Some(value) = env {
+        return parse_workers(WORKERS_ENV, value);
+    }
+    match in_code {
+        Some(0) => Err(ConfigError::BadWorkers {
+            source: "the code".into(),
+            value: "0".into(),
+        }),
+        Some(n) => Ok(n),
+        None => Ok(available_parallelism()),
+    }
+}
+
+/// Parses a worker count from a variable named `var`.
+pub fn parse_workers(var: &str, value: &str) -> Result<usize, ConfigError> {
+    match value.trim().parse::<NonZeroUsize>() {
+        Ok(n) => Ok(n.get()),
+        Err(_) => Err(ConfigError::BadWorkers {
+            source: var.into(),
+            value: value.into(),
+        }),
+    }
+}
+
+/// How many CPUs this process may use (1 when the OS will not say).
+pub fn available_parallelism() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
+}
+
+/// A run could not be set up. Its message names what was wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// A worker count that is not a whole number ≥ 1.
+    BadWorkers { source: String, value: String },
+    /// Paused time asked for with more than one worker.
+    PausedNeedsOneWorker { workers: usize },
+    /// tokio refused to build the runtime.
+    Runtime(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::BadWorkers { source, value } => write!(
+                f,
+                "{source} sets the worker limit to {value:?}, but it must be a whole number of at least 1 (for example {source}=2)"
+            ),
+            ConfigError::PausedNeedsOneWorker { workers } => write!(
+                f,
+                "paused time needs exactly 1 worker (tokio can pause time only on its current-thread runtime), but the worker limit is {workers}; unset {WORKERS_ENV} or set it to 1"
+            ),
+            ConfigError::Runtime(why) => write!(f, "could not start the tokio runtime: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_wins_over_code() {
+        assert_eq!(resolve_workers(Some("3"), Some(1)), Ok(3));
+        assert_eq!(resolve_workers(None, Some(1)), Ok(1));
+        assert_eq!(resolve_workers(None, None), Ok(available_parallelism()));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_and_the_value() {
+        for bad in ["0", "-1", "two", "", " ", "1.5", "99999999999999999999999"] {
+            let err = resolve_workers(Some(bad), Some(2)).unwrap_err();
+            let message = err.to_string();
+            assert!(message.starts_with("BARISTA_WORKERS sets"), "{message}");
+            assert!(message.contains(&format!("{bad:?}")), "{message}");
+        }
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_forgiven() {
+        assert_eq!(parse_workers(WORKERS_ENV, " 4\n"), Ok(4));
+    }
+
+    #[test]
+    fn zero_in_code_is_an_error_too() {
+        let message = resolve_workers(None, Some(0)).unwrap_err().to_string();
+        assert!(message.contains("the code"), "{message}");
+    }
+
+    #[test]
+    fn paused_time_rejects_several_workers() {
+        let config = Config::new()
+            .workers(2)
+            .start_paused(true)
+            .env_override(false);
+        assert_eq!(
+            config.resolve_workers(),
+            Err(ConfigError::PausedNeedsOneWorker { workers: 2 })
+        );
+        assert_eq!(config.clock_kind(), ClockKind::Logical);
+    }
+}

@@ -1,0 +1,57 @@
+//! # barista
+//!
+//! Concurrency versus parallelism, hands-on. barista runs async Rust on
+//! tokio under a *worker limit* (the analogue of Go's `GOMAXPROCS`) and
+//! records which task ran on which worker and when, so one program can be
+//! seen interleaved on one worker and parallel on many.
+//!
+//! ```
+//! let run = barista::run(barista::Config::new().workers(2), async {
+//!     let brew = barista::spawn(async { 6 * 7 });
+//!     brew.await.unwrap()
+//! })
+//! .unwrap();
+//! assert_eq!(run.output, 42);
+//! assert_eq!(run.trace.summary().spawned, 2); // main and the brew
+//! ```
+//!
+//! The attribute macros `#[barista::main]`, `#[barista::test]` and
+//! `#[barista::task]` write this for you; see the README.
+
+// Lets the macros' `::barista::...` paths work inside this crate's own tests.
+extern crate self as barista;
+
+pub mod amdahl;
+mod chrome;
+mod config;
+mod group;
+mod recorder;
+mod runtime;
+mod summary;
+mod task;
+mod timeline;
+mod trace;
+
+pub use barista_macros::{main, task, test};
+pub use config::{
+    available_parallelism, parse_workers, resolve_workers, ClockKind, Config, ConfigError,
+    WORKERS_ENV,
+};
+pub use group::Group;
+pub use runtime::{live_tasks, record, run, workers, Run};
+pub use summary::Summary;
+pub use task::{spawn, spawn_named, JoinError, JoinHandle};
+pub use timeline::Timeline;
+pub use trace::{PollRecord, TaskEnd, TaskId, TaskRecord, Trace, EVENT_BYTES, UNNAMED};
+
+/// Gives other tasks a turn: an explicit yield point.
+pub use tokio::task::yield_now;
+
+/// The README's code blocks, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;

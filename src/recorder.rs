@@ -1,0 +1,353 @@
+//! The hot path: recording events into per-worker buffers.
+//!
+//! Each worker thread owns a buffer in a thread-local; recording an event is a
+//! clock read and a push, with no lock and no allocation. Full buffers (4,096
+//! events) move under a mutex into the run's list of chunks, so the lock is
+//! taken once per chunk, not once per event. A thread is *attached* to one run
+//! at a time: tokio's `on_thread_start` attaches worker threads, the
+//! current-thread runtime attaches the caller, and `on_thread_stop` or the end
+//! of the run flushes and detaches.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::config::{ClockKind, Config};
+use crate::trace::{Event, EventKind, TaskId};
+
+/// Events a thread buffers before handing them to the run.
+const CHUNK: usize = 4096;
+/// Task ids a thread takes at once, so spawning does not contend on one counter.
+const ID_BLOCK: u64 = 1024;
+
+fn tsc() -> &'static quanta::Clock {
+    static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
+    CLOCK.get_or_init(quanta::Clock::new)
+}
+
+/// Everything one run shares between its threads.
+pub(crate) struct RunState {
+    pub(crate) workers: usize,
+    pub(crate) trace: bool,
+    pub(crate) clock: ClockKind,
+    pub(crate) seed: Option<u64>,
+    origin: u64,
+    logical: AtomicU64,
+    next_id: AtomicU64,
+    next_worker: AtomicU32,
+    max_polls: u64,
+    polls: AtomicU64,
+    dropped_polls: AtomicU64,
+    chunks: Mutex<Vec<Vec<Event>>>,
+    results: Mutex<BTreeMap<String, String>>,
+}
+
+impl RunState {
+    pub(crate) fn new(config: &Config, workers: usize) -> Arc<Self> {
+        let clock = config.clock_kind();
+        Arc::new(RunState {
+            workers,
+            trace: config.trace,
+            clock,
+            seed: config.seed,
+            origin: match clock {
+                ClockKind::Real => tsc().raw(),
+                ClockKind::Logical => 0,
+            },
+            logical: AtomicU64::new(0),
+            next_id: AtomicU64::new(1),
+            next_worker: AtomicU32::new(0),
+            max_polls: config.max_polls as u64,
+            polls: AtomicU64::new(0),
+            dropped_polls: AtomicU64::new(0),
+            chunks: Mutex::new(Vec::new()),
+            results: Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    #[inline]
+    fn now(&self) -> u64 {
+        match self.clock {
+            ClockKind::Real => tsc().raw(),
+            ClockKind::Logical => self.logical.fetch_add(1, Ordering::Relaxed) + 1,
+        }
+    }
+
+    /// Converts a raw timestamp to nanoseconds (or ticks) since the run began.
+    pub(crate) fn to_nanos(&self, raw: u64) -> u64 {
+        match self.clock {
+            ClockKind::Real => tsc().delta_as_nanos(self.origin, raw.max(self.origin)),
+            ClockKind::Logical => raw,
+        }
+    }
+
+    /// Records an event from a thread that is not attached (the run's own
+    /// bookkeeping, e.g. the `main` task): the slow, locked path.
+    pub(crate) fn push_direct(&self, task: TaskId, kind: EventKind) {
+        self.chunks.lock().unwrap().push(vec![Event { task, kind }]);
+    }
+
+    pub(crate) fn stamp(&self) -> u64 {
+        self.now()
+    }
+
+    pub(crate) fn alloc_id(&self) -> TaskId {
+        TaskId(self.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    pub(crate) fn record_result(&self, key: String, value: String) {
+        self.results.lock().unwrap().insert(key, value);
+    }
+
+    /// Takes everything recorded so far. Call after every thread detached.
+    pub(crate) fn take(&self) -> (Vec<Event>, BTreeMap<String, String>, u64) {
+        let chunks = std::mem::take(&mut *self.chunks.lock().unwrap());
+        let events = chunks.concat();
+        let results = std::mem::take(&mut *self.results.lock().unwrap());
+        (events, results, self.dropped_polls.load(Ordering::Relaxed))
+    }
+}
+
+/// One thread's recording state.
+struct Local {
+    run: Option<Arc<RunState>>,
+    worker: u32,
+    buf: Vec<Event>,
+    polls_in_buf: u64,
+    dropped: u64,
+    polls_full: bool,
+    ids: std::ops::Range<u64>,
+    current: Option<TaskId>,
+    adopt: Option<TaskId>,
+    rng: Option<fastrand::Rng>,
+}
+
+const UNASSIGNED: u32 = u32::MAX;
+
+impl Local {
+    const fn empty() -> Self {
+        Local {
+            run: None,
+            worker: UNASSIGNED,
+            buf: Vec::new(),
+            polls_in_buf: 0,
+            dropped: 0,
+            polls_full: false,
+            ids: 0..0,
+            current: None,
+            adopt: None,
+            rng: None,
+        }
+    }
+
+    fn flush(&mut self) {
+        let Some(run) = &self.run else { return };
+        if self.dropped > 0 {
+            run.dropped_polls.fetch_add(self.dropped, Ordering::Relaxed);
+            self.dropped = 0;
+        }
+        if self.buf.is_empty() {
+            return;
+        }
+        let total = run.polls.fetch_add(self.polls_in_buf, Ordering::Relaxed) + self.polls_in_buf;
+        self.polls_full = total >= run.max_polls;
+        self.polls_in_buf = 0;
+        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        run.chunks.lock().unwrap().push(full);
+    }
+
+    /// Appends without checking for a full chunk; callers end with
+    /// [`Local::flush_if_full`]. Split so the hot path can hold `&self.run`
+    /// while pushing, without cloning the `Arc` (an atomic write per event).
+    #[inline]
+    fn push_unchecked(buf: &mut Vec<Event>, event: Event) {
+        if buf.capacity() == 0 {
+            buf.reserve_exact(CHUNK);
+        }
+        buf.push(event);
+    }
+
+    #[inline]
+    fn flush_if_full(&mut self) {
+        if self.buf.len() >= CHUNK {
+            self.flush();
+        }
+    }
+}
+
+fn worker_of(worker: &mut u32, run: &RunState) -> u32 {
+    if *worker == UNASSIGNED {
+        *worker = run.next_worker.fetch_add(1, Ordering::Relaxed);
+    }
+    *worker
+}
+
+thread_local! {
+    static LOCAL: RefCell<Local> = const { RefCell::new(Local::empty()) };
+}
+
+/// Attaches this thread to `run`, flushing whatever it recorded for another.
+pub(crate) fn attach(run: &Arc<RunState>) {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        local.flush();
+        *local = Local::empty();
+        local.run = Some(run.clone());
+    });
+}
+
+/// Flushes this thread's events and detaches it from its run.
+pub(crate) fn detach() {
+    // `try_with`: tokio may stop a thread while thread-locals are torn down.
+    let _ = LOCAL.try_with(|local| {
+        if let Ok(mut local) = local.try_borrow_mut() {
+            local.flush();
+            *local = Local::empty();
+        }
+    });
+}
+
+/// The run this thread is attached to.
+pub(crate) fn current_run() -> Option<Arc<RunState>> {
+    LOCAL.with(|local| local.borrow().run.clone())
+}
+
+/// Records a spawn; returns the new task's id when tracing is on.
+#[inline]
+pub(crate) fn spawned(name: Option<&'static str>) -> Option<TaskId> {
+    LOCAL.with(|local| {
+        let local = &mut *local.borrow_mut();
+        let run = local.run.as_deref().filter(|run| run.trace)?;
+        if local.ids.is_empty() {
+            let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
+            local.ids = start..start + ID_BLOCK;
+        }
+        let task = TaskId(local.ids.start);
+        local.ids.start += 1;
+        let at = run.now();
+        let parent = local.current;
+        Local::push_unchecked(
+            &mut local.buf,
+            Event {
+                task,
+                kind: EventKind::Spawned { parent, at },
+            },
+        );
+        if let Some(name) = name {
+            Local::push_unchecked(
+                &mut local.buf,
+                Event {
+                    task,
+                    kind: EventKind::Named { name },
+                },
+            );
+        }
+        local.flush_if_full();
+        Some(task)
+    })
+}
+
+/// State carried from the start of a poll to its end.
+pub(crate) struct PollStart {
+    task: TaskId,
+    start: u64,
+}
+
+/// A task's poll begins. `adoptable`: the task has no name yet, so the first
+/// `#[barista::task]` function it runs may name it. On a task's first poll a
+/// shuffled schedule may decide to let others run first: then `None`.
+#[inline]
+pub(crate) fn poll_started(task: TaskId, adoptable: bool, first: bool) -> Option<PollStart> {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        if first && local.shuffle(4) {
+            return None;
+        }
+        local.current = Some(task);
+        local.adopt = adoptable.then_some(task);
+        let start = local.run.as_ref().map_or(0, |run| run.now());
+        Some(PollStart { task, start })
+    })
+}
+
+/// A task's poll ended (`outcome` is `Some(panicked)` when the task ended).
+#[inline]
+pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
+    let _ = LOCAL.try_with(|local| {
+        let Ok(mut local) = local.try_borrow_mut() else {
+            return;
+        };
+        let local = &mut *local;
+        local.current = None;
+        local.adopt = None;
+        let Some(run) = local.run.as_deref() else {
+            return;
+        };
+        let end = run.now();
+        if local.polls_full {
+            local.dropped += 1;
+        } else {
+            let worker = worker_of(&mut local.worker, run);
+            local.polls_in_buf += 1;
+            Local::push_unchecked(
+                &mut local.buf,
+                Event {
+                    task: poll.task,
+                    kind: EventKind::Polled {
+                        worker,
+                        start: poll.start,
+                        end,
+                    },
+                },
+            );
+        }
+        if let Some(panicked) = outcome {
+            Local::push_unchecked(
+                &mut local.buf,
+                Event {
+                    task: poll.task,
+                    kind: EventKind::Finished { at: end, panicked },
+                },
+            );
+        }
+        local.flush_if_full();
+    });
+}
+
+/// A `#[barista::task]` function starts: it names the task it starts, if the
+/// task has no name yet. Returns whether to yield here (shuffled schedules).
+#[inline]
+pub(crate) fn task_point(name: &'static str) -> bool {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        if let Some(task) = local.adopt.take() {
+            Local::push_unchecked(
+                &mut local.buf,
+                Event {
+                    task,
+                    kind: EventKind::Named { name },
+                },
+            );
+            local.flush_if_full();
+        }
+        local.shuffle(2)
+    })
+}
+
+impl Local {
+    /// With a seed, yields with probability `1/one_in`, from a generator seeded
+    /// by the run's seed and this worker's number: reproducible on one worker.
+    #[inline]
+    fn shuffle(&mut self, one_in: u32) -> bool {
+        let Some(run) = self.run.as_deref() else {
+            return false;
+        };
+        let Some(seed) = run.seed else { return false };
+        let worker = worker_of(&mut self.worker, run);
+        let rng = self
+            .rng
+            .get_or_insert_with(|| fastrand::Rng::with_seed(seed ^ (u64::from(worker) << 32)));
+        rng.u32(0..one_in) == 0
+    }
+}

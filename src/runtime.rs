@@ -1,0 +1,129 @@
+//! Runs a program on tokio under a worker limit, recording a trace.
+
+use std::any::Any;
+use std::fmt::Display;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{Config, ConfigError};
+use crate::recorder::{self, RunState};
+use crate::task::Traced;
+use crate::trace::{EventKind, Trace};
+
+/// The output of a run and what it recorded.
+#[derive(Debug)]
+pub struct Run<T> {
+    pub output: T,
+    pub trace: Trace,
+}
+
+/// Runs `main` as a task named `main` on a tokio runtime with exactly the
+/// configured number of workers: 1 is tokio's current-thread runtime
+/// (interleaved, never parallel), N > 1 its multi-thread runtime with N
+/// workers. `main` itself runs on a worker, so everything it spawns stays
+/// within the limit.
+///
+/// A panic in `main` is resumed here, after the runtime has shut down.
+pub fn run<F>(config: Config, main: F) -> Result<Run<F::Output>, ConfigError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let (outcome, trace) = run_catching(&config, main)?;
+    match outcome {
+        Ok(output) => Ok(Run { output, trace }),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+pub(crate) type Panic = Box<dyn Any + Send + 'static>;
+
+/// Like [`run`], but hands back `main`'s panic with the trace.
+pub(crate) fn run_catching<F>(
+    config: &Config,
+    main: F,
+) -> Result<(Result<F::Output, Panic>, Trace), ConfigError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let workers = config.resolve_workers()?;
+    let state = RunState::new(config, workers);
+    let mut builder = if workers == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(workers);
+        builder
+    };
+    let attach = state.clone();
+    builder
+        .enable_time()
+        .start_paused(config.start_paused)
+        .thread_name("barista-worker")
+        .on_thread_start(move || recorder::attach(&attach))
+        .on_thread_stop(recorder::detach);
+    let runtime = builder
+        .build()
+        .map_err(|err| ConfigError::Runtime(err.to_string()))?;
+
+    // On one worker the calling thread is the worker.
+    if workers == 1 {
+        recorder::attach(&state);
+    }
+    let handle = if state.trace {
+        let id = state.alloc_id();
+        let at = state.stamp();
+        state.push_direct(id, EventKind::Spawned { parent: None, at });
+        state.push_direct(id, EventKind::Named { name: "main" });
+        runtime.spawn(Traced::new(id, true, main))
+    } else {
+        runtime.spawn(main)
+    };
+    let outcome = runtime.block_on(handle).map_err(|err| {
+        if err.is_panic() {
+            err.into_panic()
+        } else {
+            Box::new("main was cancelled") as Panic
+        }
+    });
+    // Tasks still running are dropped; a worker stuck in a loop that never
+    // yields cannot be stopped, so do not wait for it forever.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    if workers == 1 {
+        recorder::detach();
+    }
+    Ok((outcome, Trace::collect(&state)))
+}
+
+fn run_state() -> Option<Arc<RunState>> {
+    recorder::current_run()
+}
+
+/// The worker limit: inside a run, how many workers it has; outside, how many
+/// a run started now would get. Like `runtime.GOMAXPROCS(0)`.
+pub fn workers() -> usize {
+    if let Some(run) = run_state() {
+        return run.workers;
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => handle.metrics().num_workers(),
+        Err(_) => Config::new().resolve_workers().unwrap_or(1),
+    }
+}
+
+/// How many tasks exist right now in the current runtime (the `main` task
+/// included), whether running, waiting or ready. Like `runtime.NumGoroutine()`:
+/// concurrency, not parallelism. 0 outside a runtime.
+pub fn live_tasks() -> usize {
+    tokio::runtime::Handle::try_current().map_or(0, |handle| handle.metrics().num_alive_tasks())
+}
+
+/// Records a result under `key` in the run's summary (the last value
+/// recorded under a key wins). Does nothing outside a barista run.
+pub fn record(key: impl Into<String>, value: impl Display) {
+    if let Some(run) = run_state() {
+        run.record_result(key.into(), value.to_string());
+    }
+}

@@ -1,0 +1,119 @@
+//! Spawning instrumented tasks.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+pub use tokio::task::{JoinError, JoinHandle};
+
+use crate::recorder::{self, PollStart};
+use crate::trace::TaskId;
+
+/// Spawns a task on the current barista run, like [`tokio::spawn`], and
+/// records its life in the trace. It takes the name of the first
+/// `#[barista::task]` function it runs, or is called `task`.
+///
+/// Panics outside a runtime, as [`tokio::spawn`] does.
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    spawn_inner(None, future)
+}
+
+/// Spawns a task with an explicit name (shown in timelines and summaries).
+#[track_caller]
+pub fn spawn_named<F>(name: &'static str, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    spawn_inner(Some(name), future)
+}
+
+#[track_caller]
+fn spawn_inner<F>(name: Option<&'static str>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match recorder::spawned(name) {
+        Some(id) => tokio::spawn(Traced::new(id, name.is_some(), future)),
+        // Tracing off: a bare tokio task, nothing added.
+        None => tokio::spawn(future),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future that records each of its polls and how it ended.
+    pub(crate) struct Traced<F> {
+        #[pin]
+        inner: F,
+        id: TaskId,
+        named: bool,
+        started: bool,
+        // Only shuffled schedules use this: a yield before the first poll.
+        shuffle: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    }
+}
+
+impl<F> Traced<F> {
+    pub(crate) fn new(id: TaskId, named: bool, inner: F) -> Self {
+        Traced {
+            inner,
+            id,
+            named,
+            started: false,
+            shuffle: None,
+        }
+    }
+}
+
+/// Ends a poll's record; if dropped without `finish` the poll panicked.
+struct PollGuard(Option<PollStart>);
+
+impl PollGuard {
+    fn finish(mut self, ended: bool) {
+        if let Some(poll) = self.0.take() {
+            recorder::poll_ended(&poll, ended.then_some(false));
+        }
+    }
+}
+
+impl Drop for PollGuard {
+    fn drop(&mut self) {
+        if let Some(poll) = self.0.take() {
+            recorder::poll_ended(&poll, Some(true));
+        }
+    }
+}
+
+impl<F: Future> Future for Traced<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        if let Some(yielding) = this.shuffle {
+            if yielding.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            *this.shuffle = None;
+        }
+        let first = !std::mem::replace(this.started, true);
+        let Some(start) = recorder::poll_started(*this.id, !*this.named, first) else {
+            // A shuffled schedule: let the others run first, then start.
+            let mut yielding = Box::pin(tokio::task::yield_now());
+            let _ = yielding.as_mut().poll(cx);
+            *this.shuffle = Some(yielding);
+            return Poll::Pending;
+        };
+        let guard = PollGuard(Some(start));
+        let out = this.inner.poll(cx);
+        guard.finish(out.is_ready());
+        // A `#[barista::task]` may only name the task during its first poll.
+        *this.named = true;
+        out
+    }
+}

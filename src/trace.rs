@@ -1,0 +1,210 @@
+//! What a run recorded, and the facts derived from it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::config::ClockKind;
+use crate::recorder::RunState;
+use crate::summary::Summary;
+
+/// Identifies a task within one run. Ids grow in spawn order per worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TaskId(pub u64);
+
+/// One raw record, as the hot path writes it (timestamps in clock ticks).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Event {
+    pub(crate) task: TaskId,
+    pub(crate) kind: EventKind,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EventKind {
+    Spawned { parent: Option<TaskId>, at: u64 },
+    Named { name: &'static str },
+    Polled { worker: u32, start: u64, end: u64 },
+    Finished { at: u64, panicked: bool },
+}
+
+/// Bytes one recorded event takes in memory.
+pub const EVENT_BYTES: usize = std::mem::size_of::<Event>();
+
+/// The name a task gets when nothing names it.
+pub const UNNAMED: &str = "task";
+
+/// One task's life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskRecord {
+    pub id: TaskId,
+    pub name: &'static str,
+    pub parent: Option<TaskId>,
+    /// Nanoseconds (or logical ticks) since the run began.
+    pub spawned_at: u64,
+    pub ended: Option<TaskEnd>,
+    pub polls: u32,
+}
+
+/// How and when a task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TaskEnd {
+    pub at: u64,
+    pub panicked: bool,
+}
+
+/// One poll of a task: which worker ran it, from when to when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PollRecord {
+    pub task: TaskId,
+    pub worker: u32,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// Everything a run recorded, in time order.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    workers: usize,
+    clock: ClockKind,
+    tasks: Vec<TaskRecord>,
+    index: HashMap<TaskId, usize>,
+    polls: Vec<PollRecord>,
+    results: BTreeMap<String, String>,
+    dropped_polls: u64,
+}
+
+impl Trace {
+    pub(crate) fn collect(run: &RunState) -> Trace {
+        let (events, results, dropped_polls) = run.take();
+        let mut tasks: HashMap<TaskId, TaskRecord> = HashMap::new();
+        let mut polls = Vec::new();
+        for Event { task, kind } in events {
+            let entry = tasks.entry(task).or_insert_with(|| TaskRecord {
+                id: task,
+                name: UNNAMED,
+                parent: None,
+                spawned_at: 0,
+                ended: None,
+                polls: 0,
+            });
+            match kind {
+                EventKind::Spawned { parent, at } => {
+                    entry.parent = parent;
+                    entry.spawned_at = run.to_nanos(at);
+                }
+                EventKind::Named { name } => entry.name = name,
+                EventKind::Polled { worker, start, end } => {
+                    entry.polls += 1;
+                    let start = run.to_nanos(start);
+                    polls.push(PollRecord {
+                        task,
+                        worker,
+                        start,
+                        end: run.to_nanos(end).max(start),
+                    });
+                }
+                EventKind::Finished { at, panicked } => {
+                    entry.ended = Some(TaskEnd {
+                        at: run.to_nanos(at),
+                        panicked,
+                    })
+                }
+            }
+        }
+        let mut tasks: Vec<TaskRecord> = tasks.into_values().collect();
+        tasks.sort_by_key(|task| (task.spawned_at, task.id));
+        polls.sort_by_key(|poll| (poll.start, poll.end, poll.worker));
+        let index = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        Trace {
+            workers: run.workers,
+            clock: run.clock,
+            tasks,
+            index,
+            polls,
+            results,
+            dropped_polls,
+        }
+    }
+
+    /// The worker limit of the run.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The clock the timestamps come from.
+    pub fn clock(&self) -> ClockKind {
+        self.clock
+    }
+
+    /// Every task, in spawn order.
+    pub fn tasks(&self) -> &[TaskRecord] {
+        &self.tasks
+    }
+
+    /// Every recorded poll, by start time.
+    pub fn polls(&self) -> &[PollRecord] {
+        &self.polls
+    }
+
+    /// Values recorded with [`crate::record`].
+    pub fn results(&self) -> &BTreeMap<String, String> {
+        &self.results
+    }
+
+    /// Polls left out because the trace was full (see `Config::max_polls`).
+    pub fn dropped_polls(&self) -> u64 {
+        self.dropped_polls
+    }
+
+    /// The task with this id.
+    pub fn task(&self, id: TaskId) -> Option<&TaskRecord> {
+        self.index.get(&id).map(|&i| &self.tasks[i])
+    }
+
+    /// Stable facts only: identical on every run and at every worker count
+    /// for a correct program.
+    pub fn summary(&self) -> Summary {
+        Summary::from_trace(self)
+    }
+
+    /// The most tasks that were being polled at the same instant, on distinct
+    /// workers: 1 means interleaved, more means parallel.
+    pub fn observed_parallelism(&self) -> usize {
+        // Sweep over poll boundaries; at equal times ends come first, so
+        // polls that merely touch do not count as overlapping.
+        let mut edges: Vec<(u64, bool, u32)> = Vec::with_capacity(self.polls.len() * 2);
+        for poll in &self.polls {
+            if poll.end > poll.start {
+                edges.push((poll.start, true, poll.worker));
+                edges.push((poll.end, false, poll.worker));
+            }
+        }
+        edges.sort_unstable_by_key(|&(at, starts, _)| (at, starts));
+        let mut depth: HashMap<u32, usize> = HashMap::new();
+        let (mut busy, mut most) = (0usize, 0usize);
+        for (_, starts, worker) in edges {
+            let d = depth.entry(worker).or_default();
+            if starts {
+                *d += 1;
+                if *d == 1 {
+                    busy += 1;
+                }
+            } else {
+                *d -= 1;
+                if *d == 0 {
+                    busy -= 1;
+                }
+            }
+            most = most.max(busy);
+        }
+        // A run that polled anything ran at least one task at a time.
+        most.max(usize::from(!self.polls.is_empty()))
+    }
+
+    /// Length of the run's recorded activity (ns or ticks).
+    pub fn span(&self) -> u64 {
+        let end = self.polls.iter().map(|poll| poll.end).max().unwrap_or(0);
+        let start = self.polls.first().map_or(0, |poll| poll.start);
+        end.saturating_sub(start)
+    }
+}

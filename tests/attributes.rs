@@ -1,0 +1,289 @@
+//! The attribute macros at run time: what `#[barista::task]`,
+//! `#[barista::test]` and `#[barista::main]` do once they compile.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use barista::{Config, Group, Trace};
+
+fn at(workers: usize) -> Config {
+    Config::new().workers(workers).env_override(false)
+}
+
+fn names_in_poll_order(trace: &Trace) -> Vec<&'static str> {
+    trace
+        .polls()
+        .iter()
+        .map(|p| trace.task(p.task).unwrap().name)
+        .filter(|name| *name != "main")
+        .collect()
+}
+
+#[barista::task]
+async fn brew(shots: u32) -> u32 {
+    shots * 2
+}
+
+#[barista::task(name = "grind beans")]
+fn grind(grams: u32) -> u32 {
+    grams + 1
+}
+
+#[test]
+fn a_spawned_task_takes_its_function_name() {
+    let run = barista::run(at(2), async {
+        let a = barista::spawn(brew(3)).await.unwrap();
+        let b = barista::spawn(async { grind(7) }).await.unwrap();
+        // The plain twins compute the same and name nothing.
+        let c = barista::spawn(brew_plain(3)).await.unwrap();
+        assert_eq!(grind_plain(7), b);
+        (a, b, c)
+    })
+    .unwrap();
+    assert_eq!(run.output, (6, 8, 6));
+    let by_name = run.trace.summary().by_name;
+    assert_eq!(by_name["brew"], 1);
+    assert_eq!(by_name["grind beans"], 1);
+    assert_eq!(by_name[barista::UNNAMED], 1, "{by_name:?}");
+}
+
+#[test]
+fn a_task_function_awaited_later_does_not_rename_its_task() {
+    let run = barista::run(at(1), async {
+        barista::spawn_named("barista", async {
+            tokio::task::yield_now().await;
+            brew(1).await
+        })
+        .await
+        .unwrap()
+    })
+    .unwrap();
+    assert_eq!(run.trace.summary().by_name["barista"], 1);
+}
+
+const STEPS: usize = 3;
+
+fn spin() {
+    std::hint::black_box((0..1_000).sum::<u64>());
+}
+
+#[barista::task(preempt)]
+async fn polite(log: Arc<Mutex<Vec<char>>>, me: char) {
+    for _ in 0..STEPS {
+        spin();
+        log.lock().unwrap().push(me);
+    }
+}
+
+#[test]
+fn preempt_makes_cpu_loops_interleave_on_one_worker() {
+    let run_pair = |preempt: bool| {
+        barista::run(at(1), async move {
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let group = Group::new();
+            for me in ['A', 'B'] {
+                if preempt {
+                    group.spawn(polite(log.clone(), me));
+                } else {
+                    group.spawn(polite_plain(log.clone(), me));
+                }
+            }
+            group.wait().await;
+            let log = log.lock().unwrap().clone();
+            log
+        })
+        .unwrap()
+    };
+    let plain = run_pair(false);
+    assert_eq!(
+        plain.output,
+        ['A', 'A', 'A', 'B', 'B', 'B'],
+        "no yield, no switch"
+    );
+    let preempted = run_pair(true);
+    let log = &preempted.output;
+    assert_eq!(log.len(), 2 * STEPS);
+    let switches = log.windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(
+        switches >= 2,
+        "expected the two loops to alternate: {log:?}"
+    );
+    // Each loop iteration is a separate poll of its task.
+    let polls = names_in_poll_order(&preempted.trace);
+    assert_eq!(
+        polls.iter().filter(|n| **n == "polite").count(),
+        2 * (STEPS + 1)
+    );
+}
+
+/// The café with tasks joined by a group: correct at every worker count.
+#[barista::task]
+async fn serve(order: &'static str, done: Arc<Mutex<Vec<&'static str>>>) {
+    done.lock().unwrap().push(order);
+}
+
+#[barista::test(workers = [1, 2, 4], repeat = 3)]
+async fn the_cafe_gives_one_answer_at_every_worker_count() {
+    let done = Arc::new(Mutex::new(Vec::new()));
+    let group = Group::new();
+    for order in ["take order", "pull espresso", "steam milk"] {
+        group.spawn(serve(order, done.clone()));
+    }
+    group.wait().await;
+    let mut done = done.lock().unwrap().clone();
+    done.sort();
+    assert_eq!(done, ["pull espresso", "steam milk", "take order"]);
+    barista::record("count", done.len());
+    assert!(barista::workers() >= 1);
+}
+
+#[barista::test(workers = [1], start_paused = true)]
+async fn paused_time_sleeps_without_waiting() {
+    let started = tokio::time::Instant::now();
+    let group = Group::new();
+    for _ in 0..10 {
+        group.spawn(async { tokio::time::sleep(std::time::Duration::from_millis(100)).await });
+    }
+    group.wait().await;
+    // Ten overlapping 100 ms waits take 100 ms of (virtual) time, not 1 s.
+    assert_eq!(started.elapsed().as_millis(), 100);
+}
+
+// --- the test runner's verdicts, checked directly -----------------------
+
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+fn records_its_worker_count() -> barista::__private::TestBody {
+    CALLS.fetch_add(1, Ordering::Relaxed);
+    Box::pin(async { barista::record("workers", barista::workers()) })
+}
+
+static WORKER_DEPENDENT: barista::__private::TestCase = barista::__private::TestCase {
+    name: "worker_dependent",
+    workers: &[1, 2],
+    repeat: 1,
+    seed: None,
+    start_paused: false,
+    body: records_its_worker_count,
+    baseline: barista::__private::Baseline::new(),
+};
+
+fn panic_message(result: std::thread::Result<()>) -> String {
+    let panic = result.expect_err("the test case should have failed");
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap()
+}
+
+#[test]
+fn a_worker_dependent_answer_fails_with_a_diff_naming_both_counts() {
+    // At its own baseline count the case agrees with itself...
+    barista::__private::run_test_case(&WORKER_DEPENDENT, 1);
+    // ...and at 2 workers it does not.
+    let message = panic_message(catch_unwind(AssertUnwindSafe(|| {
+        barista::__private::run_test_case(&WORKER_DEPENDENT, 2)
+    })));
+    assert!(
+        message.contains("the summary at 2 workers differs from the summary at 1 worker"),
+        "{message}"
+    );
+    assert!(message.contains("-  workers = 1"), "{message}");
+    assert!(message.contains("+  workers = 2"), "{message}");
+}
+
+fn lost_update() -> barista::__private::TestBody {
+    Box::pin(async {
+        let balance = Arc::new(Mutex::new(0));
+        let group = Group::new();
+        for _ in 0..20 {
+            let balance = balance.clone();
+            group.spawn(async move {
+                let read = *balance.lock().unwrap();
+                barista::__private::task_point("deposit").await;
+                *balance.lock().unwrap() = read + 1;
+            });
+        }
+        group.wait().await;
+        let total = *balance.lock().unwrap();
+        assert_eq!(total, 20, "updates were lost");
+    })
+}
+
+static RACY: barista::__private::TestCase = barista::__private::TestCase {
+    name: "racy",
+    workers: &[1],
+    repeat: 10,
+    seed: Some(0),
+    start_paused: false,
+    body: lost_update,
+    baseline: barista::__private::Baseline::new(),
+};
+
+#[test]
+fn a_shuffled_schedule_failure_names_the_seed() {
+    let message = panic_message(catch_unwind(AssertUnwindSafe(|| {
+        barista::__private::run_test_case(&RACY, 1)
+    })));
+    assert!(
+        message.contains("racy failed at 1 worker with seed "),
+        "{message}"
+    );
+    assert!(message.contains("updates were lost"), "{message}");
+    assert!(
+        message.contains("reproduce with BARISTA_SEED="),
+        "{message}"
+    );
+}
+
+// --- #[barista::main] in a child process ----------------------------------
+
+#[barista::main(workers = 2)]
+async fn child_main() {
+    println!("ran on {} workers", barista::workers());
+}
+
+/// Runs `child_main` in a copy of this test binary with `workers` in the
+/// environment.
+fn run_child(workers: &str) -> std::process::Output {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "main_child_process", "--ignored", "--nocapture"])
+        .env("BARISTA_TEST_CHILD", "1")
+        .env(barista::WORKERS_ENV, workers)
+        .output()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "the child process of the tests below; they run it"]
+fn main_child_process() {
+    if std::env::var_os("BARISTA_TEST_CHILD").is_some() {
+        child_main();
+    }
+}
+
+#[test]
+fn the_environment_overrides_the_worker_limit_in_code() {
+    let out = run_child("3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("ran on 3 workers"), "{stdout}");
+}
+
+#[test]
+fn a_bad_worker_limit_is_a_one_line_error_with_exit_status_2() {
+    for bad in ["0", "-1", "two", ""] {
+        let out = run_child(bad);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error: BARISTA_WORKERS sets the worker limit to {bad:?}"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

@@ -1,0 +1,405 @@
+//! The runtime, driven through its public API: worker limit, tasks, trace.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use barista::{Config, Group, Trace};
+
+fn at(workers: usize) -> Config {
+    Config::new().workers(workers).env_override(false)
+}
+
+/// Names of the tasks polled on `worker`, in order.
+fn lane(trace: &Trace, worker: u32) -> Vec<&'static str> {
+    trace
+        .polls()
+        .iter()
+        .filter(|p| p.worker == worker)
+        .map(|p| trace.task(p.task).unwrap().name)
+        .collect()
+}
+
+#[test]
+fn the_limit_is_what_the_code_says() {
+    for n in [1, 2, 4] {
+        let run = barista::run(at(n), async { barista::workers() }).unwrap();
+        assert_eq!(run.output, n);
+        assert_eq!(run.trace.workers(), n);
+    }
+}
+
+#[test]
+fn everything_runs_on_the_limited_workers() {
+    for n in [1, 2, 3] {
+        let run = barista::run(at(n), async {
+            let handles: Vec<_> = (0..50)
+                .map(|i| {
+                    barista::spawn(async move {
+                        tokio::task::yield_now().await;
+                        std::thread::current()
+                            .name()
+                            .map(str::to_owned)
+                            .unwrap_or_default()
+                            + &i.to_string()
+                    })
+                })
+                .collect();
+            let mut names = Vec::new();
+            for h in handles {
+                names.push(h.await.unwrap());
+            }
+            names
+        })
+        .unwrap();
+        // main included: every poll happened on one of the n workers.
+        assert!(run.trace.polls().iter().all(|p| (p.worker as usize) < n));
+        assert!(run.trace.observed_parallelism() <= n);
+        if n > 1 {
+            // Multi-worker runs use tokio's worker threads, never the caller.
+            assert!(run
+                .output
+                .iter()
+                .all(|name| name.starts_with("barista-worker")));
+        }
+    }
+}
+
+#[test]
+fn live_tasks_counts_what_exists_now() {
+    for n in [1, 2] {
+        let run = barista::run(at(n), async {
+            let before = barista::live_tasks();
+            let gate = Arc::new(tokio::sync::Notify::new());
+            let handles: Vec<_> = (0..10)
+                .map(|_| {
+                    let gate = gate.clone();
+                    barista::spawn(async move { gate.notified().await })
+                })
+                .collect();
+            tokio::task::yield_now().await;
+            let during = barista::live_tasks();
+            gate.notify_waiters();
+            // Tasks not yet waiting would miss notify_waiters: wake stragglers.
+            for handle in handles {
+                while !handle.is_finished() {
+                    gate.notify_waiters();
+                    tokio::task::yield_now().await;
+                }
+            }
+            (before, during, barista::live_tasks())
+        })
+        .unwrap();
+        assert_eq!(run.output, (1, 11, 1), "at {n} workers");
+    }
+}
+
+#[test]
+fn outside_a_run_nothing_is_live() {
+    assert_eq!(barista::live_tasks(), 0);
+    assert!(barista::workers() >= 1);
+}
+
+/// Each task spins, inside one poll, until both are running: on two workers
+/// that forces a real overlap without depending on timing luck.
+async fn meet(arrived: Arc<AtomicUsize>) -> bool {
+    arrived.fetch_add(1, Ordering::SeqCst);
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while arrived.load(Ordering::SeqCst) < 2 {
+        if Instant::now() > give_up {
+            return false;
+        }
+        std::hint::spin_loop();
+    }
+    true
+}
+
+#[test]
+fn two_cpu_bound_tasks_on_two_workers_run_in_parallel() {
+    let run = barista::run(at(2), async {
+        let arrived = Arc::new(AtomicUsize::new(0));
+        let a = barista::spawn_named("A", meet(arrived.clone()));
+        let b = barista::spawn_named("B", meet(arrived));
+        a.await.unwrap() && b.await.unwrap()
+    })
+    .unwrap();
+    assert!(run.output, "the two tasks never ran at the same time");
+    assert_eq!(run.trace.observed_parallelism(), 2);
+}
+
+#[test]
+fn one_worker_interleaves_at_every_await() {
+    let run = barista::run(at(1), async {
+        let step = |name| {
+            barista::spawn_named(name, async {
+                for _ in 0..3 {
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        let (a, b) = (step("A"), step("B"));
+        a.await.unwrap();
+        b.await.unwrap();
+    })
+    .unwrap();
+    let order: Vec<_> = lane(&run.trace, 0)
+        .into_iter()
+        .filter(|n| *n != "main")
+        .collect();
+    // Each task is polled once per yield plus once to finish...
+    assert_eq!(order.iter().filter(|n| **n == "A").count(), 4, "{order:?}");
+    assert_eq!(order.iter().filter(|n| **n == "B").count(), 4, "{order:?}");
+    // ...and each runs while the other is unfinished: interleaved.
+    let first = |name| order.iter().position(|n| *n == name).unwrap();
+    let last = |name| order.iter().rposition(|n| *n == name).unwrap();
+    assert!(
+        first("B") < last("A") && first("A") < last("B"),
+        "{order:?}"
+    );
+    assert_eq!(run.trace.observed_parallelism(), 1);
+}
+
+#[test]
+fn timestamps_are_monotonic_and_a_worker_polls_one_task_at_a_time() {
+    let run = barista::run(at(2), async {
+        let group = Group::new();
+        for _ in 0..200 {
+            group.spawn(async {
+                tokio::task::yield_now().await;
+            });
+        }
+        group.wait().await;
+    })
+    .unwrap();
+    let trace = &run.trace;
+    for worker in 0..2 {
+        let polls: Vec<_> = trace
+            .polls()
+            .iter()
+            .filter(|p| p.worker == worker)
+            .collect();
+        for pair in polls.windows(2) {
+            assert!(pair[0].start <= pair[0].end);
+            assert!(
+                pair[0].end <= pair[1].start,
+                "overlapping polls on worker {worker}"
+            );
+        }
+    }
+    for task in trace.tasks() {
+        let end = task.ended.expect("every task finished").at;
+        assert!(task.spawned_at <= end);
+    }
+}
+
+#[test]
+fn panics_are_counted_and_reach_the_join_handle() {
+    let run = barista::run(at(2), async {
+        let handle = barista::spawn_named("doomed", async { panic!("spilled the milk") });
+        handle.await.unwrap_err().is_panic()
+    })
+    .unwrap();
+    assert!(run.output);
+    let summary = run.trace.summary();
+    assert_eq!(
+        (summary.spawned, summary.returned, summary.panicked),
+        (2, 1, 1)
+    );
+}
+
+#[test]
+#[should_panic(expected = "main went wrong")]
+fn a_panic_in_main_reaches_the_caller() {
+    let _ = barista::run(at(1), async { panic!("main went wrong") });
+}
+
+#[test]
+fn a_million_tasks_in_a_group_are_freed_as_they_finish() {
+    // Smaller than a million to keep the test suite quick; the benchmark
+    // runs the full million. Bounded memory is checked there, not here.
+    let run = barista::run(at(2).trace(false), async {
+        let count = Arc::new(AtomicUsize::new(0));
+        let group = Group::new();
+        for _ in 0..100_000 {
+            let count = count.clone();
+            group.spawn(async move {
+                count.fetch_add(1, Ordering::Relaxed);
+            });
+        }
+        group.wait().await;
+        (
+            count.load(Ordering::Relaxed),
+            barista::live_tasks(),
+            group.pending(),
+        )
+    })
+    .unwrap();
+    assert_eq!(run.output, (100_000, 1, 0));
+}
+
+#[test]
+#[should_panic(expected = "1 task(s) in the group panicked")]
+fn a_group_reports_panicked_tasks() {
+    let _ = barista::run(at(2), async {
+        let group = Group::new();
+        group.spawn(async {});
+        group.spawn(async { panic!("burnt") });
+        group.wait().await;
+    });
+}
+
+#[test]
+fn tracing_off_records_no_tasks_but_keeps_results() {
+    let run = barista::run(at(2).trace(false), async {
+        barista::spawn(async {}).await.unwrap();
+        barista::record("answer", 42);
+    })
+    .unwrap();
+    assert!(run.trace.tasks().is_empty());
+    assert!(run.trace.polls().is_empty());
+    assert_eq!(run.trace.results()["answer"], "42");
+}
+
+#[test]
+fn a_full_trace_drops_polls_but_keeps_the_summary_exact() {
+    let run = barista::run(at(1).max_polls(100), async {
+        for _ in 0..10_000 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .unwrap();
+    assert!(run.trace.dropped_polls() > 0);
+    assert!(run.trace.polls().len() < 10_001);
+    assert_eq!(run.trace.summary().returned, 1);
+}
+
+/// The café of the reference page: three tasks, completions recorded under a
+/// lock, sorted so the output is stable.
+async fn cafe() {
+    let done = Arc::new(Mutex::new(Vec::new()));
+    let group = Group::new();
+    for order in ["take order", "pull espresso", "steam milk"] {
+        let done = done.clone();
+        group.spawn(async move {
+            tokio::task::yield_now().await;
+            done.lock().unwrap().push(order);
+        });
+    }
+    group.wait().await;
+    let mut done = done.lock().unwrap().clone();
+    done.sort();
+    barista::record("completed (sorted)", format!("{done:?}"));
+    barista::record("count", done.len());
+}
+
+#[test]
+fn the_summary_is_the_same_at_every_worker_count() {
+    let summaries: Vec<_> = [1, 2, 4, 1, 2, 4]
+        .into_iter()
+        .map(|n| barista::run(at(n), cafe()).unwrap().trace.summary())
+        .collect();
+    assert!(summaries.windows(2).all(|w| w[0] == w[1]));
+    insta::assert_snapshot!("cafe_summary", summaries[0]);
+}
+
+#[test]
+fn a_seeded_schedule_is_reproducible_and_exposes_a_lost_update() {
+    // Read, cross an instrumented point, write: a lost update waiting for an
+    // interleaving. In FIFO order on one worker it never shows.
+    async fn deposit(balance: Arc<Mutex<u32>>) {
+        let read = *balance.lock().unwrap();
+        barista::__private::task_point("deposit").await;
+        *balance.lock().unwrap() = read + 1;
+    }
+    let total = |config: Config| {
+        barista::run(config, async {
+            let balance = Arc::new(Mutex::new(0));
+            let group = Group::new();
+            for _ in 0..20 {
+                group.spawn(deposit(balance.clone()));
+            }
+            group.wait().await;
+            let total = *balance.lock().unwrap();
+            total
+        })
+        .unwrap()
+        .output
+    };
+    assert_eq!(total(at(1)), 20, "FIFO on one worker hides the race");
+    let shuffled: Vec<u32> = (0..10).map(|seed| total(at(1).seed(seed))).collect();
+    assert!(
+        shuffled.iter().any(|&t| t < 20),
+        "no seed exposed it: {shuffled:?}"
+    );
+    let again: Vec<u32> = (0..10).map(|seed| total(at(1).seed(seed))).collect();
+    assert_eq!(shuffled, again, "the same seed gives the same schedule");
+}
+
+/// One worker and paused time: a logical clock makes the picture exact.
+fn paused_cafe() -> Trace {
+    let config = at(1).start_paused(true);
+    barista::run(config, async {
+        let steps = |name: &'static str, pause: u64| {
+            barista::spawn_named(name, async move {
+                for _ in 0..3 {
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                }
+            })
+        };
+        let tasks = [
+            steps("take order", 10),
+            steps("pull espresso", 15),
+            steps("steam milk", 20),
+        ];
+        for task in tasks {
+            task.await.unwrap();
+        }
+    })
+    .unwrap()
+    .trace
+}
+
+#[test]
+fn timeline_snapshot_at_one_worker() {
+    let trace = paused_cafe();
+    assert_eq!(
+        trace.timeline().to_string(),
+        paused_cafe().timeline().to_string()
+    );
+    insta::assert_snapshot!("paused_cafe_timeline", trace.timeline().to_string());
+}
+
+#[test]
+fn timeline_fits_80_columns_and_is_plain_unless_asked() {
+    let trace = paused_cafe();
+    let plain = trace.timeline().to_string();
+    assert!(plain.lines().all(|l| l.chars().count() <= 80), "{plain}");
+    assert!(!plain.contains('\x1b'));
+    assert!(trace.timeline().render(true).contains('\x1b'));
+}
+
+#[test]
+fn chrome_trace_snapshot() {
+    let trace = paused_cafe();
+    let json = trace.chrome_trace();
+    let slices = json["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X")
+        .count();
+    assert_eq!(slices, trace.polls().len());
+    insta::assert_json_snapshot!("paused_cafe_chrome", json);
+}
+
+#[test]
+fn bad_config_is_an_error_not_a_panic() {
+    let err = barista::run(at(2).start_paused(true), async {}).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("paused time needs exactly 1 worker"),
+        "{err}"
+    );
+    let err = barista::run(at(0), async {}).unwrap_err();
+    assert!(err.to_string().contains("at least 1"), "{err}");
+}

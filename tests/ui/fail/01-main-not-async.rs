@@ -1,0 +1,2 @@
+#[barista::main]
+fn main() {}

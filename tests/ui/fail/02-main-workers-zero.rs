@@ -1,0 +1,2 @@
+#[barista::main(workers = 0)]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[barista::main]
+async fn main(args: Vec<String>) {
+    let _ = args;
+}

@@ -1,0 +1,2 @@
+#[barista::main(workers = 4, start_paused = true)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[barista::main(timeline = 3, summary = true)]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[barista::test(workers = [])]
+async fn serves() {}
+
+fn main() {}

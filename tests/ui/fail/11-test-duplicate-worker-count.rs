@@ -1,0 +1,4 @@
+#[barista::test(workers = [1, 2, 4, 2])]
+async fn serves() {}
+
+fn main() {}

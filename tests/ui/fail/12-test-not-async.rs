@@ -1,0 +1,4 @@
+#[barista::test]
+fn serves() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[barista::test]
+async fn serves(orders: u32) {
+    let _ = orders;
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[barista::test(repeat = 0)]
+async fn serves() {}
+
+fn main() {}

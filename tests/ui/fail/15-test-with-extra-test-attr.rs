@@ -1,0 +1,5 @@
+#[barista::test]
+#[test]
+async fn serves() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[barista::test]
+async fn serves() -> Result<(), String> {
+    Ok(())
+}
+
+fn main() {}

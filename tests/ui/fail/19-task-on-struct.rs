@@ -1,0 +1,6 @@
+#[barista::task]
+struct Order;
+
+fn main() {
+    let _ = Order;
+}

@@ -1,0 +1,6 @@
+#[barista::task(preempt, label = "brew")]
+async fn brew() {}
+
+fn main() {
+    let _ = brew();
+}

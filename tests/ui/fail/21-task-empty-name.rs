@@ -1,0 +1,6 @@
+#[barista::task(name = "")]
+async fn brew() {}
+
+fn main() {
+    let _ = brew();
+}

@@ -1,0 +1,4 @@
+// A list of worker counts is a test matrix: #[barista::main] runs once.
+
+#[barista::main(workers = [1, 2])]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[barista::main(workers, trace)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[barista::main]
+async unsafe fn main<T: Default>() {}

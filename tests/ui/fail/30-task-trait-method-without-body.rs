@@ -1,0 +1,6 @@
+trait Barista {
+    #[barista::task]
+    fn brew(&self);
+}
+
+fn main() {}

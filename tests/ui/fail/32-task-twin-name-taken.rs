@@ -1,0 +1,11 @@
+// The twin of `brew` is `brew_plain`: that name must be free.
+
+#[barista::task]
+fn brew() {}
+
+fn brew_plain() {}
+
+fn main() {
+    brew();
+    brew_plain();
+}
