@@ -20,7 +20,12 @@ struct Plan {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--memory-child") {
+        memory_child(&args[at + 1], args[at + 2].parse().unwrap());
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let plan = if quick {
         Plan {
             tasks: 10_000,
@@ -46,6 +51,66 @@ fn main() {
     spawn_join(&plan);
     println!();
     poll_cost(&plan);
+    println!();
+    memory(&plan);
+}
+
+/// Peak memory of a fresh process that spawns `plan.tasks` tasks on 2
+/// workers, three ways.
+fn memory(plan: &Plan) {
+    println!(
+        "## peak memory spawning {} tasks on 2 workers (fresh process each)",
+        plan.tasks
+    );
+    println!();
+    println!("| how | peak RSS | per task |");
+    println!("|---|---|---|");
+    let exe = std::env::current_exe().unwrap();
+    for (mode, what) in [
+        ("handles", "plain tokio, handles kept and joined at the end"),
+        ("group-off", "barista `Group`, trace off"),
+        ("group-on", "barista `Group`, trace on"),
+    ] {
+        let out = std::process::Command::new(&exe)
+            .args(["--memory-child", mode, &plan.tasks.to_string()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        match text.trim().parse::<u64>() {
+            Ok(kib) => println!(
+                "| {what} | {:.1} MiB | {:.0} B |",
+                kib as f64 / 1024.0,
+                (kib * 1024) as f64 / plan.tasks as f64
+            ),
+            Err(_) => println!("| {what} | n/a | n/a |"),
+        }
+    }
+}
+
+fn memory_child(mode: &str, tasks: usize) {
+    match mode {
+        "handles" => {
+            on_tokio(2, async move {
+                let handles: Vec<_> = (0..tasks).map(|_| tokio::spawn(async {})).collect();
+                for handle in handles {
+                    handle.await.unwrap();
+                }
+                Duration::ZERO
+            });
+        }
+        "group-off" => drop(on_barista(2, false, grouped(tasks))),
+        "group-on" => drop(on_barista(2, true, grouped(tasks))),
+        other => panic!("unknown memory mode {other}"),
+    }
+    // Linux reports the high-water mark of resident memory in /proc.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    if let Some(kib) = peak {
+        println!("{kib}");
+    }
 }
 
 /// Spawn + join of `plan.tasks` trivial tasks: plain tokio vs barista.

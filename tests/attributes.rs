@@ -241,7 +241,7 @@ fn a_shuffled_schedule_failure_names_the_seed() {
 
 // --- #[barista::main] in a child process ----------------------------------
 
-#[barista::main(workers = 2)]
+#[barista::main(workers = 2, timeline, summary)]
 async fn child_main() {
     println!("ran on {} workers", barista::workers());
 }
@@ -270,6 +270,16 @@ fn the_environment_overrides_the_worker_limit_in_code() {
     let out = run_child("3");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ran on 3 workers"), "{stdout}");
+    // The reports asked for in the attribute, printed at exit.
+    assert!(stdout.contains("timeline: 1 task on 3 workers"), "{stdout}");
+    assert!(
+        stdout.contains("observed parallelism: 1 of 3 workers"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("tasks: 1 spawned, 1 returned, 0 panicked, 0 unfinished"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -403,3 +403,26 @@ fn bad_config_is_an_error_not_a_panic() {
     let err = barista::run(at(0), async {}).unwrap_err();
     assert!(err.to_string().contains("at least 1"), "{err}");
 }
+
+#[test]
+fn a_scaling_measurement_covers_every_worker_count() {
+    let scaling = barista::amdahl::Scaling::measure(3, 2, || async {
+        let group = Group::new();
+        for _ in 0..4 {
+            group.spawn(async {
+                std::hint::black_box((0..10_000u64).sum::<u64>());
+            });
+        }
+        group.wait().await;
+    });
+    let workers: Vec<usize> = scaling.rows.iter().map(|r| r.workers).collect();
+    assert_eq!(workers, [1, 2, 3]);
+    for row in &scaling.rows {
+        assert_eq!(row.samples.len(), 2);
+        assert!((1..=row.workers).contains(&row.observed_parallelism));
+        assert_eq!(row.karp_flatt.is_some(), row.workers >= 2);
+    }
+    assert_eq!(scaling.rows[0].speedup, 1.0);
+    let e = scaling.serial_fraction.expect("three worker counts");
+    assert!((0.0..=1.0).contains(&e));
+}

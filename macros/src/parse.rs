@@ -140,7 +140,7 @@ pub(crate) fn main_config(args: TokenStream) -> syn::Result<MainConfig> {
                     config.start_paused = b;
                     paused_key = b.then_some(key);
                 }),
-            _ => value(&key, meta, "`chrome_trace = \"trace.json\"`")
+            "chrome_trace" => value(&key, meta, "`chrome_trace = \"trace.json\"`")
                 .and_then(|v| {
                     string(
                         v,
@@ -149,6 +149,7 @@ pub(crate) fn main_config(args: TokenStream) -> syn::Result<MainConfig> {
                     )
                 })
                 .map(|path| config.chrome_trace = Some(path)),
+            _ => Ok(()), // `for_each_key` passes known keys only.
         }
     });
     if let Some(key) = paused_key {
@@ -197,12 +198,13 @@ pub(crate) fn test_config(args: TokenStream) -> syn::Result<TestConfig> {
                     int::<u64>(v, "seed", "u64", "`seed = 42`", msg)
                 })
                 .map(|(n, _)| config.seed = Some(n)),
-            _ => value(&key, meta, "`start_paused = true`")
+            "start_paused" => value(&key, meta, "`start_paused = true`")
                 .and_then(|v| boolean(v, "`start_paused = true`"))
                 .map(|b| {
                     config.start_paused = b;
                     paused_key = b.then_some(key);
                 }),
+            _ => Ok(()), // `for_each_key` passes known keys only.
         }
     });
     if let Some(key) = paused_key {
@@ -222,7 +224,7 @@ pub(crate) fn task_config(args: TokenStream) -> syn::Result<TaskConfig> {
     for_each_key(args, TASK, TASK_KEYS, &mut errors, |key, meta| {
         match key.to_string().as_str() {
             "preempt" => flag(&key, meta).map(|()| config.preempt = Some(key)),
-            _ => value(&key, meta, "`name = \"take_order\"`")
+            "name" => value(&key, meta, "`name = \"take_order\"`")
                 .and_then(|v| {
                     string(
                         v,
@@ -231,6 +233,7 @@ pub(crate) fn task_config(args: TokenStream) -> syn::Result<TaskConfig> {
                     )
                 })
                 .map(|name| config.name = Some(name)),
+            _ => Ok(()), // `for_each_key` passes known keys only.
         }
     });
     errors.into_result().map(|()| config)

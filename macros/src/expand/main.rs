@@ -25,8 +25,8 @@ pub(crate) fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     let params = "#[barista::main] function cannot take parameters: read command-line arguments with `std::env::args()`";
     item::check_entry_signature(&func.sig, ATTR, params, &mut signature);
     // A sync or `const` function is kept as written: expanding it would only
-    // add errors. Any other is expanded, so that rustc reports no `async fn
-    // main` on top of our errors, and the errors in its body still show.
+    // add errors. Any other is expanded despite its errors, or rustc would
+    // add "`main` function is not allowed to be `async`" to ours.
     let tokens = if func.sig.asyncness.is_none() || func.sig.constness.is_some() {
         func.into_token_stream()
     } else {

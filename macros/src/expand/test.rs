@@ -4,7 +4,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::{parse_quote, Attribute, ImplItemFn};
+use syn::{parse_quote, AttrStyle, Attribute, ImplItemFn};
 
 use super::{option, with_errors};
 use crate::item;
@@ -63,7 +63,10 @@ impl Attrs {
         };
         for attr in attrs {
             let path = attr.path();
-            if path.segments.last().is_some_and(|s| s.ident == "test") {
+            if let AttrStyle::Inner(_) = attr.style {
+                // `#![...]` in the body stays there.
+                split.own.push(attr);
+            } else if path.segments.last().is_some_and(|s| s.ident == "test") {
                 let path = path.to_token_stream().to_string().replace(' ', "");
                 let msg = format!(
                     "remove #[{path}]: #[barista::test] generates one test per worker count"

@@ -1,0 +1,11 @@
+// The body is written once but compiled twice (the task and its twin): a
+// mistake in it is still reported once.
+
+#[barista::task]
+async fn brew() -> u32 {
+    "three"
+}
+
+fn main() {
+    let _ = brew();
+}
