@@ -41,8 +41,16 @@ fn main() {
     };
     println!("# barista overhead benchmark");
     println!();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
     println!(
-        "machine: {} CPUs available; {} rounds, medians; `cargo bench --bench overhead{}`",
+        "machine: {cpu}, {} CPUs available; {} rounds, medians; `cargo bench --bench overhead{}`",
         barista::available_parallelism(),
         plan.rounds,
         if quick { " -- --quick" } else { "" }
@@ -70,6 +78,14 @@ fn memory(plan: &Plan) {
         ("handles", "plain tokio, handles kept and joined at the end"),
         ("group-off", "barista `Group`, trace off"),
         ("group-on", "barista `Group`, trace on"),
+        (
+            "bounded-off",
+            "barista `Group` + `wait_below(10_000)`, trace off",
+        ),
+        (
+            "bounded-on",
+            "barista `Group` + `wait_below(10_000)`, trace on",
+        ),
     ] {
         let out = std::process::Command::new(&exe)
             .args(["--memory-child", mode, &plan.tasks.to_string()])
@@ -100,6 +116,8 @@ fn memory_child(mode: &str, tasks: usize) {
         }
         "group-off" => drop(on_barista(2, false, grouped(tasks))),
         "group-on" => drop(on_barista(2, true, grouped(tasks))),
+        "bounded-off" => drop(on_barista(2, false, bounded(tasks))),
+        "bounded-on" => drop(on_barista(2, true, bounded(tasks))),
         other => panic!("unknown memory mode {other}"),
     }
     // Linux reports the high-water mark of resident memory in /proc.
@@ -184,16 +202,29 @@ async fn grouped(tasks: usize) -> Duration {
     started.elapsed()
 }
 
+/// The same with backpressure: at most 10,000 tasks pending at once.
+async fn bounded(tasks: usize) -> Duration {
+    let started = Instant::now();
+    let group = Group::new();
+    for _ in 0..tasks {
+        group.wait_below(10_000).await;
+        group.spawn(async {});
+    }
+    group.wait().await;
+    started.elapsed()
+}
+
 /// A tokio runtime shaped like barista's, with `main` spawned on it.
 fn on_tokio<F: Future<Output = Duration> + Send + 'static>(workers: usize, main: F) -> Duration {
-    let runtime = if workers == 1 {
-        tokio::runtime::Builder::new_current_thread().build()
+    let mut builder = if workers == 1 {
+        tokio::runtime::Builder::new_current_thread()
     } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(workers)
-            .build()
-    }
-    .unwrap();
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(workers);
+        builder
+    };
+    // barista always enables tokio's timer; so does the baseline.
+    let runtime = builder.enable_time().build().unwrap();
     let handle = runtime.spawn(main);
     runtime.block_on(handle).unwrap()
 }

@@ -36,7 +36,7 @@ impl Trace {
             events.push(json!({
                 "name": name, "cat": "poll", "ph": "X", "pid": 1, "tid": poll.worker,
                 "ts": to_us(poll.start), "dur": to_us(poll.end - poll.start),
-                "args": { "task": poll.task.0 },
+                "args": { "task": poll.task.get() },
             }));
         }
         json!({ "traceEvents": events, "displayTimeUnit": "ns" })

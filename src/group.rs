@@ -15,11 +15,24 @@ pub struct Group {
     inner: Arc<Shared>,
 }
 
-#[derive(Default)]
 struct Shared {
     pending: AtomicUsize,
     panicked: AtomicUsize,
-    done: Notify,
+    /// The pending count a `wait_below` caller waits to drop under.
+    watermark: AtomicUsize,
+    /// Woken when pending reaches 0 or falls below the watermark.
+    changed: Notify,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            pending: AtomicUsize::new(0),
+            panicked: AtomicUsize::new(0),
+            watermark: AtomicUsize::new(usize::MAX),
+            changed: Notify::new(),
+        }
+    }
 }
 
 /// Counts a task as done when dropped: on return, on panic, or when the
@@ -34,8 +47,9 @@ impl Drop for Done {
         if !self.returned {
             self.inner.panicked.fetch_add(1, Ordering::Relaxed);
         }
-        if self.inner.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.inner.done.notify_waiters();
+        let before = self.inner.pending.fetch_sub(1, Ordering::AcqRel);
+        if before == 1 || before == self.inner.watermark.load(Ordering::Acquire) {
+            self.inner.changed.notify_waiters();
         }
     }
 }
@@ -71,23 +85,42 @@ impl Group {
         self.inner.pending.load(Ordering::Acquire)
     }
 
+    /// Waits until fewer than `limit` tasks of this group are pending.
+    /// Backpressure for a big fan-out: calling it before each `spawn` keeps
+    /// at most `limit` tasks alive, so a million tasks run in the memory of
+    /// `limit`, whatever the spawner's pace.
+    pub async fn wait_below(&self, limit: usize) {
+        self.wait_until(limit.max(1)).await;
+    }
+
     /// Waits until every task spawned so far has finished. Panics, naming how
     /// many, if any of them panicked (as an unrecovered panic would end a Go
     /// program).
     pub async fn wait(&self) {
-        loop {
-            let notified = self.inner.done.notified();
-            tokio::pin!(notified);
-            // Register before checking, so a finish in between is not missed.
-            notified.as_mut().enable();
-            if self.pending() == 0 {
-                break;
-            }
-            notified.await;
-        }
+        self.wait_until(1).await;
         let panicked = self.inner.panicked.swap(0, Ordering::Relaxed);
         if panicked > 0 {
             panic!("{panicked} task(s) in the group panicked (see their messages above)");
         }
+    }
+
+    /// Waits until fewer than `limit` tasks are pending.
+    async fn wait_until(&self, limit: usize) {
+        if self.pending() < limit {
+            return; // the common case in a fan-out loop: no lock, no await
+        }
+        loop {
+            let notified = self.inner.changed.notified();
+            tokio::pin!(notified);
+            // Register, then publish the watermark, then check: a finish at
+            // any point in between is either seen here or wakes us.
+            notified.as_mut().enable();
+            self.inner.watermark.store(limit, Ordering::Release);
+            if self.pending() < limit {
+                break;
+            }
+            notified.await;
+        }
+        self.inner.watermark.store(usize::MAX, Ordering::Release);
     }
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::{ClockKind, Config};
-use crate::trace::{Event, EventKind, TaskId};
+use crate::trace::{Ended, Event, EventKind, TaskId};
 
 /// Events a thread buffers before handing them to the run.
 const CHUNK: usize = 4096;
@@ -93,7 +93,7 @@ impl RunState {
     }
 
     pub(crate) fn alloc_id(&self) -> TaskId {
-        TaskId(self.next_id.fetch_add(1, Ordering::Relaxed))
+        TaskId::new(self.next_id.fetch_add(1, Ordering::Relaxed))
     }
 
     pub(crate) fn record_result(&self, key: String, value: String) {
@@ -101,11 +101,10 @@ impl RunState {
     }
 
     /// Takes everything recorded so far. Call after every thread detached.
-    pub(crate) fn take(&self) -> (Vec<Event>, BTreeMap<String, String>, u64) {
+    pub(crate) fn take(&self) -> (Vec<Vec<Event>>, BTreeMap<String, String>, u64) {
         let chunks = std::mem::take(&mut *self.chunks.lock().unwrap());
-        let events = chunks.concat();
         let results = std::mem::take(&mut *self.results.lock().unwrap());
-        (events, results, self.dropped_polls.load(Ordering::Relaxed))
+        (chunks, results, self.dropped_polls.load(Ordering::Relaxed))
     }
 }
 
@@ -223,7 +222,7 @@ pub(crate) fn spawned(name: Option<&'static str>) -> Option<TaskId> {
             let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
             local.ids = start..start + ID_BLOCK;
         }
-        let task = TaskId(local.ids.start);
+        let task = TaskId::new(local.ids.start);
         local.ids.start += 1;
         let at = run.now();
         let parent = local.current;
@@ -285,32 +284,29 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
             return;
         };
         let end = run.now();
-        if local.polls_full {
-            local.dropped += 1;
-        } else {
-            let worker = worker_of(&mut local.worker, run);
+        // The last poll carries how the task ended: one event, not two.
+        let event = if !local.polls_full {
             local.polls_in_buf += 1;
-            Local::push_unchecked(
-                &mut local.buf,
-                Event {
-                    task: poll.task,
-                    kind: EventKind::Polled {
-                        worker,
-                        start: poll.start,
-                        end,
-                    },
-                },
-            );
-        }
-        if let Some(panicked) = outcome {
-            Local::push_unchecked(
-                &mut local.buf,
-                Event {
-                    task: poll.task,
-                    kind: EventKind::Finished { at: end, panicked },
-                },
-            );
-        }
+            EventKind::Polled {
+                worker: worker_of(&mut local.worker, run),
+                ended: outcome.map(Ended::from_panicked),
+                start: poll.start,
+                end,
+            }
+        } else {
+            local.dropped += 1;
+            match outcome {
+                Some(panicked) => EventKind::Finished { at: end, panicked },
+                None => return,
+            }
+        };
+        Local::push_unchecked(
+            &mut local.buf,
+            Event {
+                task: poll.task,
+                kind: event,
+            },
+        );
         local.flush_if_full();
     });
 }

@@ -1,6 +1,7 @@
 //! What a run recorded, and the facts derived from it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroU64;
 
 use serde::Serialize;
 
@@ -9,8 +10,20 @@ use crate::recorder::RunState;
 use crate::summary::Summary;
 
 /// Identifies a task within one run. Ids grow in spawn order per worker.
+/// Never zero, so `Option<TaskId>` (a parent) takes no more room than an id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct TaskId(pub u64);
+pub struct TaskId(NonZeroU64);
+
+impl TaskId {
+    pub(crate) fn new(id: u64) -> Self {
+        TaskId(NonZeroU64::new(id).expect("task ids start at 1"))
+    }
+
+    /// The id as a number.
+    pub fn get(self) -> u64 {
+        self.0.get()
+    }
+}
 
 /// One raw record, as the hot path writes it (timestamps in clock ticks).
 #[derive(Debug, Clone, Copy)]
@@ -21,10 +34,41 @@ pub(crate) struct Event {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum EventKind {
-    Spawned { parent: Option<TaskId>, at: u64 },
-    Named { name: &'static str },
-    Polled { worker: u32, start: u64, end: u64 },
-    Finished { at: u64, panicked: bool },
+    Spawned {
+        parent: Option<TaskId>,
+        at: u64,
+    },
+    Named {
+        name: &'static str,
+    },
+    /// A poll; the task's last poll says how it ended.
+    Polled {
+        worker: u32,
+        ended: Option<Ended>,
+        start: u64,
+        end: u64,
+    },
+    /// How a task ended, when the trace is too full to keep its last poll.
+    Finished {
+        at: u64,
+        panicked: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Returned,
+    Panicked,
+}
+
+impl Ended {
+    pub(crate) fn from_panicked(panicked: bool) -> Self {
+        if panicked {
+            Ended::Panicked
+        } else {
+            Ended::Returned
+        }
+    }
 }
 
 /// Bytes one recorded event takes in memory.
@@ -67,7 +111,8 @@ pub struct Trace {
     workers: usize,
     clock: ClockKind,
     tasks: Vec<TaskRecord>,
-    index: HashMap<TaskId, usize>,
+    /// Position in `tasks` by task id (`u32::MAX`: no such task).
+    index: Vec<u32>,
     polls: Vec<PollRecord>,
     results: BTreeMap<String, String>,
     dropped_polls: u64,
@@ -75,11 +120,18 @@ pub struct Trace {
 
 impl Trace {
     pub(crate) fn collect(run: &RunState) -> Trace {
-        let (events, results, dropped_polls) = run.take();
-        let mut tasks: HashMap<TaskId, TaskRecord> = HashMap::new();
+        let (chunks, results, dropped_polls) = run.take();
+        // Ids are dense (handed out in blocks from one counter), so a table
+        // indexed by id beats a hash map, for time and for memory.
+        let mut slots: Vec<Option<TaskRecord>> = Vec::new();
         let mut polls = Vec::new();
-        for Event { task, kind } in events {
-            let entry = tasks.entry(task).or_insert_with(|| TaskRecord {
+        // Consume chunk by chunk so each is freed once read.
+        for Event { task, kind } in chunks.into_iter().flatten() {
+            let at = task.get() as usize;
+            if at >= slots.len() {
+                slots.resize_with(at + 1, || None);
+            }
+            let entry = slots[at].get_or_insert(TaskRecord {
                 id: task,
                 name: UNNAMED,
                 parent: None,
@@ -93,15 +145,27 @@ impl Trace {
                     entry.spawned_at = run.to_nanos(at);
                 }
                 EventKind::Named { name } => entry.name = name,
-                EventKind::Polled { worker, start, end } => {
+                EventKind::Polled {
+                    worker,
+                    ended,
+                    start,
+                    end,
+                } => {
                     entry.polls += 1;
                     let start = run.to_nanos(start);
+                    let end = run.to_nanos(end).max(start);
                     polls.push(PollRecord {
                         task,
                         worker,
                         start,
-                        end: run.to_nanos(end).max(start),
+                        end,
                     });
+                    if let Some(ended) = ended {
+                        entry.ended = Some(TaskEnd {
+                            at: end,
+                            panicked: ended == Ended::Panicked,
+                        });
+                    }
                 }
                 EventKind::Finished { at, panicked } => {
                     entry.ended = Some(TaskEnd {
@@ -111,10 +175,13 @@ impl Trace {
                 }
             }
         }
-        let mut tasks: Vec<TaskRecord> = tasks.into_values().collect();
+        let mut tasks: Vec<TaskRecord> = slots.into_iter().flatten().collect();
         tasks.sort_by_key(|task| (task.spawned_at, task.id));
         polls.sort_by_key(|poll| (poll.start, poll.end, poll.worker));
-        let index = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let mut index = vec![u32::MAX; tasks.last().map_or(0, |_| max_id(&tasks) + 1)];
+        for (position, task) in tasks.iter().enumerate() {
+            index[task.id.get() as usize] = position as u32;
+        }
         Trace {
             workers: run.workers,
             clock: run.clock,
@@ -158,7 +225,10 @@ impl Trace {
 
     /// The task with this id.
     pub fn task(&self, id: TaskId) -> Option<&TaskRecord> {
-        self.index.get(&id).map(|&i| &self.tasks[i])
+        match self.index.get(id.get() as usize) {
+            Some(&at) if at != u32::MAX => Some(&self.tasks[at as usize]),
+            _ => None,
+        }
     }
 
     /// Stable facts only: identical on every run and at every worker count
@@ -207,4 +277,8 @@ impl Trace {
         let start = self.polls.first().map_or(0, |poll| poll.start);
         end.saturating_sub(start)
     }
+}
+
+fn max_id(tasks: &[TaskRecord]) -> usize {
+    tasks.iter().map(|t| t.id.get() as usize).max().unwrap_or(0)
 }
