@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
+use std::time::Duration;
 
 /// The environment variable that overrides the worker limit written in code,
 /// as `GOMAXPROCS` does for Go programs.
@@ -30,6 +31,7 @@ pub struct Config {
     pub(crate) clock: Option<ClockKind>,
     pub(crate) max_polls: usize,
     pub(crate) env_override: bool,
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             clock: None,
             max_polls: 1 << 22,
             env_override: true,
+            timeout: None,
         }
     }
 }
@@ -100,6 +103,15 @@ impl Config {
         self
     }
 
+    /// Give up on a run that has not finished after `limit`: the run then
+    /// fails with [`Error::TimedOut`] instead of hanging its caller. The run
+    /// happens on a thread of its own; a stuck one is left behind (a thread
+    /// blocked in a deadlock cannot be stopped from outside).
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
     pub(crate) fn clock_kind(&self) -> ClockKind {
         self.clock.unwrap_or(if self.start_paused {
             ClockKind::Logical
@@ -110,7 +122,7 @@ impl Config {
 
     /// The worker limit this run gets: environment, then code, then the
     /// machine's available parallelism.
-    pub fn resolve_workers(&self) -> Result<usize, ConfigError> {
+    pub fn resolve_workers(&self) -> Result<usize, Error> {
         let env = if self.env_override {
             std::env::var_os(WORKERS_ENV).map(|v| v.to_string_lossy().into_owned())
         } else {
@@ -118,7 +130,7 @@ impl Config {
         };
         let workers = resolve_workers(env.as_deref(), self.workers)?;
         if self.start_paused && workers != 1 {
-            return Err(ConfigError::PausedNeedsOneWorker { workers });
+            return Err(Error::PausedNeedsOneWorker { workers });
         }
         Ok(workers)
     }
@@ -126,12 +138,12 @@ impl Config {
 
 /// Pure resolution of the worker limit, testable without touching the
 /// process environment.
-pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usize, ConfigError> {
+pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usize, Error> {
     if let Some(value) = env {
         return parse_workers(WORKERS_ENV, value);
     }
     match in_code {
-        Some(0) => Err(ConfigError::BadWorkers {
+        Some(0) => Err(Error::BadWorkers {
             source: "the code".into(),
             value: "0".into(),
         }),
@@ -141,10 +153,10 @@ pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usiz
 }
 
 /// Parses a worker count from a variable named `var`.
-pub fn parse_workers(var: &str, value: &str) -> Result<usize, ConfigError> {
+pub fn parse_workers(var: &str, value: &str) -> Result<usize, Error> {
     match value.trim().parse::<NonZeroUsize>() {
         Ok(n) => Ok(n.get()),
-        Err(_) => Err(ConfigError::BadWorkers {
+        Err(_) => Err(Error::BadWorkers {
             source: var.into(),
             value: value.into(),
         }),
@@ -156,34 +168,43 @@ pub fn available_parallelism() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
-/// A run could not be set up. Its message names what was wrong and where.
+/// A run could not be set up, or did not finish. Its message names what was
+/// wrong and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigError {
+pub enum Error {
     /// A worker count that is not a whole number ≥ 1.
     BadWorkers { source: String, value: String },
     /// Paused time asked for with more than one worker.
     PausedNeedsOneWorker { workers: usize },
     /// tokio refused to build the runtime.
     Runtime(String),
+    /// The run did not finish within its time limit.
+    TimedOut { after: Duration, workers: usize },
 }
 
-impl fmt::Display for ConfigError {
+impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::BadWorkers { source, value } => write!(
+            Error::BadWorkers { source, value } => write!(
                 f,
                 "{source} sets the worker limit to {value:?}, but it must be a whole number of at least 1 (for example {source}=2)"
             ),
-            ConfigError::PausedNeedsOneWorker { workers } => write!(
+            Error::PausedNeedsOneWorker { workers } => write!(
                 f,
                 "paused time needs exactly 1 worker (tokio can pause time only on its current-thread runtime), but the worker limit is {workers}; unset {WORKERS_ENV} or set it to 1"
             ),
-            ConfigError::Runtime(why) => write!(f, "could not start the tokio runtime: {why}"),
+            Error::Runtime(why) => write!(f, "could not start the tokio runtime: {why}"),
+            Error::TimedOut { after, workers } => write!(
+                f,
+                "did not finish in {:.1} s at {workers} worker{}: likely a deadlock or a task that never yields",
+                after.as_secs_f64(),
+                if *workers == 1 { "" } else { "s" }
+            ),
         }
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
@@ -225,7 +246,7 @@ mod tests {
             .env_override(false);
         assert_eq!(
             config.resolve_workers(),
-            Err(ConfigError::PausedNeedsOneWorker { workers: 2 })
+            Err(Error::PausedNeedsOneWorker { workers: 2 })
         );
         assert_eq!(config.clock_kind(), ClockKind::Logical);
     }

@@ -34,8 +34,7 @@ mod trace;
 
 pub use barista_macros::{main, task, test};
 pub use config::{
-    available_parallelism, parse_workers, resolve_workers, ClockKind, Config, ConfigError,
-    WORKERS_ENV,
+    available_parallelism, parse_workers, resolve_workers, ClockKind, Config, Error, WORKERS_ENV,
 };
 pub use group::Group;
 pub use runtime::{live_tasks, record, run, workers, Run};

@@ -81,6 +81,8 @@ pub struct TestCase {
     pub repeat: u32,
     pub seed: Option<u64>,
     pub start_paused: bool,
+    /// Each run's time limit, in milliseconds.
+    pub timeout_ms: u64,
     pub body: fn() -> TestBody,
     /// The summary at the first listed worker count, shared by the generated tests.
     pub baseline: Baseline,
@@ -108,7 +110,8 @@ impl TestCase {
         let config = Config::new()
             .workers(workers)
             .env_override(false)
-            .start_paused(self.start_paused);
+            .start_paused(self.start_paused)
+            .timeout(std::time::Duration::from_millis(self.timeout_ms));
         match seed {
             Some(seed) => config.seed(seed),
             None => config,

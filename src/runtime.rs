@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, Error};
 use crate::recorder::{self, RunState};
 use crate::task::Traced;
 use crate::trace::{EventKind, Trace};
@@ -25,7 +25,7 @@ pub struct Run<T> {
 /// within the limit.
 ///
 /// A panic in `main` is resumed here, after the runtime has shut down.
-pub fn run<F>(config: Config, main: F) -> Result<Run<F::Output>, ConfigError>
+pub fn run<F>(config: Config, main: F) -> Result<Run<F::Output>, Error>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -39,11 +39,41 @@ where
 
 pub(crate) type Panic = Box<dyn Any + Send + 'static>;
 
+type Ran<T> = Result<(Result<T, Panic>, Trace), Error>;
+
 /// Like [`run`], but hands back `main`'s panic with the trace.
-pub(crate) fn run_catching<F>(
-    config: &Config,
-    main: F,
-) -> Result<(Result<F::Output, Panic>, Trace), ConfigError>
+pub(crate) fn run_catching<F>(config: &Config, main: F) -> Ran<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let Some(limit) = config.timeout else {
+        return run_here(config, main);
+    };
+    let workers = config.resolve_workers()?;
+    // The run gets a thread of its own, so that this one can stop waiting
+    // even when the run's only worker is blocked for good.
+    let (done, outcome) = std::sync::mpsc::channel();
+    let config = config.clone();
+    std::thread::Builder::new()
+        .name("barista-run".into())
+        .spawn(move || {
+            let _ = done.send(run_here(&config, main));
+        })
+        .map_err(|err| Error::Runtime(err.to_string()))?;
+    match outcome.recv_timeout(limit) {
+        Ok(ran) => ran,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
+            after: limit,
+            workers,
+        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err(Error::Runtime("the run's thread died".into()))
+        }
+    }
+}
+
+fn run_here<F>(config: &Config, main: F) -> Ran<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -66,7 +96,7 @@ where
         .on_thread_stop(recorder::detach);
     let runtime = builder
         .build()
-        .map_err(|err| ConfigError::Runtime(err.to_string()))?;
+        .map_err(|err| Error::Runtime(err.to_string()))?;
 
     // On one worker the calling thread is the worker.
     if workers == 1 {

@@ -166,6 +166,7 @@ static WORKER_DEPENDENT: barista::__private::TestCase = barista::__private::Test
     repeat: 1,
     seed: None,
     start_paused: false,
+    timeout_ms: 10_000,
     body: records_its_worker_count,
     baseline: barista::__private::Baseline::new(),
 };
@@ -219,6 +220,7 @@ static RACY: barista::__private::TestCase = barista::__private::TestCase {
     repeat: 10,
     seed: Some(0),
     start_paused: false,
+    timeout_ms: 10_000,
     body: lost_update,
     baseline: barista::__private::Baseline::new(),
 };
@@ -296,4 +298,48 @@ fn a_bad_worker_limit_is_a_one_line_error_with_exit_status_2() {
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+}
+
+// --- time limits ---------------------------------------------------------
+
+/// Two tasks that each block their worker until both have arrived: fine on
+/// two workers, a deadlock on one (the second task can never start).
+async fn blocking_handshake() {
+    let arrived = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let arrived = arrived.clone();
+            barista::spawn(async move {
+                arrived.wait(); // a blocking wait inside async code
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[test]
+fn a_deadlocked_run_times_out_cleanly() {
+    let limit = std::time::Duration::from_millis(300);
+    let two = barista::run(
+        at(2).timeout(std::time::Duration::from_secs(30)),
+        blocking_handshake(),
+    );
+    assert!(
+        two.is_ok(),
+        "two workers: the other task runs beside the blocked one"
+    );
+    let err = barista::run(at(1).timeout(limit), blocking_handshake()).unwrap_err();
+    assert_eq!(
+        err,
+        barista::Error::TimedOut {
+            after: limit,
+            workers: 1
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "did not finish in 0.3 s at 1 worker: likely a deadlock or a task that never yields"
+    );
 }

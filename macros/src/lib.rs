@@ -55,7 +55,9 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `repeat = K`: how many times to run at each worker count (default 1);
 /// - `seed = S`: the random seed, to reproduce a run;
 /// - `start_paused = true|false`: start with tokio's time paused (needs
-///   every worker count to be 1).
+///   every worker count to be 1);
+/// - `timeout_ms = N`: fail a run that takes longer than N milliseconds
+///   (default 60,000), instead of hanging the test suite on a deadlock.
 ///
 /// `#[should_panic]`, `#[ignore]` and `#[cfg]` written on the function apply
 /// to every generated test.

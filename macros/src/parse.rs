@@ -77,7 +77,11 @@ pub(crate) struct TestConfig {
     pub(crate) repeat: u32,
     pub(crate) seed: Option<u64>,
     pub(crate) start_paused: bool,
+    pub(crate) timeout_ms: u64,
 }
+
+/// How long one run of a `#[barista::test]` may take unless it says otherwise.
+const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 
 impl Default for TestConfig {
     fn default() -> Self {
@@ -86,6 +90,7 @@ impl Default for TestConfig {
             repeat: 1,
             seed: None,
             start_paused: false,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
         }
     }
 }
@@ -110,7 +115,7 @@ const MAIN_KEYS: &[&str] = &[
     "start_paused",
     "chrome_trace",
 ];
-const TEST_KEYS: &[&str] = &["workers", "repeat", "seed", "start_paused"];
+const TEST_KEYS: &[&str] = &["workers", "repeat", "seed", "start_paused", "timeout_ms"];
 const TASK_KEYS: &[&str] = &["name", "preempt"];
 
 const WORKERS_AT_LEAST_ONE: &str = "the worker limit must be at least 1";
@@ -198,6 +203,13 @@ pub(crate) fn test_config(args: TokenStream) -> syn::Result<TestConfig> {
                     int::<u64>(v, "seed", "u64", "`seed = 42`", msg)
                 })
                 .map(|(n, _)| config.seed = Some(n)),
+            "timeout_ms" => value(&key, meta, "`timeout_ms = 5000`")
+                .and_then(|v| {
+                    let msg = "`timeout_ms` must be at least 1: it is how many milliseconds one run may take";
+                    let (n, span) = int::<u64>(v, "timeout_ms", "u64", "`timeout_ms = 5000`", msg)?;
+                    at_least_one(n, span, msg)
+                })
+                .map(|n| config.timeout_ms = n),
             "start_paused" => value(&key, meta, "`start_paused = true`")
                 .and_then(|v| boolean(v, "`start_paused = true`"))
                 .map(|b| {

@@ -141,6 +141,7 @@ mod tests {
                     repeat: 1,
                     seed: ::core::option::Option::Some(7),
                     start_paused: false,
+                    timeout_ms: 60000,
                     body: || ::std::boxed::Box::pin(super::name()),
                     baseline: ::barista::__private::Baseline::new(),
                 };

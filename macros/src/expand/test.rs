@@ -113,9 +113,11 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
         repeat,
         seed,
         start_paused,
+        timeout_ms,
     } = config;
     let counts = workers.iter().map(|&n| Literal::usize_unsuffixed(n));
     let repeat = Literal::u32_unsuffixed(*repeat);
+    let timeout_ms = Literal::u64_unsuffixed(*timeout_ms);
     let seed = option(seed.map(Literal::u64_unsuffixed));
     let tests = workers.iter().map(|&n| {
         let name = format_ident!("workers_{n}");
@@ -144,6 +146,7 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
                 repeat: #repeat,
                 seed: #seed,
                 start_paused: #start_paused,
+                timeout_ms: #timeout_ms,
                 body: || #body,
                 baseline: ::barista::__private::Baseline::new(),
             };
