@@ -660,7 +660,7 @@ mod tests {
         );
         assert_eq!(
             test_error(quote!(repeats = 2)),
-            ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed` and `start_paused`"]
+            ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused` and `timeout_ms`"]
         );
         assert_eq!(
             task_error(quote!(preemt)),

@@ -1,0 +1,4 @@
+#[barista::test(timeout_ms = 0)]
+async fn serves() {}
+
+fn main() {}
