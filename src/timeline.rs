@@ -7,6 +7,8 @@ use crate::config::ClockKind;
 use crate::trace::{TaskId, Trace};
 
 const SYMBOLS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/// The run's own `main` task: it drives the others, so it gets no letter.
+const MAIN: char = '*';
 /// Shown for tasks beyond the last symbol.
 const OVERFLOW: char = '#';
 const IDLE: char = '.';
@@ -81,7 +83,10 @@ impl<'a> Timeline<'a> {
         let _ = writeln!(
             out,
             "timeline: {} on {}, {} in {} columns",
-            plural(symbols.order.len(), "task"),
+            plural(
+                symbols.order.len() + usize::from(symbols.main.is_some()),
+                "task"
+            ),
             plural(trace.workers(), "worker"),
             duration(trace.clock(), span),
             cells,
@@ -159,27 +164,37 @@ impl fmt::Display for Timeline<'_> {
     }
 }
 
-/// Letters for tasks, in spawn order, for those that were polled.
+/// Letters for tasks, in spawn order, for those that were polled; `main`
+/// (the first task of a run) is `*`.
 struct Symbols {
     order: Vec<TaskId>,
     index: HashMap<TaskId, usize>,
+    main: Option<TaskId>,
 }
 
 impl Symbols {
     fn new(trace: &Trace) -> Self {
         let polled: std::collections::HashSet<TaskId> =
             trace.polls().iter().map(|p| p.task).collect();
+        let main = trace
+            .tasks()
+            .first()
+            .filter(|t| t.name == "main" && t.parent.is_none())
+            .map(|t| t.id);
         let order: Vec<TaskId> = trace
             .tasks()
             .iter()
             .map(|t| t.id)
-            .filter(|id| polled.contains(id))
+            .filter(|id| polled.contains(id) && Some(*id) != main)
             .collect();
         let index = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        Symbols { order, index }
+        Symbols { order, index, main }
     }
 
     fn of(&self, task: TaskId) -> char {
+        if Some(task) == self.main {
+            return MAIN;
+        }
         self.index
             .get(&task)
             .and_then(|&i| SYMBOLS.get(i))
@@ -188,7 +203,7 @@ impl Symbols {
 
     fn push(&self, out: &mut String, task: TaskId, color: bool) {
         let symbol = self.of(task);
-        if color && symbol != OVERFLOW {
+        if color && symbol != OVERFLOW && symbol != MAIN {
             let style = palette(self.index[&task]);
             let _ = write!(out, "{style}{symbol}{style:#}");
         } else {
@@ -199,6 +214,10 @@ impl Symbols {
     fn legend(&self, out: &mut String, trace: &Trace, color: bool, width: usize) {
         let mut line = String::from("  ");
         let mut visible = 2;
+        if self.main.is_some() {
+            line.push_str("* main  ");
+            visible += 8;
+        }
         for &task in self.order.iter().take(LEGEND_MAX) {
             let name = trace.task(task).map_or(crate::trace::UNNAMED, |t| t.name);
             let entry_len = name.chars().count() + 4;

@@ -1,0 +1,53 @@
+//! Exercise 1 · Interleaved on one worker.
+
+mod common;
+exercise!();
+
+use common::look;
+use exercise::two_baristas;
+
+/// How often consecutive steps were done by different baristas.
+fn turns(steps: &[&str]) -> usize {
+    steps.windows(2).filter(|pair| pair[0] != pair[1]).count()
+}
+
+#[barista::test(workers = [1], repeat = 3, timeout_ms = 10_000)]
+async fn the_baristas_take_turns() {
+    let steps = two_baristas().await;
+    assert_eq!(steps.len(), 6, "{}", look("each barista does 3 steps"));
+    assert!(
+        turns(&steps) >= 3,
+        "{}",
+        look(format!(
+            "on one worker the baristas never took turns: {steps:?}; \
+             each ran all its steps at once, because nothing in the loop gives the worker back"
+        ))
+    );
+    barista::record("steps", steps.len());
+}
+
+#[test]
+fn one_worker_means_interleaved_never_parallel() {
+    let run = barista::run(common::config(1), two_baristas()).unwrap();
+    let trace = &run.trace;
+    assert_eq!(trace.observed_parallelism(), 1);
+    // One poll per step, plus the last one that finds the loop done.
+    let polls = common::poll_order(trace);
+    for name in ["A", "B"] {
+        assert_eq!(
+            polls.iter().filter(|n| **n == name).count(),
+            4,
+            "{}",
+            look(format!(
+                "barista {name} ran in one go ({polls:?}); it should stop after every step"
+            ))
+        );
+    }
+}
+
+#[test]
+fn timeline() {
+    // Paused time gives a logical clock: the same picture on every run.
+    let run = barista::run(common::config(1).start_paused(true), two_baristas()).unwrap();
+    insta::assert_snapshot!(run.trace.timeline().to_string());
+}
