@@ -33,13 +33,13 @@ fn one_worker_means_interleaved_never_parallel() {
     assert_eq!(trace.observed_parallelism(), 1);
     // One poll per step, plus the last one that finds the loop done.
     let polls = common::poll_order(trace);
-    for name in ["A", "B"] {
+    for name in ["barista A", "barista B"] {
         assert_eq!(
             polls.iter().filter(|n| **n == name).count(),
             4,
             "{}",
             look(format!(
-                "barista {name} ran in one go ({polls:?}); it should stop after every step"
+                "{name} ran in one go ({polls:?}); it should stop after every step"
             ))
         );
     }

@@ -32,8 +32,8 @@ pub async fn brew(name: &'static str, log: Log) {
 /// Baristas A and B, spawned as two tasks; returns who did each step.
 pub async fn two_baristas() -> Vec<&'static str> {
     let log = Log::default();
-    let a = barista::spawn_named("A", brew("A", log.clone()));
-    let b = barista::spawn_named("B", brew("B", log.clone()));
+    let a = barista::spawn_named("barista A", brew("A", log.clone()));
+    let b = barista::spawn_named("barista B", brew("B", log.clone()));
     a.await.unwrap();
     b.await.unwrap();
     let steps = log.lock().unwrap().clone();

@@ -1,0 +1,259 @@
+//! `cargo xtask check`: the instructor's self-check of the curriculum.
+//!
+//! Lists everything wrong, then exits non-zero if anything was:
+//! - every exercise has metadata (title, hint, points), a learner file, a
+//!   solution, pristine tests, and a `[[test]]` entry in both crates;
+//!   nothing exists that the metadata does not name (orphans);
+//! - each exercise fails as shipped, and says where to look;
+//! - each solution passes, 20 times in a row, and again with the worker
+//!   limit set to 1, 2 and 4 (snapshots are compared on every run).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::curriculum::{Curriculum, Package};
+use crate::runner;
+
+/// How long one run of one exercise's tests may take before it counts as hung.
+const LIMIT: Duration = Duration::from_secs(60);
+
+pub struct Options {
+    pub repeat: usize,
+}
+
+pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
+    let mut problems = Vec::new();
+    layout(curriculum, &mut problems)?;
+
+    println!("building the solutions' tests ...");
+    let solutions = runner::build(&curriculum.root, Package::Solutions)?;
+    println!("building the exercises' tests ...");
+    let exercises = runner::build(&curriculum.root, Package::Exercises)?;
+
+    for exercise in &curriculum.exercises {
+        let name = &exercise.name;
+        let learner_file = format!("exercises/src/{name}.rs");
+
+        // As shipped: must fail, and must say where to look.
+        match exercises.binaries.get(name) {
+            None if exercises.errors.contains_key(name) => problems.push(format!(
+                "{name}: the shipped exercise's test target does not compile (only the compile-error lesson may fail to compile, and then inside its own test):\n{}",
+                exercises.errors[name]
+            )),
+            None => problems.push(format!("{name}: no test binary was built for the exercise")),
+            Some(binary) => {
+                let outcome = runner::run(&curriculum.root, Package::Exercises, binary, &[], LIMIT)?;
+                if outcome.passed {
+                    problems.push(format!("{name}: the shipped exercise already passes its tests"));
+                } else if outcome.timed_out {
+                    problems.push(format!(
+                        "{name}: the shipped exercise hangs its tests for {} s: give the hanging test a time limit",
+                        LIMIT.as_secs()
+                    ));
+                } else if !outcome.output.contains(&learner_file) {
+                    problems.push(format!(
+                        "{name}: the shipped exercise fails without naming {learner_file}, so the learner does not know where to look"
+                    ));
+                }
+            }
+        }
+
+        // Solved: must pass every time, at every worker limit.
+        let Some(binary) = solutions.binaries.get(name) else {
+            problems.push(match solutions.errors.get(name) {
+                Some(errors) => format!("{name}: the solution's tests do not compile:\n{errors}"),
+                None => format!("{name}: no test binary was built for the solution"),
+            });
+            continue;
+        };
+        let mut runs: Vec<(String, Vec<(&str, &str)>)> = (1..=options.repeat)
+            .map(|i| (format!("run {i} of {}", options.repeat), vec![]))
+            .collect();
+        for workers in ["1", "2", "4"] {
+            runs.push((
+                format!("BARISTA_WORKERS={workers}"),
+                vec![("BARISTA_WORKERS", workers)],
+            ));
+        }
+        let mut passed = 0;
+        for (label, env) in &runs {
+            let outcome = runner::run(&curriculum.root, Package::Solutions, binary, env, LIMIT)?;
+            if !outcome.passed {
+                problems.push(format!(
+                    "{name}: the solution failed its tests ({label}, after {passed} passing runs):\n{}",
+                    indent(&outcome.output)
+                ));
+                break;
+            }
+            passed += 1;
+        }
+        println!(
+            "  {name}: shipped fails, solution passed {passed} of {} runs",
+            runs.len()
+        );
+    }
+
+    if problems.is_empty() {
+        println!(
+            "check: all {} exercises are in order",
+            curriculum.exercises.len()
+        );
+        Ok(true)
+    } else {
+        eprintln!("\ncheck found {} problem(s):", problems.len());
+        for problem in &problems {
+            eprintln!("- {problem}");
+        }
+        Ok(false)
+    }
+}
+
+/// Metadata complete, files present, nothing orphaned.
+fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
+    let root = &curriculum.root;
+    let mut names = BTreeSet::new();
+    for exercise in &curriculum.exercises {
+        let name = &exercise.name;
+        if !names.insert(name.clone()) {
+            problems.push(format!("{name}: listed twice in curriculum/exercises.toml"));
+        }
+        for (field, value) in [
+            ("title", &exercise.title),
+            ("topic", &exercise.topic),
+            ("section", &exercise.section),
+            ("hint", &exercise.hint),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(format!(
+                    "{name}: its {field} in curriculum/exercises.toml is empty"
+                ));
+            }
+        }
+        if exercise.points == 0 {
+            problems.push(format!("{name}: it is worth 0 points"));
+        }
+        for path in [
+            curriculum.source(Package::Exercises, exercise),
+            curriculum.source(Package::Solutions, exercise),
+            curriculum.tests(exercise),
+        ] {
+            if !path.is_file() {
+                problems.push(format!("{name}: {} is missing", curriculum.relative(&path)));
+            }
+        }
+        let exercise_text =
+            std::fs::read_to_string(curriculum.source(Package::Exercises, exercise))
+                .unwrap_or_default();
+        if !exercise_text.contains("TODO") {
+            problems.push(format!("{name}: the learner's file has no TODO mark"));
+        }
+    }
+
+    for package in [Package::Exercises, Package::Solutions] {
+        let manifest = root.join(package.dir()).join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        let manifest_toml: toml::Value = toml::from_str(&text)?;
+        let mut registered = BTreeSet::new();
+        for test in manifest_toml
+            .get("test")
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let name = test
+                .get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or_default();
+            let path = test
+                .get("path")
+                .and_then(|p| p.as_str())
+                .unwrap_or_default();
+            let expected = format!("../curriculum/tests/{name}.rs");
+            if path != expected {
+                problems.push(format!(
+                    "{}/Cargo.toml: test {name:?} should have path = {expected:?}",
+                    package.dir()
+                ));
+            }
+            registered.insert(name.to_string());
+        }
+        for name in names.difference(&registered) {
+            problems.push(format!(
+                "{name}: not registered as a [[test]] in {}/Cargo.toml",
+                package.dir()
+            ));
+        }
+        for name in registered.difference(&names) {
+            problems.push(format!(
+                "{}/Cargo.toml registers test {name:?}, which curriculum/exercises.toml does not list",
+                package.dir()
+            ));
+        }
+        orphans(
+            curriculum,
+            &root.join(package.dir()).join("src"),
+            &names,
+            &["lib"],
+            problems,
+        );
+    }
+    orphans(
+        curriculum,
+        &root.join("curriculum/tests"),
+        &names,
+        &[],
+        problems,
+    );
+    let snapshots = root.join("curriculum/tests/snapshots");
+    if snapshots.is_dir() {
+        for entry in std::fs::read_dir(&snapshots)? {
+            let file = entry?.file_name().to_string_lossy().into_owned();
+            let owner = file.split("__").next().unwrap_or_default();
+            if !names.contains(owner) || !file.ends_with(".snap") {
+                problems.push(format!(
+                    "curriculum/tests/snapshots/{file} belongs to no exercise"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Files `*.rs` in `dir` whose stem is not an exercise name (nor allowed).
+fn orphans(
+    curriculum: &Curriculum,
+    dir: &Path,
+    names: &BTreeSet<String>,
+    allowed: &[&str],
+    problems: &mut Vec<String>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if !names.contains(stem) && !allowed.contains(&stem) {
+            problems.push(format!(
+                "{} belongs to no exercise in curriculum/exercises.toml",
+                curriculum.relative(&path)
+            ));
+        }
+    }
+}
+
+fn indent(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = &lines[lines.len().saturating_sub(40)..];
+    tail.iter().map(|l| format!("    {l}\n")).collect()
+}

@@ -1,0 +1,134 @@
+//! The curriculum's metadata (`curriculum/exercises.toml`) and where each
+//! exercise's files live.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// One exercise, as `curriculum/exercises.toml` describes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub name: String,
+    pub title: String,
+    pub topic: String,
+    pub section: String,
+    pub points: u32,
+    pub hint: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    exercise: Vec<Exercise>,
+}
+
+/// The exercises in order, and the workspace they live in.
+#[derive(Debug)]
+pub struct Curriculum {
+    pub root: PathBuf,
+    pub exercises: Vec<Exercise>,
+}
+
+/// The workspace root: the folder above `xtask/`.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+impl Curriculum {
+    pub fn metadata_path(root: &Path) -> PathBuf {
+        root.join("curriculum/exercises.toml")
+    }
+
+    pub fn load(root: &Path) -> Result<Curriculum> {
+        let path = Self::metadata_path(root);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let file: File = toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
+        Ok(Curriculum {
+            root: root.to_path_buf(),
+            exercises: file.exercise,
+        })
+    }
+
+    /// The exercise called `name`, or an error listing the close matches.
+    pub fn find(&self, name: &str) -> Result<&Exercise> {
+        if let Some(exercise) = self.exercises.iter().find(|e| e.name == name) {
+            return Ok(exercise);
+        }
+        // Accept a unique prefix, number or part: `ex05`, `5`, `interleave`.
+        let number = name.trim_start_matches("ex");
+        let candidates: Vec<&Exercise> = self
+            .exercises
+            .iter()
+            .filter(|e| {
+                e.name.starts_with(name)
+                    || (name.len() >= 3 && e.name.contains(name))
+                    || number
+                        .parse::<usize>()
+                        .is_ok_and(|n| e.name.starts_with(&format!("ex{n:02}_")))
+            })
+            .collect();
+        if let [only] = candidates[..] {
+            return Ok(only);
+        }
+        let mut close: Vec<(f64, &str)> = self
+            .exercises
+            .iter()
+            .map(|e| (strsim::jaro_winkler(name, &e.name), e.name.as_str()))
+            .filter(|(score, _)| *score > 0.7)
+            .collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let suggestions: Vec<&str> = close.iter().take(3).map(|(_, n)| *n).collect();
+        if suggestions.is_empty() {
+            bail!("no exercise is called {name:?}; `cargo xtask list` shows them all")
+        }
+        bail!(
+            "no exercise is called {name:?}; did you mean {}?",
+            suggestions.join(", ")
+        )
+    }
+
+    /// `exercises/src/NAME.rs` (the learner's) or `solutions/src/NAME.rs`.
+    pub fn source(&self, package: Package, exercise: &Exercise) -> PathBuf {
+        self.root
+            .join(package.dir())
+            .join("src")
+            .join(format!("{}.rs", exercise.name))
+    }
+
+    /// `curriculum/tests/NAME.rs`, the pristine tests.
+    pub fn tests(&self, exercise: &Exercise) -> PathBuf {
+        self.root
+            .join("curriculum/tests")
+            .join(format!("{}.rs", exercise.name))
+    }
+
+    /// A path relative to the workspace, as a learner would type it.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+/// The two crates that hold the exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Package {
+    Exercises,
+    Solutions,
+}
+
+impl Package {
+    pub fn dir(self) -> &'static str {
+        match self {
+            Package::Exercises => "exercises",
+            Package::Solutions => "solutions",
+        }
+    }
+}

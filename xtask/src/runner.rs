@@ -1,0 +1,216 @@
+//! Builds the exercise test binaries and runs them under a time limit.
+//!
+//! Each exercise is its own test target, so building with `--keep-going`
+//! compiles every exercise that can be compiled: one broken exercise does
+//! not hide the others' results (plain `cargo test` stops at the first).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::curriculum::Package;
+
+/// What building one package's test targets produced.
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Test binary per exercise (test target) name.
+    pub binaries: BTreeMap<String, PathBuf>,
+    /// Compiler errors per test target that failed to build.
+    pub errors: BTreeMap<String, String>,
+}
+
+/// Builds every test target of `package` (exercises are test targets).
+pub fn build(root: &Path, package: Package) -> Result<Build> {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "build",
+            "--tests",
+            "--keep-going",
+            "--quiet",
+            "-p",
+            package.dir(),
+        ])
+        .arg("--message-format=json-diagnostic-rendered-ansi")
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo build")?;
+    let mut build = Build::default();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let target = message["target"]["name"].as_str().unwrap_or_default();
+        let is_test = message["target"]["kind"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
+        if !is_test {
+            continue;
+        }
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(exe) = message["executable"].as_str() {
+                    build
+                        .binaries
+                        .insert(target.to_string(), PathBuf::from(exe));
+                }
+            }
+            Some("compiler-message") if message["message"]["level"] == "error" => {
+                let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
+                build
+                    .errors
+                    .entry(target.to_string())
+                    .or_default()
+                    .push_str(rendered);
+            }
+            _ => {}
+        }
+    }
+    for target in build.errors.keys() {
+        build.binaries.remove(target);
+    }
+    Ok(build)
+}
+
+/// How one run of a test binary ended.
+#[derive(Debug)]
+pub struct Outcome {
+    pub passed: bool,
+    pub timed_out: bool,
+    /// stdout and stderr, interleaved as they came, capped.
+    pub output: String,
+}
+
+/// Captured output beyond this is dropped (a flood must not fill memory).
+const OUTPUT_CAP: usize = 256 * 1024;
+
+/// Runs `package`'s test binary as `cargo test` would (from the package's
+/// folder, with its manifest dir set) plus `env`, killing its whole process
+/// group after `limit`.
+pub fn run(
+    root: &Path,
+    package: Package,
+    binary: &Path,
+    env: &[(&str, &str)],
+    limit: Duration,
+) -> Result<Outcome> {
+    let dir = root.join(package.dir());
+    let mut command = Command::new(binary);
+    command
+        .args(["--color", "never"])
+        .current_dir(&dir)
+        .env("CARGO_MANIFEST_DIR", &dir)
+        // Never write `.snap.new` files beside the pristine snapshots.
+        .env("INSTA_UPDATE", "no")
+        // Backtraces bury the message a learner needs.
+        .env("RUST_BACKTRACE", "0")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let started = Instant::now();
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    let readers = [
+        capture(
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ),
+        capture(
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ),
+    ];
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if started.elapsed() > limit {
+            timed_out = true;
+            kill_group(&mut child);
+            break child.wait()?;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut output = String::new();
+    for reader in readers {
+        output.push_str(&reader.join().unwrap_or_default());
+    }
+    Ok(Outcome {
+        passed: status.success() && !timed_out,
+        timed_out,
+        output,
+    })
+}
+
+fn capture(stream: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let Some(mut stream) = stream else {
+            return String::new();
+        };
+        let mut kept = Vec::new();
+        let mut chunk = [0u8; 8192];
+        let mut dropped = 0usize;
+        while let Ok(n) = stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            let room = OUTPUT_CAP.saturating_sub(kept.len());
+            kept.extend_from_slice(&chunk[..n.min(room)]);
+            dropped += n.saturating_sub(room);
+        }
+        let mut text = String::from_utf8_lossy(&kept).into_owned();
+        if dropped > 0 {
+            text.push_str(&format!(
+                "\n[... {dropped} more bytes of output not kept]\n"
+            ));
+        }
+        text
+    })
+}
+
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        // The test binary leads its own process group: take down everything
+        // it started too (trybuild runs cargo, for instance).
+        let pid = child.id() as i32;
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+}
+
+/// The first failing test's report from libtest's output: its name and what
+/// it printed, without the summary noise around it.
+pub fn first_failure(output: &str) -> String {
+    let mut lines = output.lines().skip_while(|l| !l.starts_with("---- "));
+    let Some(header) = lines.next() else {
+        // No test report: a compile error, a crash, or a time limit.
+        return output.trim().to_string();
+    };
+    let name = header
+        .trim_start_matches("---- ")
+        .trim_end_matches(" stdout ----");
+    let body: Vec<&str> = lines
+        .take_while(|l| !l.starts_with("---- ") && *l != "failures:")
+        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .collect();
+    format!("test {name} failed:\n{}", body.join("\n").trim_end())
+}
