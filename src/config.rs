@@ -32,6 +32,7 @@ pub struct Config {
     pub(crate) max_polls: usize,
     pub(crate) env_override: bool,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) quiet_main_panic: bool,
 }
 
 impl Default for Config {
@@ -45,6 +46,7 @@ impl Default for Config {
             max_polls: 1 << 22,
             env_override: true,
             timeout: None,
+            quiet_main_panic: false,
         }
     }
 }
@@ -109,6 +111,13 @@ impl Config {
     /// blocked in a deadlock cannot be stopped from outside).
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.timeout = Some(limit);
+        self
+    }
+
+    /// Do not print `main`'s panic where it happens: the caller reports it
+    /// (the test runner puts it in the test's failure message).
+    pub(crate) fn quiet_main_panic(mut self) -> Self {
+        self.quiet_main_panic = true;
         self
     }
 

@@ -111,7 +111,8 @@ impl TestCase {
             .workers(workers)
             .env_override(false)
             .start_paused(self.start_paused)
-            .timeout(std::time::Duration::from_millis(self.timeout_ms));
+            .timeout(std::time::Duration::from_millis(self.timeout_ms))
+            .quiet_main_panic();
         match seed {
             Some(seed) => config.seed(seed),
             None => config,
@@ -137,6 +138,7 @@ impl TestCase {
 
 /// Runs `case` at `workers`, `repeat` times (seeds `seed`, `seed + 1`, ...),
 /// and fails unless every run returns and its summary equals the baseline's.
+#[track_caller]
 pub fn run_test_case(case: &'static TestCase, workers: usize) {
     let seed_env = std::env::var(SEED_ENV).ok();
     let first_seed = match seed_env.as_deref().map(str::parse::<u64>) {

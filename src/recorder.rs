@@ -32,6 +32,9 @@ pub(crate) struct RunState {
     pub(crate) trace: bool,
     pub(crate) clock: ClockKind,
     pub(crate) seed: Option<u64>,
+    /// `main`'s id, when its panics are reported by the caller instead.
+    quiet_main: AtomicU64,
+    quiet_main_panic: bool,
     origin: u64,
     logical: AtomicU64,
     next_id: AtomicU64,
@@ -51,6 +54,8 @@ impl RunState {
             trace: config.trace,
             clock,
             seed: config.seed,
+            quiet_main: AtomicU64::new(0),
+            quiet_main_panic: config.quiet_main_panic,
             origin: match clock {
                 ClockKind::Real => tsc().raw(),
                 ClockKind::Logical => 0,
@@ -92,8 +97,13 @@ impl RunState {
         self.now()
     }
 
-    pub(crate) fn alloc_id(&self) -> TaskId {
-        TaskId::new(self.next_id.fetch_add(1, Ordering::Relaxed))
+    /// A new id for the run's `main` task.
+    pub(crate) fn main_id(&self) -> TaskId {
+        let id = TaskId::new(self.next_id.fetch_add(1, Ordering::Relaxed));
+        if self.quiet_main_panic {
+            self.quiet_main.store(id.get(), Ordering::Relaxed);
+        }
+        id
     }
 
     pub(crate) fn record_result(&self, key: String, value: String) {
@@ -194,6 +204,22 @@ pub(crate) fn attach(run: &Arc<RunState>) {
         *local = Local::empty();
         local.run = Some(run.clone());
     });
+}
+
+/// Whether the panic happening now on this thread is a `main` task's whose
+/// caller reports it (so the panic hook need not print it too).
+pub(crate) fn panic_is_reported_elsewhere() -> bool {
+    LOCAL
+        .try_with(|local| {
+            let Ok(local) = local.try_borrow() else {
+                return false;
+            };
+            match (&local.run, local.current) {
+                (Some(run), Some(task)) => run.quiet_main.load(Ordering::Relaxed) == task.get(),
+                _ => false,
+            }
+        })
+        .unwrap_or(false)
 }
 
 /// Flushes this thread's events and detaches it from its run.

@@ -78,6 +78,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    if config.quiet_main_panic {
+        install_panic_filter();
+    }
     let workers = config.resolve_workers()?;
     let state = RunState::new(config, workers);
     let mut builder = if workers == 1 {
@@ -103,7 +106,7 @@ where
         recorder::attach(&state);
     }
     let handle = if state.trace {
-        let id = state.alloc_id();
+        let id = state.main_id();
         let at = state.stamp();
         state.push_direct(id, EventKind::Spawned { parent: None, at });
         state.push_direct(id, EventKind::Named { name: "main" });
@@ -156,4 +159,18 @@ pub fn record(key: impl Into<String>, value: impl Display) {
     if let Some(run) = run_state() {
         run.record_result(key.into(), value.to_string());
     }
+}
+
+/// Wraps the panic hook once, so that a `main` panic the caller reports is
+/// not printed twice; every other panic prints as before.
+fn install_panic_filter() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !recorder::panic_is_reported_elsewhere() {
+                previous(info);
+            }
+        }));
+    });
 }

@@ -343,3 +343,27 @@ fn a_deadlocked_run_times_out_cleanly() {
         "did not finish in 0.3 s at 1 worker: likely a deadlock or a task that never yields"
     );
 }
+
+#[barista::test(workers = [1])]
+#[ignore = "the child process of the test below; it runs it"]
+async fn failing_child() {
+    if std::env::var_os("BARISTA_TEST_CHILD").is_some() {
+        panic!("the milk boiled over");
+    }
+}
+
+#[test]
+fn a_failing_test_reports_its_panic_once_at_the_test() {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "failing_child::workers_1", "--ignored"])
+        .env("BARISTA_TEST_CHILD", "1")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert_eq!(text.matches("the milk boiled over").count(), 1, "{text}");
+    // Located at the test's attribute, not inside barista.
+    assert!(text.contains("tests/attributes.rs"), "{text}");
+    assert!(text.contains("failing_child failed at 1 worker"), "{text}");
+}
