@@ -61,6 +61,7 @@ async fn main() {
     // Completion order depends on timing; sorted, the output does not.
     let mut done = done.lock().unwrap().clone();
     done.sort();
-    println!("completed (sorted): {done:?}");
+    // Printed the way the reference page's Go program prints its slice.
+    println!("completed (sorted): [{}]", done.join(" "));
     println!("count: {}", done.len());
 }
