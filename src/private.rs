@@ -83,6 +83,8 @@ pub struct TestCase {
     pub start_paused: bool,
     /// Each run's time limit, in milliseconds.
     pub timeout_ms: u64,
+    /// Compare only recorded results, not task counts, across worker counts.
+    pub results_only: bool,
     pub body: fn() -> TestBody,
     /// The summary at the first listed worker count, shared by the generated tests.
     pub baseline: Baseline,
@@ -123,7 +125,14 @@ impl TestCase {
     fn run_once(&self, workers: usize, seed: Option<u64>) -> Result<String, String> {
         let config = self.config(workers, seed);
         match run_catching(&config, (self.body)()) {
-            Ok((Ok(()), trace)) => Ok(trace.summary().to_string()),
+            Ok((Ok(()), trace)) => {
+                let summary = trace.summary();
+                Ok(if self.results_only {
+                    summary.results_to_string()
+                } else {
+                    summary.to_string()
+                })
+            }
             Ok((Err(panic), _)) => Err(panic_message(&panic)),
             Err(err) => Err(err.to_string()),
         }

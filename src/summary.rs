@@ -48,6 +48,16 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// Only the recorded results, one `key = value` a line.
+    pub fn results_to_string(&self) -> String {
+        self.results
+            .iter()
+            .map(|(key, value)| format!("{key} = {value}\n"))
+            .collect()
+    }
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(

@@ -167,6 +167,7 @@ static WORKER_DEPENDENT: barista::__private::TestCase = barista::__private::Test
     seed: None,
     start_paused: false,
     timeout_ms: 10_000,
+    results_only: false,
     body: records_its_worker_count,
     baseline: barista::__private::Baseline::new(),
 };
@@ -221,6 +222,7 @@ static RACY: barista::__private::TestCase = barista::__private::TestCase {
     seed: Some(0),
     start_paused: false,
     timeout_ms: 10_000,
+    results_only: false,
     body: lost_update,
     baseline: barista::__private::Baseline::new(),
 };
@@ -366,4 +368,29 @@ fn a_failing_test_reports_its_panic_once_at_the_test() {
     // Located at the test's attribute, not inside barista.
     assert!(text.contains("tests/attributes.rs"), "{text}");
     assert!(text.contains("failing_child failed at 1 worker"), "{text}");
+}
+
+// --- comparing results only ------------------------------------------------
+
+/// One task per worker: task counts differ with the worker count by design,
+/// the answer must not.
+#[barista::test(workers = [1, 2, 4], compare = "results")]
+async fn one_task_per_worker_compares_its_results_only() {
+    let workers = barista::workers() as u64;
+    let chunk = 1000 / workers;
+    let sums: Vec<_> = (0..workers)
+        .map(|i| {
+            let end = if i + 1 == workers {
+                1000
+            } else {
+                (i + 1) * chunk
+            };
+            barista::spawn(async move { (i * chunk + 1..=end).sum::<u64>() })
+        })
+        .collect();
+    let mut total = 0;
+    for sum in sums {
+        total += sum.await.unwrap();
+    }
+    barista::record("total", total);
 }

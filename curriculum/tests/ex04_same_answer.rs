@@ -1,9 +1,74 @@
-//! Not written yet.
+//! Exercise 4 · The same answer at every worker count.
+//!
+//! The number of chunk tasks rightly follows the worker count; only the
+//! answer must not change, so the worker-count test compares results only.
 
 mod common;
 exercise!();
 
+use common::look;
+use exercise::sum_to_1000;
+
+/// 1 + 2 + ... + 1000.
+const EXPECTED: u64 = 500_500;
+
+fn plural(workers: usize) -> &'static str {
+    if workers == 1 {
+        "worker"
+    } else {
+        "workers"
+    }
+}
+
+/// The total at `workers`, and how many chunk tasks were spawned for it.
+fn total_at(workers: usize) -> (u64, usize) {
+    let run = barista::run(common::config(workers), sum_to_1000())
+        .unwrap_or_else(|err| panic!("{}", look(err)));
+    let chunks = run
+        .trace
+        .summary()
+        .by_name
+        .get("sum_chunk")
+        .copied()
+        .unwrap_or(0);
+    (run.output, chunks)
+}
+
+/// The GOMAXPROCS=1 lesson: run at 1, 2 and 4 workers; the recorded totals
+/// must agree. A mismatch fails with a diff naming the two worker counts.
+/// Only results are compared: the number of chunk tasks rightly follows the
+/// worker count.
+#[barista::test(workers = [1, 2, 4], compare = "results")]
+async fn same_answer_at_every_worker_count() {
+    let workers = barista::workers();
+    let total = sum_to_1000().await;
+    barista::record("total of 1..=1000", total);
+    if total != EXPECTED {
+        let what = format!(
+            "at {workers} {} the total is {total}, not {EXPECTED}: the answer changed with the \
+             worker count. A correct concurrent program gives the same answer at every worker \
+             count; one worker was hiding this bug",
+            plural(workers)
+        );
+        panic!("{}", look(what));
+    }
+}
+
 #[test]
-fn written() {
-    panic!("{}", common::look("this exercise is not written yet"));
+fn the_tasks_change_the_answer_does_not() {
+    let mut table = String::from("workers  chunk tasks  total\n");
+    let mut all_right = true;
+    for workers in [1, 2, 3, 4] {
+        let (total, chunks) = total_at(workers);
+        all_right &= total == EXPECTED;
+        table.push_str(&format!("{workers:>7}  {chunks:>11}  {total}\n"));
+    }
+    assert!(
+        all_right,
+        "{}",
+        look(format!(
+            "the answer changed with the worker count:\n{table}every row should say {EXPECTED}"
+        ))
+    );
+    insta::assert_snapshot!(table);
 }

@@ -1,9 +1,54 @@
-//! Not written yet.
+//! Exercise 7 · Disjoint writes need no lock.
 
 mod common;
 exercise!();
 
+use common::look;
+use exercise::{fill, gomaxprocs_program};
+
+/// Fails, naming the first slot that was not filled, unless every slot holds
+/// 1 + 2 + ... + 1000.
+fn check_filled(slots: &[u64]) {
+    if let Some((i, value)) = slots.iter().enumerate().find(|(_, v)| **v != 500_500) {
+        panic!(
+            "{}",
+            look(format!(
+                "slot {i} of {} holds {value}, not 500500 (1 + 2 + ... + 1000): \
+                 `fill` has to start a thread per slot that stores `sum_to(1000)` in it",
+                slots.len()
+            ))
+        );
+    }
+}
+
 #[test]
-fn written() {
-    panic!("{}", common::look("this exercise is not written yet"));
+fn prints_what_the_go_program_prints() {
+    let run = barista::run(common::config(1), gomaxprocs_program()).unwrap();
+    let (slots, report) = run.output;
+    assert_eq!(slots.len(), 1, "{}", look("one slot per worker"));
+    check_filled(&slots);
+    insta::assert_snapshot!(report);
+}
+
+#[barista::test(workers = [1, 4])]
+async fn every_slot_is_filled_at_every_worker_count() {
+    let (slots, _) = gomaxprocs_program().await;
+    assert_eq!(
+        slots.len(),
+        barista::workers(),
+        "{}",
+        look("one slot per worker: `barista::workers()` of them")
+    );
+    check_filled(&slots);
+    // Stable facts only: the number of slots changes with the worker count.
+    barista::record("every slot", slots[0]);
+    barista::record("all workers agree", slots.iter().all(|s| *s == slots[0]));
+}
+
+#[test]
+fn many_slots_many_threads() {
+    // More slots than this machine has CPUs: still one thread each, no lock.
+    let mut slots = vec![0; 64];
+    fill(&mut slots);
+    check_filled(&slots);
 }

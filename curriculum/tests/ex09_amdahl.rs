@@ -1,9 +1,139 @@
-//! Not written yet.
+//! Exercise 9 · Amdahl's law.
 
 mod common;
 exercise!();
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use barista::amdahl;
+use common::look;
+use exercise::{ceiling, speedup, table, MOST_SPEEDUP_AT_95_PERCENT};
+
+/// Runs `call`; if it panics (a `todo!` not done yet), fails with a message
+/// that says what to write.
+fn attempt<T>(what: &str, call: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(call)) {
+        Ok(value) => value,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            panic!("{}", look(format!("{what} panicked: {why}")))
+        }
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
 #[test]
-fn written() {
-    panic!("{}", common::look("this exercise is not written yet"));
+fn speedup_follows_the_law() {
+    for p in [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0] {
+        for n in [1, 2, 3, 4, 8, 16, 64, 1_000] {
+            let got = attempt(&format!("speedup({p:?}, {n})"), || speedup(p, n));
+            let want = amdahl::speedup(p, n);
+            assert!(
+                close(got, want),
+                "{}",
+                look(format!(
+                    "speedup({p:?}, {n}) = {got}, but Amdahl's law gives {want:.6}: \
+                     1 / ((1 - p) + p / n)"
+                ))
+            );
+        }
+    }
+}
+
+#[test]
+fn the_limits_make_sense() {
+    let n = 16;
+    let none = attempt("speedup(0.0, 16)", || speedup(0.0, n));
+    assert!(
+        close(none, 1.0),
+        "{}",
+        look(format!(
+            "speedup(0.0, 16) = {none}: with nothing parallel, 16 workers are no faster than 1"
+        ))
+    );
+    let all = attempt("speedup(1.0, 16)", || speedup(1.0, n));
+    assert!(
+        close(all, 16.0),
+        "{}",
+        look(format!(
+            "speedup(1.0, 16) = {all}: with everything parallel, 16 workers are 16 times faster"
+        ))
+    );
+    let one = attempt("speedup(0.9, 1)", || speedup(0.9, 1));
+    assert!(
+        close(one, 1.0),
+        "{}",
+        look(format!(
+            "speedup(0.9, 1) = {one}: one worker is the baseline, 1x"
+        ))
+    );
+    for p in [0.0, 0.5, 0.9, 0.95, 0.99] {
+        let got = attempt(&format!("ceiling({p:?})"), || ceiling(p));
+        let want = amdahl::ceiling(p);
+        assert!(
+            close(got, want),
+            "{}",
+            look(format!(
+                "ceiling({p:?}) = {got}, but 1 / (1 - p) = {want:.6}"
+            ))
+        );
+        let far = attempt(&format!("speedup({p:?}, 1000000)"), || {
+            speedup(p, 1_000_000)
+        });
+        assert!(
+            far <= got * (1.0 + 1e-9),
+            "{}",
+            look(format!(
+                "speedup({p:?}, 1000000) = {far} is above ceiling({p:?}) = {got}: \
+                 the ceiling is what no number of workers can beat"
+            ))
+        );
+    }
+    let unbounded = attempt("ceiling(1.0)", || ceiling(1.0));
+    assert!(
+        unbounded.is_infinite(),
+        "{}",
+        look(format!(
+            "ceiling(1.0) = {unbounded}: a program with no serial part has no ceiling (1 / 0 is infinite in f64)"
+        ))
+    );
+}
+
+#[test]
+fn the_reference_page_table() {
+    let table = attempt("table()", table);
+    // The four lines the Go program on the reference page prints.
+    let expected = "\
+P=0.50  | 4 cores:  1.60x | 16 cores:  1.88x | ceiling:   2.00x
+P=0.90  | 4 cores:  3.08x | 16 cores:  6.40x | ceiling:  10.00x
+P=0.95  | 4 cores:  3.48x | 16 cores:  9.14x | ceiling:  20.00x
+P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
+";
+    assert_eq!(
+        table,
+        expected,
+        "{}",
+        look("the table differs from the reference page's")
+    );
+    insta::assert_snapshot!(table);
+}
+
+#[test]
+fn question_the_ceiling_at_95_percent() {
+    let answer = MOST_SPEEDUP_AT_95_PERCENT;
+    assert!(
+        close(answer, 20.0),
+        "{}",
+        look(format!(
+            "MOST_SPEEDUP_AT_95_PERCENT = {answer:?}? The serial part is 5% of the work, \
+             and no number of workers makes it any shorter: what is 1 / (1 - 0.95)?"
+        ))
+    );
 }

@@ -1,9 +1,90 @@
-//! Not written yet.
+//! Exercise 15 · A task that never ends.
 
 mod common;
 exercise!();
 
+use std::time::Duration;
+
+use common::look;
+use exercise::serve;
+
+const ORDERS: [&str; 3] = ["latte", "espresso", "cappuccino"];
+
+/// Waiting forever is the bug, so every run here has a short time limit.
+const LIMIT: Duration = Duration::from_millis(1500);
+
+#[barista::test(workers = [1, 2, 4], timeout_ms = 1500)]
+async fn every_drink_arrives_and_serve_returns() {
+    let drinks = serve(&ORDERS).await;
+    assert_eq!(
+        drinks,
+        ["cappuccino, ready", "espresso, ready", "latte, ready"],
+        "{}",
+        look("serve must return one drink per order, sorted")
+    );
+    barista::record("drinks", drinks.len());
+    // No orders, no baristas: the channel closes at once.
+    assert!(
+        serve(&[]).await.is_empty(),
+        "{}",
+        look("no orders, no drinks")
+    );
+}
+
+/// Runs `serve` on `orders` at `workers`, explaining a run that never ends.
+fn run_serve(workers: usize, orders: &'static [&'static str]) -> barista::Run<Vec<String>> {
+    match barista::run(common::config(workers).timeout(LIMIT), serve(orders)) {
+        Ok(run) => run,
+        Err(barista::Error::TimedOut { .. }) => panic!(
+            "{}",
+            look(format!(
+                "serve({orders:?}) at {workers} worker(s) did not return within {:.1} s: \
+                 every barista is done, yet `drinks.recv()` still waits, because one \
+                 sender of the channel is still alive (the original `sender`, in serve itself)",
+                LIMIT.as_secs_f64()
+            ))
+        ),
+        Err(other) => panic!("{other}"),
+    }
+}
+
 #[test]
-fn written() {
-    panic!("{}", common::look("this exercise is not written yet"));
+fn nothing_is_left_behind() {
+    const FIVE: [&str; 5] = ["mocha", "latte", "flat white", "espresso", "cortado"];
+    for workers in [1, 2, 4] {
+        let run = run_serve(workers, &FIVE);
+        assert_eq!(
+            run.output.len(),
+            FIVE.len(),
+            "{}",
+            look("one drink per order")
+        );
+        let summary = run.trace.summary();
+        assert_eq!(
+            (
+                summary.spawned,
+                summary.returned,
+                summary.unfinished,
+                summary.by_name.get("make_drink").copied()
+            ),
+            (FIVE.len() + 1, FIVE.len() + 1, 0, Some(FIVE.len())),
+            "{}",
+            look(format!(
+                "every task (main and one barista per order) must return; none may be left waiting:\n{summary}"
+            ))
+        );
+    }
+}
+
+#[test]
+fn timeline() {
+    // Paused time gives a logical clock: the same picture on every run.
+    let run = match barista::run(
+        common::config(1).start_paused(true).timeout(LIMIT),
+        serve(&ORDERS),
+    ) {
+        Ok(run) => run,
+        Err(err) => panic!("{}", look(err)),
+    };
+    insta::assert_snapshot!(run.trace.timeline().to_string());
 }

@@ -1,1 +1,196 @@
-// Not written yet.
+// Exercise 8 · Channel, mutex or atomic?
+//
+// Channels and mutexes both coordinate tasks, but they answer different
+// questions. A channel moves a value from one task to another: whoever
+// receives it owns it, so it fits handing over data or handing out work. A
+// mutex guards the state of one thing in place: many tasks reach the same
+// map or struct, one at a time. An atomic is a mutex's little sibling for a
+// single number or flag: `fetch_add` is one indivisible step, no lock to take.
+// Pick by what the code means, not by habit.
+//
+// The reference page sums this up in a table of six scenarios. This exercise
+// has three parts:
+//
+// (a) `pick`: the table as code. Answer each scenario with a `Primitive`.
+//
+// (b) `Cache`: the state of one thing, so a `std::sync::Mutex` guards its
+//     map; its hit counter is a single number, so it is an `AtomicUsize`.
+//     `get_or_insert_with` must call `make` at most once per key, however
+//     many tasks ask for the same key at the same time.
+//
+// (c) `work_pool`: handing out work, so a channel. A producer sends `JOBS`
+//     jobs, `CONSUMERS` consumer tasks take them from one shared receiver.
+//     A channel with a capacity gives backpressure for free: when the queue
+//     is full, the producer's `send(..).await` waits until a consumer has
+//     taken a job. An unbounded channel never makes the producer wait, so on
+//     one worker it queues all 1,000 jobs before any consumer gets a turn.
+//
+// What to do: answer every `todo!` in `pick`; write `get_or_insert_with`;
+// in `work_pool`, replace the unbounded channel with a bounded one of
+// capacity `CAPACITY` (its `send` is async: await it). The tests check each
+// pick, count calls and hits exactly with many tasks at 1, 2 and 4 workers,
+// and watch the queue length, which must never exceed `CAPACITY`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+// ----- (a) The table -----
+
+/// The six rows of the reference page's "Channels or mutexes?" table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Transferring ownership of data between tasks.
+    TransferOwnership,
+    /// Coordinating several pieces of logic: orchestration.
+    Orchestration,
+    /// Distributing units of work to a pool of workers.
+    DistributeWork,
+    /// Guarding a struct's internal state.
+    GuardInternalState,
+    /// A tight, performance-critical critical section.
+    HotCriticalSection,
+    /// A simple flag or counter under contention.
+    FlagOrCounter,
+}
+
+/// What to reach for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    /// `tokio::sync::mpsc` (or `std::sync::mpsc` between threads).
+    Channel,
+    /// `std::sync::Mutex` (or `tokio::sync::Mutex` held across an `.await`).
+    Mutex,
+    /// A mutex, or for a single number or flag an atomic (`AtomicUsize`, ...).
+    MutexOrAtomic,
+}
+
+/// The primitive that fits `scenario`.
+pub fn pick(scenario: Scenario) -> Primitive {
+    match scenario {
+        // TODO: answer each scenario with `Primitive::...` instead of `todo!`.
+        Scenario::TransferOwnership => todo!("pick a primitive for TransferOwnership"),
+        Scenario::Orchestration => todo!("pick a primitive for Orchestration"),
+        Scenario::DistributeWork => todo!("pick a primitive for DistributeWork"),
+        Scenario::GuardInternalState => todo!("pick a primitive for GuardInternalState"),
+        Scenario::HotCriticalSection => todo!("pick a primitive for HotCriticalSection"),
+        Scenario::FlagOrCounter => todo!("pick a primitive for FlagOrCounter"),
+    }
+}
+
+// ----- (b) A cache: one thing's state, and a counter -----
+
+/// Remembers `make(key)` for each key; shared by many tasks (in an `Arc`).
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// The cached values: the internal state of one thing, so a mutex.
+    entries: Mutex<HashMap<u64, u64>>,
+    /// How often a value was found already cached: one number, so an atomic.
+    hits: AtomicUsize,
+}
+
+impl Cache {
+    /// The value cached for `key`; on a miss, `make()` computes it first.
+    /// `make` runs at most once per key, even when many tasks ask at once.
+    pub fn get_or_insert_with(&self, key: u64, make: impl FnOnce() -> u64) -> u64 {
+        // TODO: lock `entries`, and keep the guard while you look the key up
+        // and, if it is missing, insert `make()` (the map's `entry` API does
+        // both). On a hit, count it with `self.hits.fetch_add(1, ...)`.
+        let _ = (key, make);
+        todo!(
+            "Cache::get_or_insert_with: guard the map with its Mutex (lock, look up, \
+             insert on a miss, all under one lock) and count hits with the atomic's fetch_add"
+        )
+    }
+
+    /// How many lookups found their key already cached.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+}
+
+// ----- (c) A work pool: handing out work -----
+
+/// How many jobs may wait in the queue at once.
+pub const CAPACITY: usize = 8;
+/// How many jobs the producer hands out: 1, 2, ..., `JOBS`.
+pub const JOBS: u64 = 1_000;
+/// How many consumer tasks share the queue.
+pub const CONSUMERS: usize = 4;
+
+/// What the pool did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolReport {
+    /// The sum of every job's result.
+    pub sum: u64,
+    /// How many jobs the consumers finished.
+    pub done: u64,
+    /// The longest queue a consumer found when it came for a job.
+    pub most_queued: usize,
+}
+
+impl PoolReport {
+    /// Adds up what two consumers did.
+    fn add(self, other: PoolReport) -> PoolReport {
+        PoolReport {
+            sum: self.sum + other.sum,
+            done: self.done + other.done,
+            most_queued: self.most_queued.max(other.most_queued),
+        }
+    }
+}
+
+/// What a consumer does with one job: a little work, then its result.
+pub fn process(job: u64) -> u64 {
+    (0..100).fold(job * job, |acc, _| std::hint::black_box(acc))
+}
+
+/// The producer hands `JOBS` jobs to `CONSUMERS` consumer tasks through one
+/// queue, and adds up what they did.
+pub async fn work_pool() -> PoolReport {
+    // TODO: use a bounded channel, `mpsc::channel(CAPACITY)`, so that the
+    // producer must wait whenever `CAPACITY` jobs are queued. Its `send` is
+    // async: `sender.send(job).await`.
+    let (sender, receiver) = mpsc::unbounded_channel();
+
+    // One receiver shared by all consumers. A consumer holds the lock while
+    // it waits in `recv().await`, so the lock is tokio's: a `std` mutex must
+    // not be held across an `.await`.
+    let queue = Arc::new(tokio::sync::Mutex::new(receiver));
+    let consumers: Vec<_> = (0..CONSUMERS)
+        .map(|_| {
+            let queue = queue.clone();
+            barista::spawn_named("consumer", async move {
+                // Each consumer tallies its own work and hands it back at the
+                // end: no shared counters.
+                let mut mine = PoolReport::default();
+                loop {
+                    let mut receiver = queue.lock().await;
+                    // The probe: how many jobs are waiting right now.
+                    mine.most_queued = mine.most_queued.max(receiver.len());
+                    let Some(job) = receiver.recv().await else {
+                        break; // closed: every sender is gone, the queue is empty
+                    };
+                    drop(receiver);
+                    mine.sum += process(job);
+                    mine.done += 1;
+                }
+                mine
+            })
+        })
+        .collect();
+
+    // The producer.
+    for job in 1..=JOBS {
+        sender.send(job).expect("the consumers are still receiving");
+    }
+    drop(sender); // closes the channel, Go's close(jobs)
+
+    let mut report = PoolReport::default();
+    for consumer in consumers {
+        report = report.add(consumer.await.expect("a consumer panicked"));
+    }
+    report
+}

@@ -1,1 +1,47 @@
-// Not written yet.
+// Exercise 14 · Rust rejects the data race
+//
+// This file is a whole program, with its own `main`, and as shipped it does
+// not compile. That is the lesson. Four threads each add 1 to a shared
+// counter a thousand times. Written in Go, the same program compiles and
+// runs, and can print less than 4000: `count++` is a read, an add and a
+// write, and two threads can interleave them. Go's race detector
+// (`go run -race`) reports it, but at run time, for the code that run
+// happens to execute, and only if you remember to ask.
+//
+// Rust refuses the program before it ever runs. `count += 1` inside each
+// thread needs `&mut count`, and `&mut` means exclusive: one holder at a
+// time. Four threads alive at once would be four holders, so the borrow
+// checker stops at the second one ("cannot borrow `count` as mutable more
+// than once at a time"). Types enforce the rest: a value may be shared
+// between threads only if its type is `Sync`, that is, safe to use through
+// a shared reference from several threads. A plain `u64` behind `&` can
+// only be read; to update it from many threads at once you need a type
+// whose updates are indivisible, or a lock around it.
+//
+// Beware one "fix" that compiles: `move ||` copies the `u64` into each
+// thread, which then counts its own copy, and the shared counter stays 0.
+// Note the difference from exercise 13: that race was in the logic (read,
+// `.await`, write), which the compiler cannot see. A data race, two threads
+// touching the same memory without synchronization, it can.
+//
+// What to do: make the program compile and print `count: 4000`. The test
+// builds and runs it (the first build takes a while, later ones are cached).
+
+fn main() {
+    // TODO: four threads may not hold `&mut count` at once. Share a counter
+    // whose increments are indivisible instead: `std::sync::atomic::AtomicU64`
+    // and its `fetch_add` (or a `std::sync::Mutex<u64>`).
+    let mut count: u64 = 0;
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..1000 {
+                    count += 1;
+                }
+            });
+        }
+    });
+    // All four threads have finished here: `scope` joins them.
+    println!("count: {count}");
+    assert_eq!(count, 4000, "every increment must arrive");
+}

@@ -57,7 +57,10 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `start_paused = true|false`: start with tokio's time paused (needs
 ///   every worker count to be 1);
 /// - `timeout_ms = N`: fail a run that takes longer than N milliseconds
-///   (default 60,000), instead of hanging the test suite on a deadlock.
+///   (default 60,000), instead of hanging the test suite on a deadlock;
+/// - `compare = "results"`: compare only what the body `barista::record`s
+///   across worker counts, not task counts (for programs that spawn one
+///   task per worker). The default, `"summary"`, compares both.
 ///
 /// `#[should_panic]`, `#[ignore]` and `#[cfg]` written on the function apply
 /// to every generated test.

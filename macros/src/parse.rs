@@ -78,6 +78,8 @@ pub(crate) struct TestConfig {
     pub(crate) seed: Option<u64>,
     pub(crate) start_paused: bool,
     pub(crate) timeout_ms: u64,
+    /// Compare only recorded results across worker counts, not task counts.
+    pub(crate) results_only: bool,
 }
 
 /// How long one run of a `#[barista::test]` may take unless it says otherwise.
@@ -91,6 +93,7 @@ impl Default for TestConfig {
             seed: None,
             start_paused: false,
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            results_only: false,
         }
     }
 }
@@ -115,7 +118,14 @@ const MAIN_KEYS: &[&str] = &[
     "start_paused",
     "chrome_trace",
 ];
-const TEST_KEYS: &[&str] = &["workers", "repeat", "seed", "start_paused", "timeout_ms"];
+const TEST_KEYS: &[&str] = &[
+    "workers",
+    "repeat",
+    "seed",
+    "start_paused",
+    "timeout_ms",
+    "compare",
+];
 const TASK_KEYS: &[&str] = &["name", "preempt"];
 
 const WORKERS_AT_LEAST_ONE: &str = "the worker limit must be at least 1";
@@ -210,6 +220,20 @@ pub(crate) fn test_config(args: TokenStream) -> syn::Result<TestConfig> {
                     at_least_one(n, span, msg)
                 })
                 .map(|n| config.timeout_ms = n),
+            "compare" => value(&key, meta, "`compare = \"results\"`")
+                .and_then(|v| {
+                    let example = "`compare = \"results\"`";
+                    let lit = string(v, example, "expected \"summary\" or \"results\"")?;
+                    match lit.value().as_str() {
+                        "summary" => Ok(false),
+                        "results" => Ok(true),
+                        other => Err(syn::Error::new(
+                            lit.span(),
+                            format!("`compare` is \"summary\" (the default: task counts and recorded results) or \"results\" (recorded results only, for programs that spawn one task per worker), not {other:?}"),
+                        )),
+                    }
+                })
+                .map(|results_only| config.results_only = results_only),
             "start_paused" => value(&key, meta, "`start_paused = true`")
                 .and_then(|v| boolean(v, "`start_paused = true`"))
                 .map(|b| {
@@ -660,7 +684,7 @@ mod tests {
         );
         assert_eq!(
             test_error(quote!(repeats = 2)),
-            ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused` and `timeout_ms`"]
+            ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused`, `timeout_ms` and `compare`"]
         );
         assert_eq!(
             task_error(quote!(preemt)),

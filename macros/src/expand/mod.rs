@@ -142,6 +142,7 @@ mod tests {
                     seed: ::core::option::Option::Some(7),
                     start_paused: false,
                     timeout_ms: 60000,
+                    results_only: false,
                     body: || ::std::boxed::Box::pin(super::name()),
                     baseline: ::barista::__private::Baseline::new(),
                 };

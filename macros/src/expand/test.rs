@@ -114,6 +114,7 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
         seed,
         start_paused,
         timeout_ms,
+        results_only,
     } = config;
     let counts = workers.iter().map(|&n| Literal::usize_unsuffixed(n));
     let repeat = Literal::u32_unsuffixed(*repeat);
@@ -147,6 +148,7 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
                 seed: #seed,
                 start_paused: #start_paused,
                 timeout_ms: #timeout_ms,
+                results_only: #results_only,
                 body: || #body,
                 baseline: ::barista::__private::Baseline::new(),
             };
