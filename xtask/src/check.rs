@@ -257,3 +257,125 @@ fn indent(text: &str) -> String {
     let tail = &lines[lines.len().saturating_sub(40)..];
     tail.iter().map(|l| format!("    {l}\n")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace with one complete exercise, `ex01_demo`.
+    fn workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "curriculum/exercises.toml",
+            r#"
+[[exercise]]
+name = "ex01_demo"
+title = "Demo"
+topic = "a topic"
+section = "a section"
+points = 5
+hint = "a hint"
+"#,
+        );
+        for package in ["exercises", "solutions"] {
+            write(
+                &format!("{package}/Cargo.toml"),
+                "[package]\nname = \"x\"\n\n[[test]]\nname = \"ex01_demo\"\npath = \"../curriculum/tests/ex01_demo.rs\"\n",
+            );
+            write(&format!("{package}/src/lib.rs"), "");
+            write(
+                &format!("{package}/src/ex01_demo.rs"),
+                "// TODO: solve me\n",
+            );
+        }
+        write("curriculum/tests/ex01_demo.rs", "");
+        write("curriculum/tests/snapshots/ex01_demo__out.snap", "");
+        dir
+    }
+
+    fn problems(root: &Path) -> Vec<String> {
+        let curriculum = Curriculum::load(root).unwrap();
+        let mut problems = Vec::new();
+        layout(&curriculum, &mut problems).unwrap();
+        problems
+    }
+
+    #[test]
+    fn a_complete_layout_has_no_problems() {
+        let dir = workspace();
+        assert_eq!(problems(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn orphans_are_named() {
+        let dir = workspace();
+        let root = dir.path();
+        std::fs::write(root.join("exercises/src/ex99_stray.rs"), "").unwrap();
+        std::fs::write(root.join("curriculum/tests/ex98_stray.rs"), "").unwrap();
+        std::fs::write(
+            root.join("curriculum/tests/snapshots/ex97_gone__x.snap"),
+            "",
+        )
+        .unwrap();
+        let found = problems(root);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].contains("exercises/src/ex99_stray.rs belongs to no exercise"));
+        assert!(found[1].contains("curriculum/tests/ex98_stray.rs belongs to no exercise"));
+        assert!(found[2].contains("snapshots/ex97_gone__x.snap belongs to no exercise"));
+    }
+
+    #[test]
+    fn missing_pieces_are_named() {
+        let dir = workspace();
+        let root = dir.path();
+        std::fs::remove_file(root.join("solutions/src/ex01_demo.rs")).unwrap();
+        std::fs::write(
+            root.join("solutions/Cargo.toml"),
+            "[package]\nname = \"x\"\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("exercises/src/ex01_demo.rs"), "fn main() {}\n").unwrap();
+        let text = std::fs::read_to_string(root.join("curriculum/exercises.toml")).unwrap();
+        std::fs::write(
+            root.join("curriculum/exercises.toml"),
+            text.replace("hint = \"a hint\"", "hint = \"  \"")
+                .replace("points = 5", "points = 0"),
+        )
+        .unwrap();
+        let found = problems(root).join("\n");
+        for expected in [
+            "ex01_demo: its hint in curriculum/exercises.toml is empty",
+            "ex01_demo: it is worth 0 points",
+            "ex01_demo: solutions/src/ex01_demo.rs is missing",
+            "ex01_demo: the learner's file has no TODO mark",
+            "ex01_demo: not registered as a [[test]] in solutions/Cargo.toml",
+        ] {
+            assert!(
+                found.contains(expected),
+                "missing {expected:?} in:\n{found}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_test_path_elsewhere_is_named() {
+        let dir = workspace();
+        let root = dir.path();
+        std::fs::write(
+            root.join("exercises/Cargo.toml"),
+            "[package]\nname = \"x\"\n\n[[test]]\nname = \"ex01_demo\"\npath = \"tests/mine.rs\"\n",
+        )
+        .unwrap();
+        let found = problems(root).join("\n");
+        assert!(
+            found.contains(r#"exercises/Cargo.toml: test "ex01_demo" should have path = "../curriculum/tests/ex01_demo.rs""#),
+            "{found}"
+        );
+    }
+}

@@ -132,3 +132,28 @@ impl Package {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_numbers_and_parts_find_exercises() {
+        let curriculum = Curriculum::load(&workspace_root()).unwrap();
+        for query in ["ex05_share_by_communicating", "ex05", "5", "05", "share_by"] {
+            assert_eq!(
+                curriculum.find(query).unwrap().name,
+                "ex05_share_by_communicating",
+                "{query}"
+            );
+        }
+        let err = curriculum.find("ex05_share_by_comunicating").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("did you mean ex05_share_by_communicating"),
+            "{err}"
+        );
+        let err = curriculum.find("espresso machine").unwrap_err();
+        assert!(err.to_string().contains("cargo xtask list"), "{err}");
+    }
+}

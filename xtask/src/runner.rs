@@ -214,3 +214,40 @@ pub fn first_failure(output: &str) -> String {
         .collect();
     format!("test {name} failed:\n{}", body.join("\n").trim_end())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::first_failure;
+
+    #[test]
+    fn the_first_failure_is_cut_from_libtest_output() {
+        let output = "\
+running 2 tests
+test a ... FAILED
+test b ... FAILED
+
+failures:
+
+---- a stdout ----
+thread 'a' panicked at t.rs:1:1:
+the milk boiled over
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+---- b stdout ----
+second failure
+
+failures:
+    a
+    b
+";
+        assert_eq!(
+            first_failure(output),
+            "test a failed:\nthread 'a' panicked at t.rs:1:1:\nthe milk boiled over"
+        );
+    }
+
+    #[test]
+    fn output_without_a_test_report_is_kept_whole() {
+        assert_eq!(first_failure("  error[E0499]: ...\n"), "error[E0499]: ...");
+    }
+}
