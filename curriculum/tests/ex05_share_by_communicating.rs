@@ -40,16 +40,19 @@ async fn the_owner_hands_back_the_total() {
 
 #[test]
 fn prints_what_the_go_program_prints() {
-    let config = common::config(1).timeout(Duration::from_millis(1500));
-    let run = match barista::run(config, share_by_communicating()) {
-        Ok(run) => run,
-        Err(barista::Error::TimedOut { .. }) => panic!("{}", still_waiting()),
-        Err(other) => panic!("{}", look(other)),
-    };
-    assert_eq!(
-        run.trace.summary().by_name.get("owner"),
-        Some(&1),
-        "exactly one task owns the count"
-    );
-    insta::assert_snapshot!(run.output);
+    // One snapshot, checked at every worker count: the output must not move.
+    for workers in [1, 2, 4] {
+        let config = common::config(workers).timeout(Duration::from_millis(1500));
+        let run = match barista::run(config, share_by_communicating()) {
+            Ok(run) => run,
+            Err(barista::Error::TimedOut { .. }) => panic!("{}", still_waiting()),
+            Err(other) => panic!("{}", look(other)),
+        };
+        assert_eq!(
+            run.trace.summary().by_name.get("owner"),
+            Some(&1),
+            "exactly one task owns the count"
+        );
+        insta::assert_snapshot!("prints_what_the_go_program_prints", run.output);
+    }
 }

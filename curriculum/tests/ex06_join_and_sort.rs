@@ -43,13 +43,16 @@ async fn all_three_complete_sorted_every_time() {
 
 #[test]
 fn prints_what_the_go_program_prints() {
-    let run = barista::run(common::config(2), run_the_orders())
-        .unwrap_or_else(|err| panic!("{}", look(err)));
-    check(&run.output);
-    assert_eq!(
-        run.trace.summary().by_name.get("make"),
-        Some(&ORDERS.len()),
-        "one task per order"
-    );
-    insta::assert_snapshot!(report(&run.output));
+    // One snapshot, checked at every worker count: the output must not move.
+    for workers in [1, 2, 4] {
+        let run = barista::run(common::config(workers), run_the_orders())
+            .unwrap_or_else(|err| panic!("{}", look(err)));
+        check(&run.output);
+        assert_eq!(
+            run.trace.summary().by_name.get("make"),
+            Some(&ORDERS.len()),
+            "one task per order"
+        );
+        insta::assert_snapshot!("prints_what_the_go_program_prints", report(&run.output));
+    }
 }
