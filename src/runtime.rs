@@ -41,8 +41,51 @@ pub(crate) type Panic = Box<dyn Any + Send + 'static>;
 
 type Ran<T> = Result<(Result<T, Panic>, Trace), Error>;
 
+/// Where every run of this process writes its timeline, one file per calling
+/// thread (a test's name under `cargo test`): how `cargo xtask` shows the
+/// learner what their last run did.
+pub const TIMELINE_DIR_ENV: &str = "BARISTA_TIMELINE_DIR";
+
 /// Like [`run`], but hands back `main`'s panic with the trace.
 pub(crate) fn run_catching<F>(config: &Config, main: F) -> Ran<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let ran = run_limited(config, main);
+    if let Ok((_, trace)) = &ran {
+        save_timeline(trace);
+    }
+    ran
+}
+
+fn save_timeline(trace: &Trace) {
+    static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let Some(dir) = DIR.get_or_init(|| std::env::var_os(TIMELINE_DIR_ENV).map(Into::into)) else {
+        return;
+    };
+    let caller = std::thread::current();
+    let name: String = caller
+        .name()
+        .unwrap_or("run")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    // Written whole, then renamed: a reader never sees half a timeline.
+    let path = dir.join(format!("{name}.txt"));
+    let partial = dir.join(format!(".{name}.partial"));
+    if std::fs::write(&partial, trace.timeline().to_string()).is_ok() {
+        let _ = std::fs::rename(partial, path);
+    }
+}
+
+fn run_limited<F>(config: &Config, main: F) -> Ran<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,

@@ -394,3 +394,21 @@ async fn one_task_per_worker_compares_its_results_only() {
     }
     barista::record("total", total);
 }
+
+#[test]
+fn timelines_are_saved_where_the_environment_says() {
+    let dir = std::env::temp_dir().join(format!("barista-timelines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "main_child_process", "--ignored"])
+        .env("BARISTA_TEST_CHILD", "1")
+        .env(barista::WORKERS_ENV, "2")
+        .env(barista::TIMELINE_DIR_ENV, &dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // One file per calling thread: under libtest, the test's name.
+    let text = std::fs::read_to_string(dir.join("main_child_process.txt")).unwrap();
+    assert!(text.starts_with("timeline: 1 task on 2 workers"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
