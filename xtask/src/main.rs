@@ -3,37 +3,50 @@
 
 mod check;
 mod curriculum;
+mod learner;
+mod progress;
+mod reset;
 mod runner;
+mod verdict;
+mod watch;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use curriculum::{workspace_root, Curriculum, Package};
+use curriculum::{workspace_root, Curriculum};
 
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
     about = "barista: concurrency versus parallelism, hands-on",
-    after_help = "With no command: where you are in the curriculum and what to do next."
+    after_help = "With no command: the current exercise, re-run whenever you save it (in a terminal), or its status once (piped)."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Seconds one exercise's tests may run before they count as hung.
+    #[arg(long, global = true, default_value_t = learner::DEFAULT_LIMIT.as_secs())]
+    time_limit: u64,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// List the exercises, in order, with their topics.
     List,
-    /// Show the hint for an exercise.
-    Hint {
+    /// Run an exercise's tests (default: the current one) and show its timeline.
+    Run {
         /// Exercise name or number (`ex05_share_by_communicating`, `ex05`, `5`).
-        name: String,
+        name: Option<String>,
     },
+    /// Show the hint for an exercise (default: the current one).
+    Hint { name: Option<String> },
+    /// Restore an exercise as shipped, after saving your file to .barista/backups/.
+    Reset { name: String },
     /// Run every exercise's tests; exit non-zero unless all pass.
     Verify,
     /// Instructor self-check: metadata, files, shipped exercises fail,
@@ -58,12 +71,25 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<bool> {
     let curriculum = Curriculum::load(&workspace_root())?;
+    let limit = Duration::from_secs(cli.time_limit.max(1));
     match cli.command {
-        None => status(&curriculum),
+        None if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+            watch::watch(&curriculum, limit)
+        }
+        None => learner::status_once(&curriculum, limit),
         Some(Command::List) => {
+            let done = match progress::read(&curriculum) {
+                progress::Loaded::Read(progress) => progress.done,
+                _ => Default::default(),
+            };
             for (i, exercise) in curriculum.exercises.iter().enumerate() {
+                let state = if done.contains(&exercise.name) {
+                    "done   "
+                } else {
+                    "pending"
+                };
                 println!(
-                    "{:>2}. {:<30} {} ({})",
+                    "{:>2}. {state} {:<30} {} ({})",
                     i + 1,
                     exercise.name,
                     exercise.title,
@@ -72,87 +98,10 @@ fn run(cli: Cli) -> Result<bool> {
             }
             Ok(true)
         }
-        Some(Command::Hint { name }) => {
-            let exercise = curriculum.find(&name)?;
-            println!("{} · {}\n", exercise.name, exercise.title);
-            println!("{}", exercise.hint.trim());
-            println!(
-                "\nThe page's section: {}. Your file: {}",
-                exercise.section,
-                curriculum.relative(&curriculum.source(Package::Exercises, exercise))
-            );
-            Ok(true)
-        }
-        Some(Command::Verify) => verify(&curriculum),
+        Some(Command::Run { name }) => learner::run(&curriculum, name.as_deref(), limit),
+        Some(Command::Hint { name }) => learner::hint(&curriculum, name.as_deref()),
+        Some(Command::Reset { name }) => learner::reset(&curriculum, &name),
+        Some(Command::Verify) => learner::verify(&curriculum, limit),
         Some(Command::Check { repeat }) => check::check(&curriculum, &check::Options { repeat }),
     }
-}
-
-/// Time one exercise's tests may take before they count as hung.
-const RUN_LIMIT: Duration = Duration::from_secs(30);
-
-/// Results of every exercise, in order: `(name, passed, detail)`.
-fn results(curriculum: &Curriculum) -> Result<Vec<(String, bool, String)>> {
-    let build = runner::build(&curriculum.root, Package::Exercises)?;
-    let mut results = Vec::new();
-    for exercise in &curriculum.exercises {
-        let name = exercise.name.clone();
-        if let Some(errors) = build.errors.get(&name) {
-            results.push((name, false, format!("does not compile:\n{errors}")));
-            continue;
-        }
-        let Some(binary) = build.binaries.get(&name) else {
-            results.push((name, false, "its tests were not built".into()));
-            continue;
-        };
-        let outcome = runner::run(&curriculum.root, Package::Exercises, binary, &[], RUN_LIMIT)?;
-        let detail = if outcome.timed_out {
-            format!(
-                "did not finish in {} s: likely a deadlock or a task that never yields",
-                RUN_LIMIT.as_secs()
-            )
-        } else {
-            runner::first_failure(&outcome.output)
-        };
-        results.push((name, outcome.passed, detail));
-    }
-    Ok(results)
-}
-
-fn verify(curriculum: &Curriculum) -> Result<bool> {
-    let results = results(curriculum)?;
-    let done = results.iter().filter(|(_, passed, _)| *passed).count();
-    for (name, passed, _) in &results {
-        println!("{} {name}", if *passed { "done   " } else { "pending" });
-    }
-    println!("{done} / {} done", results.len());
-    Ok(done == results.len())
-}
-
-/// Where the learner stands: progress and the first exercise to work on.
-fn status(curriculum: &Curriculum) -> Result<bool> {
-    let results = results(curriculum)?;
-    let done = results.iter().filter(|(_, passed, _)| *passed).count();
-    println!("barista: {done} / {} exercises done", results.len());
-    match results.iter().find(|(_, passed, _)| !passed) {
-        None => println!("Every exercise passes. Well brewed!"),
-        Some((name, _, detail)) => {
-            let exercise = curriculum.find(name)?;
-            println!(
-                "\nNext: {} · {}\n  edit {}\n",
-                exercise.name,
-                exercise.title,
-                curriculum.relative(&curriculum.source(Package::Exercises, exercise))
-            );
-            let lines: Vec<&str> = detail.lines().filter(|l| !l.trim().is_empty()).collect();
-            for line in lines.iter().take(30) {
-                println!("  {line}");
-            }
-            println!(
-                "\nStuck? cargo xtask hint {}   All exercises: cargo xtask list",
-                exercise.name
-            );
-        }
-    }
-    Ok(true)
 }

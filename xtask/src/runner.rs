@@ -25,18 +25,26 @@ pub struct Build {
 
 /// Builds every test target of `package` (exercises are test targets).
 pub fn build(root: &Path, package: Package) -> Result<Build> {
-    let output = Command::new(env!("CARGO"))
+    cargo_build(root, package, &["--tests", "--keep-going"], false)
+}
+
+/// Builds one exercise's test target: all a learner's edit needs.
+pub fn build_one(root: &Path, package: Package, name: &str, color: bool) -> Result<Build> {
+    cargo_build(root, package, &["--test", name], color)
+}
+
+fn cargo_build(root: &Path, package: Package, targets: &[&str], color: bool) -> Result<Build> {
+    let format = if color {
+        "--message-format=json-diagnostic-rendered-ansi"
+    } else {
+        "--message-format=json"
+    };
+    let output = Command::new(cargo())
         .current_dir(root)
-        .args([
-            "build",
-            "--tests",
-            "--keep-going",
-            "--quiet",
-            "-p",
-            package.dir(),
-        ])
-        .arg("--message-format=json-diagnostic-rendered-ansi")
-        .stderr(Stdio::inherit())
+        .args(["build", "--quiet", "-p", package.dir()])
+        .args(targets)
+        .arg(format)
+        .stderr(Stdio::null())
         .output()
         .context("running cargo build")?;
     let mut build = Build::default();
@@ -73,7 +81,19 @@ pub fn build(root: &Path, package: Package) -> Result<Build> {
     for target in build.errors.keys() {
         build.binaries.remove(target);
     }
+    if build.binaries.is_empty() && build.errors.is_empty() && !output.status.success() {
+        anyhow::bail!(
+            "cargo could not build {} (run `cargo build -p {} --tests` to see why)",
+            package.dir(),
+            package.dir()
+        );
+    }
     Ok(build)
+}
+
+/// The cargo that runs us (`cargo xtask` sets `CARGO`), else `cargo`.
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 /// How one run of a test binary ended.
@@ -212,7 +232,7 @@ pub fn first_failure(output: &str) -> String {
         .take_while(|l| !l.starts_with("---- ") && *l != "failures:")
         .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
         .collect();
-    format!("test {name} failed:\n{}", body.join("\n").trim_end())
+    format!("test {name} failed:\n{}", body.join("\n").trim())
 }
 
 #[cfg(test)]

@@ -1,0 +1,302 @@
+//! The learner's commands that are not the interactive watch: status once
+//! (no terminal), `run`, `hint`, `reset`, `verify`, and the progress they
+//! share.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::curriculum::{Curriculum, Exercise, Package};
+use crate::progress::{self, Loaded, Progress};
+use crate::reset;
+use crate::runner;
+use crate::verdict::{self, Outcome, Verdict};
+
+/// How long one exercise's tests may run before they count as hung.
+pub const DEFAULT_LIMIT: Duration = Duration::from_secs(15);
+
+/// The progress file, or, when it is missing or unreadable, progress rebuilt
+/// by running every exercise (and a note saying so).
+pub fn load_progress(
+    curriculum: &Curriculum,
+    limit: Duration,
+) -> Result<(Progress, Option<String>)> {
+    let note = match progress::read(curriculum) {
+        Loaded::Read(progress) => return Ok((progress, None)),
+        Loaded::Missing => None,
+        Loaded::Corrupt(why) => Some(format!(
+            "the progress file {} was unreadable ({why}); rebuilt it from your exercises",
+            curriculum.relative(&progress::path(curriculum))
+        )),
+    };
+    let mut progress = Progress {
+        started: progress::now(),
+        ..Progress::default()
+    };
+    for (name, passed) in run_all(curriculum, limit)? {
+        if passed {
+            progress.done.insert(name);
+        }
+    }
+    progress.current = progress.first_pending(curriculum).map(str::to_owned);
+    progress.save(curriculum)?;
+    Ok((progress, note))
+}
+
+/// Builds every exercise (one broken file does not stop the others) and runs
+/// each, with a progress bar on a terminal. Returns (name, passed) in order.
+pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, bool)>> {
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(curriculum.exercises.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>28} [{bar:30}] {pos}/{len}")
+            .unwrap()
+            .progress_chars("=> "),
+    );
+    bar.set_message("building the exercises");
+    let build = runner::build(&curriculum.root, Package::Exercises)?;
+    let mut results = Vec::new();
+    for exercise in &curriculum.exercises {
+        bar.set_message(exercise.name.clone());
+        let passed = match build.binaries.get(&exercise.name) {
+            Some(binary) => {
+                runner::run(&curriculum.root, Package::Exercises, binary, &[], limit)?.passed
+            }
+            None => false,
+        };
+        results.push((exercise.name.clone(), passed));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(results)
+}
+
+/// The exercise named, or the learner's current one.
+pub fn chosen<'a>(
+    curriculum: &'a Curriculum,
+    progress: &Progress,
+    name: Option<&str>,
+) -> Result<&'a Exercise> {
+    match name.or(progress.current_or_next(curriculum)) {
+        Some(name) => curriculum.find(name),
+        None => curriculum
+            .exercises
+            .last()
+            .ok_or_else(|| anyhow::anyhow!("the curriculum is empty")),
+    }
+}
+
+/// Judges an exercise and records the result in the progress file.
+pub fn judge_and_record(
+    curriculum: &Curriculum,
+    progress: &mut Progress,
+    exercise: &Exercise,
+    limit: Duration,
+    color: bool,
+) -> Result<Verdict> {
+    let verdict = verdict::judge(curriculum, Package::Exercises, exercise, limit, color)?;
+    progress.record(&exercise.name, verdict.passed());
+    progress.save(curriculum)?;
+    Ok(verdict)
+}
+
+/// The status screen's text, shared by the watch and the one-shot status.
+pub fn screen(
+    curriculum: &Curriculum,
+    progress: &Progress,
+    exercise: &Exercise,
+    verdict: Option<&Verdict>,
+    links: bool,
+) -> String {
+    let total = curriculum.exercises.len();
+    let done = progress.done.len();
+    let position = curriculum
+        .exercises
+        .iter()
+        .position(|e| e.name == exercise.name)
+        .map_or(0, |i| i + 1);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "barista  {}  {done} / {total} done\n\n",
+        bar(done, total, 30)
+    ));
+    if done == total {
+        out.push_str(&finished(progress, total));
+        return out;
+    }
+    out.push_str(&format!(
+        "Exercise {position} of {total} · {} ({})\n",
+        exercise.title, exercise.name
+    ));
+    let file = curriculum.source(Package::Exercises, exercise);
+    let shown = curriculum.relative(&file);
+    if links {
+        // OSC 8: a clickable link in terminals that support it.
+        out.push_str(&format!(
+            "  edit \x1b]8;;file://{}\x1b\\{shown}\x1b]8;;\x1b\\\n\n",
+            file.display()
+        ));
+    } else {
+        out.push_str(&format!("  edit {shown}\n\n"));
+    }
+    match verdict {
+        None => out.push_str("running its tests ...\n"),
+        Some(verdict) => {
+            let headline = match verdict.outcome {
+                Outcome::Passed => "PASSES: every test is green.".to_string(),
+                Outcome::Failed => "not yet: a test fails.".to_string(),
+                Outcome::DoesNotCompile => "does not compile yet.".to_string(),
+                Outcome::TimedOut => "stopped: it ran past the time limit.".to_string(),
+            };
+            out.push_str(&format!(
+                "{headline}  ({:.1} s)\n",
+                verdict.took.as_secs_f64()
+            ));
+            if !verdict.report.is_empty() {
+                out.push('\n');
+                for line in verdict.report.lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+            if let Some(timeline) = &verdict.timeline {
+                out.push_str("\nWhat ran where (the timeline of the last run):\n");
+                out.push_str(timeline);
+            }
+        }
+    }
+    out
+}
+
+fn finished(progress: &Progress, total: usize) -> String {
+    let minutes = progress::now().saturating_sub(progress.started) / 60;
+    format!(
+        "Every exercise passes: all {total} of them. Well brewed!\n\n\
+         test runs: {}   hints: {}   time: {}h {:02}m\n\n\
+         You have seen one program interleave on one worker and run in parallel on many,\n\
+         and kept it correct at every worker count. That is the whole point.\n",
+        progress.runs,
+        progress.hints,
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// `[#####.....]`, `width` cells.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
+}
+
+/// No terminal (piped, CI): the status once, never waiting for keys.
+pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
+    let (mut progress, note) = load_progress(curriculum, limit)?;
+    if let Some(note) = note {
+        println!("note: {note}\n");
+    }
+    let exercise = chosen(curriculum, &progress, None)?.clone();
+    let verdict = if progress.done.len() == curriculum.exercises.len() {
+        None
+    } else {
+        Some(judge_and_record(
+            curriculum,
+            &mut progress,
+            &exercise,
+            limit,
+            false,
+        )?)
+    };
+    print!(
+        "{}",
+        screen(curriculum, &progress, &exercise, verdict.as_ref(), false)
+    );
+    if progress.done.len() < curriculum.exercises.len() {
+        println!(
+            "\nhint: cargo xtask hint {}   list: cargo xtask list   (in a terminal, `cargo xtask` watches your file)",
+            exercise.name
+        );
+    }
+    Ok(true)
+}
+
+/// `cargo xtask run [NAME]`: its tests and the timeline of the run.
+pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Result<bool> {
+    let (mut progress, _) = load_progress(curriculum, limit)?;
+    let exercise = chosen(curriculum, &progress, name)?.clone();
+    let color = std::io::stdout().is_terminal();
+    let verdict = judge_and_record(curriculum, &mut progress, &exercise, limit, color)?;
+    print!(
+        "{}",
+        screen(curriculum, &progress, &exercise, Some(&verdict), false)
+    );
+    Ok(verdict.passed())
+}
+
+/// `cargo xtask hint [NAME]`.
+pub fn hint(curriculum: &Curriculum, name: Option<&str>) -> Result<bool> {
+    let mut progress = match progress::read(curriculum) {
+        Loaded::Read(progress) => progress,
+        _ => Progress::default(),
+    };
+    let exercise = chosen(curriculum, &progress, name)?;
+    print!("{}", hint_text(curriculum, exercise));
+    progress.hints += 1;
+    // A hint is worth showing even where progress cannot be saved.
+    let _ = progress.save(curriculum);
+    Ok(true)
+}
+
+pub fn hint_text(curriculum: &Curriculum, exercise: &Exercise) -> String {
+    format!(
+        "{} · {}\n\n{}\n\nThe page's section: {}.\nYour file: {}\n",
+        exercise.name,
+        exercise.title,
+        exercise.hint.trim(),
+        exercise.section,
+        curriculum.relative(&curriculum.source(Package::Exercises, exercise))
+    )
+}
+
+/// `cargo xtask reset NAME`.
+pub fn reset(curriculum: &Curriculum, name: &str) -> Result<bool> {
+    let exercise = curriculum.find(name)?;
+    let done = reset::reset(curriculum, exercise)?;
+    let file = curriculum.relative(&curriculum.source(Package::Exercises, exercise));
+    match done.backup {
+        Some(backup) => println!(
+            "saved your {file} to {}\nthen restored it as shipped (from git {})",
+            curriculum.relative(&backup),
+            done.from
+        ),
+        None => println!("{file} is already as shipped: nothing to reset"),
+    }
+    if let Loaded::Read(mut progress) = progress::read(curriculum) {
+        progress.done.remove(&exercise.name);
+        progress.save(curriculum)?;
+    }
+    Ok(true)
+}
+
+/// `cargo xtask verify`: every exercise; exit status for scripts.
+pub fn verify(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
+    let results = run_all(curriculum, limit)?;
+    let mut progress = match progress::read(curriculum) {
+        Loaded::Read(progress) => progress,
+        _ => Progress {
+            started: progress::now(),
+            ..Progress::default()
+        },
+    };
+    for (name, passed) in &results {
+        println!("{} {name}", if *passed { "done   " } else { "pending" });
+        progress.record(name, *passed);
+    }
+    let done = results.iter().filter(|(_, passed)| *passed).count();
+    println!("{done} / {} done", results.len());
+    progress.save(curriculum)?;
+    Ok(done == results.len())
+}
