@@ -85,10 +85,12 @@ impl Progress {
             .find(|name| !self.done.contains(*name))
     }
 
-    /// The exercise to show: the current one, else the first pending one.
+    /// The exercise to show: the current one while it is not done, else the
+    /// first pending one.
     pub fn current_or_next<'a>(&'a self, curriculum: &'a Curriculum) -> Option<&'a str> {
         self.current
             .as_deref()
+            .filter(|current| !self.done.contains(*current))
             .or_else(|| self.first_pending(curriculum))
     }
 

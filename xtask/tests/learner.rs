@@ -1,0 +1,238 @@
+//! The learner's workflow, driven for real: `cargo xtask` in a fresh copy of
+//! the repository, piped and in a pseudo-terminal. One test, in steps,
+//! because every step needs the same (slow to build) copy.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A copy of the repository (committed files plus the working tree's
+/// changes), in a git repository of its own so that `reset` finds originals.
+struct Copy {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    xtask: PathBuf,
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new("git").current_dir(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    out
+}
+
+/// The target folder the copies build into: inside this workspace's own,
+/// so dependencies are built once, and apart from it, so no build lock is
+/// shared with the `cargo test` running us.
+fn target_dir() -> PathBuf {
+    repo_root().join("target/learner-tests")
+}
+
+fn copy_repository() -> Copy {
+    let source = repo_root();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("barista");
+    let files = git(&source, &["ls-files", "--cached", "--others", "--exclude-standard"]);
+    for file in String::from_utf8_lossy(&files.stdout).lines() {
+        let from = source.join(file);
+        if !from.is_file() {
+            continue; // deleted in the working tree
+        }
+        let to = root.join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&from, &to).unwrap();
+    }
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "-A"]);
+    git(
+        &root,
+        &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "as shipped"],
+    );
+    let build = Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .args(["build", "-q", "-p", "xtask"])
+        .env("CARGO_TARGET_DIR", target_dir())
+        .status()
+        .unwrap();
+    assert!(build.success());
+    let xtask = target_dir().join("debug/xtask");
+    Copy { _dir: dir, root, xtask }
+}
+
+impl Copy {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.xtask);
+        command
+            .current_dir(&self.root)
+            .args(args)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env("CARGO", env!("CARGO"))
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// Runs `cargo xtask ARGS` without a terminal; returns (success, output).
+    fn xtask(&self, args: &[&str]) -> (bool, String) {
+        let out = self.command(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    }
+
+    fn exercise(&self, name: &str) -> PathBuf {
+        self.root.join(format!("exercises/src/{name}.rs"))
+    }
+
+    fn solve(&self, name: &str) {
+        let solution = self.root.join(format!("solutions/src/{name}.rs"));
+        std::fs::copy(solution, self.exercise(name)).unwrap();
+    }
+}
+
+#[test]
+fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
+    let copy = copy_repository();
+
+    // Piped, as in CI: the status once, no keys awaited, exit 0.
+    let (ok, out) = copy.xtask(&[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("0 / 16 done"), "{out}");
+    assert!(out.contains("Exercise 1 of 16"), "{out}");
+    assert!(out.contains("look at exercises/src/ex01_interleaved.rs"), "{out}");
+    assert!(out.contains("What ran where"), "the timeline of the run: {out}");
+
+    // Solving the first exercise moves the learner on.
+    copy.solve("ex01_interleaved");
+    let (ok, out) = copy.xtask(&["run", "ex01"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("PASSES"), "{out}");
+    let (_, out) = copy.xtask(&[]);
+    assert!(out.contains("1 / 16 done"), "{out}");
+    assert!(out.contains("Exercise 2 of 16"), "{out}");
+    let (_, out) = copy.xtask(&["list"]);
+    assert!(out.contains(" 1. done    ex01_interleaved"), "{out}");
+
+    // Hints by number; unknown names get close matches.
+    let (ok, out) = copy.xtask(&["hint", "2"]);
+    assert!(ok && out.contains("ex02_parallel"), "{out}");
+    let (ok, out) = copy.xtask(&["hint", "ex02_paralel"]);
+    assert!(!ok && out.contains("did you mean ex02_parallel"), "{out}");
+
+    // Reset saves the learner's file first, and says where.
+    let solved = std::fs::read_to_string(copy.exercise("ex01_interleaved")).unwrap();
+    let (ok, out) = copy.xtask(&["reset", "ex01_interleaved"]);
+    assert!(ok, "{out}");
+    let backup = out
+        .lines()
+        .find_map(|l| l.strip_prefix("saved your exercises/src/ex01_interleaved.rs to "))
+        .unwrap_or_else(|| panic!("no backup named in {out}"));
+    assert_eq!(std::fs::read_to_string(copy.root.join(backup)).unwrap(), solved);
+    let shipped = git(&copy.root, &["show", "HEAD:exercises/src/ex01_interleaved.rs"]);
+    assert_eq!(
+        std::fs::read(copy.exercise("ex01_interleaved")).unwrap(),
+        shipped.stdout
+    );
+    let (_, out) = copy.xtask(&["list"]);
+    assert!(out.contains(" 1. pending ex01_interleaved"), "{out}");
+
+    // A corrupt progress file is rebuilt from the exercises, not a crash.
+    std::fs::write(copy.root.join(".barista/progress.json"), "{ not json").unwrap();
+    let (ok, out) = copy.xtask(&[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("was unreadable"), "{out}");
+    assert!(out.contains("0 / 16 done"), "{out}");
+
+    // A hang is stopped at the time limit and reported as such.
+    let text = std::fs::read_to_string(copy.exercise("ex01_interleaved")).unwrap();
+    let hanging = text.replace(
+        "        log.lock().unwrap().push(name);",
+        "        log.lock().unwrap().push(name);\n        loop {\n            std::hint::spin_loop();\n        }",
+    );
+    assert_ne!(hanging, text);
+    std::fs::write(copy.exercise("ex01_interleaved"), hanging).unwrap();
+    let started = Instant::now();
+    let (ok, out) = copy.xtask(&["run", "ex01", "--time-limit", "3"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("did not finish in 3 s: likely a deadlock or a task that never yields"),
+        "{out}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60), "the hang was stopped");
+    std::fs::write(copy.exercise("ex01_interleaved"), text).unwrap();
+
+    // Nothing but reset wrote to the learner's files.
+    let status = git(&copy.root, &["status", "--porcelain", "exercises"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+
+    watch_in_a_terminal(&copy);
+}
+
+/// The watch mode in a pseudo-terminal: save a solution, see the progress
+/// advance, move on with a single key, quit with another.
+fn watch_in_a_terminal(copy: &Copy) {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    let pty = native_pty_system()
+        .openpty(PtySize { rows: 60, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .unwrap();
+    let mut command = CommandBuilder::new(&copy.xtask);
+    command.cwd(&copy.root);
+    command.env("CARGO_TARGET_DIR", target_dir());
+    command.env("CARGO", env!("CARGO"));
+    let mut child = pty.slave.spawn_command(command).unwrap();
+    drop(pty.slave);
+    let screen = Arc::new(Mutex::new(String::new()));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let seen = screen.clone();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            seen.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    });
+    let mut keys = pty.master.take_writer().unwrap();
+    let wait_for = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            {
+                let mut screen = screen.lock().unwrap();
+                if let Some(at) = screen.find(text) {
+                    screen.drain(..at + text.len());
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "never saw {text:?} on the screen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+
+    wait_for("Exercise 1 of 16");
+    wait_for("[q] quit");
+    copy.solve("ex01_interleaved");
+    wait_for("1 / 16 done");
+    wait_for("PASSES");
+    wait_for("[n] next");
+    keys.write_all(b"n").unwrap();
+    wait_for("Exercise 2 of 16");
+    keys.write_all(b"h").unwrap();
+    wait_for("Barrier");
+    keys.write_all(b" ").unwrap();
+    wait_for("[q] quit");
+    keys.write_all(b"q").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "q did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
