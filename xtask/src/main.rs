@@ -1,15 +1,6 @@
 //! `cargo xtask`: barista's learner workflow, instructor checks, grading and
 //! benchmark reports.
 
-mod check;
-mod curriculum;
-mod learner;
-mod progress;
-mod reset;
-mod runner;
-mod verdict;
-mod watch;
-
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -17,7 +8,8 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use curriculum::{workspace_root, Curriculum};
+use xtask::curriculum::{workspace_root, Curriculum};
+use xtask::{bench, check, learner, progress, watch};
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +41,12 @@ enum Command {
     Reset { name: String },
     /// Run every exercise's tests; exit non-zero unless all pass.
     Verify,
+    /// Measure every speed and memory goal; rewrite BENCHMARKS.md.
+    Bench {
+        /// A smoke run: every benchmark once, small; BENCHMARKS.md untouched.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Instructor self-check: metadata, files, shipped exercises fail,
     /// solutions pass repeatedly and at worker limits 1, 2 and 4.
     Check {
@@ -102,6 +100,7 @@ fn run(cli: Cli) -> Result<bool> {
         Some(Command::Hint { name }) => learner::hint(&curriculum, name.as_deref()),
         Some(Command::Reset { name }) => learner::reset(&curriculum, &name),
         Some(Command::Verify) => learner::verify(&curriculum, limit),
+        Some(Command::Bench { quick }) => bench::bench(&curriculum, quick),
         Some(Command::Check { repeat }) => check::check(&curriculum, &check::Options { repeat }),
     }
 }

@@ -8,51 +8,38 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A copy of the repository (committed files plus the working tree's
-/// changes), in a git repository of its own so that `reset` finds originals.
+use xtask::copy::RepoCopy;
+
 struct Copy {
-    _dir: tempfile::TempDir,
+    _repo: RepoCopy,
     root: PathBuf,
     xtask: PathBuf,
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git").current_dir(dir).args(args).output().unwrap();
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "git {args:?}: {out:?}");
     out
 }
 
-/// The target folder the copies build into: inside this workspace's own,
-/// so dependencies are built once, and apart from it, so no build lock is
-/// shared with the `cargo test` running us.
 fn target_dir() -> PathBuf {
-    repo_root().join("target/learner-tests")
+    RepoCopy::target_dir(&repo_root())
 }
 
 fn copy_repository() -> Copy {
-    let source = repo_root();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("barista");
-    let files = git(&source, &["ls-files", "--cached", "--others", "--exclude-standard"]);
-    for file in String::from_utf8_lossy(&files.stdout).lines() {
-        let from = source.join(file);
-        if !from.is_file() {
-            continue; // deleted in the working tree
-        }
-        let to = root.join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(&from, &to).unwrap();
-    }
-    git(&root, &["init", "-q"]);
-    git(&root, &["add", "-A"]);
-    git(
-        &root,
-        &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "as shipped"],
-    );
+    let repo = RepoCopy::of(&repo_root()).unwrap();
+    let root = repo.root.clone();
     let build = Command::new(env!("CARGO"))
         .current_dir(&root)
         .args(["build", "-q", "-p", "xtask"])
@@ -61,7 +48,11 @@ fn copy_repository() -> Copy {
         .unwrap();
     assert!(build.success());
     let xtask = target_dir().join("debug/xtask");
-    Copy { _dir: dir, root, xtask }
+    Copy {
+        _repo: repo,
+        root,
+        xtask,
+    }
 }
 
 impl Copy {
@@ -103,8 +94,14 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     assert!(ok, "{out}");
     assert!(out.contains("0 / 16 done"), "{out}");
     assert!(out.contains("Exercise 1 of 16"), "{out}");
-    assert!(out.contains("look at exercises/src/ex01_interleaved.rs"), "{out}");
-    assert!(out.contains("What ran where"), "the timeline of the run: {out}");
+    assert!(
+        out.contains("look at exercises/src/ex01_interleaved.rs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("What ran where"),
+        "the timeline of the run: {out}"
+    );
 
     // Solving the first exercise moves the learner on.
     copy.solve("ex01_interleaved");
@@ -131,8 +128,14 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
         .lines()
         .find_map(|l| l.strip_prefix("saved your exercises/src/ex01_interleaved.rs to "))
         .unwrap_or_else(|| panic!("no backup named in {out}"));
-    assert_eq!(std::fs::read_to_string(copy.root.join(backup)).unwrap(), solved);
-    let shipped = git(&copy.root, &["show", "HEAD:exercises/src/ex01_interleaved.rs"]);
+    assert_eq!(
+        std::fs::read_to_string(copy.root.join(backup)).unwrap(),
+        solved
+    );
+    let shipped = git(
+        &copy.root,
+        &["show", "HEAD:exercises/src/ex01_interleaved.rs"],
+    );
     assert_eq!(
         std::fs::read(copy.exercise("ex01_interleaved")).unwrap(),
         shipped.stdout
@@ -162,7 +165,10 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
         out.contains("did not finish in 3 s: likely a deadlock or a task that never yields"),
         "{out}"
     );
-    assert!(started.elapsed() < Duration::from_secs(60), "the hang was stopped");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the hang was stopped"
+    );
     std::fs::write(copy.exercise("ex01_interleaved"), text).unwrap();
 
     // Nothing but reset wrote to the learner's files.
@@ -177,7 +183,12 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
 fn watch_in_a_terminal(copy: &Copy) {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let pty = native_pty_system()
-        .openpty(PtySize { rows: 60, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 60,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut command = CommandBuilder::new(&copy.xtask);
     command.cwd(&copy.root);
@@ -194,7 +205,9 @@ fn watch_in_a_terminal(copy: &Copy) {
             if n == 0 {
                 break;
             }
-            seen.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
+            seen.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&chunk[..n]));
         }
     });
     let mut keys = pty.master.take_writer().unwrap();
@@ -208,7 +221,10 @@ fn watch_in_a_terminal(copy: &Copy) {
                     return;
                 }
             }
-            assert!(Instant::now() < deadline, "never saw {text:?} on the screen");
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?} on the screen"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     };
