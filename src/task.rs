@@ -54,8 +54,6 @@ pin_project_lite::pin_project! {
         id: TaskId,
         named: bool,
         started: bool,
-        // Only shuffled schedules use this: a yield before the first poll.
-        shuffle: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
     }
 }
 
@@ -66,7 +64,6 @@ impl<F> Traced<F> {
             id,
             named,
             started: false,
-            shuffle: None,
         }
     }
 }
@@ -95,18 +92,11 @@ impl<F: Future> Future for Traced<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        if let Some(yielding) = this.shuffle {
-            if yielding.as_mut().poll(cx).is_pending() {
-                return Poll::Pending;
-            }
-            *this.shuffle = None;
-        }
         let first = !std::mem::replace(this.started, true);
         let Some(start) = recorder::poll_started(*this.id, !*this.named, first) else {
-            // A shuffled schedule: let the others run first, then start.
-            let mut yielding = Box::pin(tokio::task::yield_now());
-            let _ = yielding.as_mut().poll(cx);
-            *this.shuffle = Some(yielding);
+            // A shuffled schedule: go to the back of the queue before the
+            // first poll, letting tasks behind this one run first.
+            cx.waker().wake_by_ref();
             return Poll::Pending;
         };
         let guard = PollGuard(Some(start));
