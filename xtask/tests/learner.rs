@@ -176,6 +176,28 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     assert_eq!(String::from_utf8_lossy(&status.stdout), "");
 
     watch_in_a_terminal(&copy);
+
+    // Every exercise solved: verify says so with its exit status, and the
+    // status is the final screen.
+    let (ok, out) = copy.xtask(&["verify"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("1 / 16 done"), "{out}");
+    for exercise in std::fs::read_dir(copy.root.join("solutions/src")).unwrap() {
+        let name = exercise.unwrap().file_name().into_string().unwrap();
+        if let Some(name) = name.strip_suffix(".rs").filter(|n| n.starts_with("ex")) {
+            copy.solve(name);
+        }
+    }
+    let (ok, out) = copy.xtask(&["verify"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("16 / 16 done"), "{out}");
+    let (ok, out) = copy.xtask(&[]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Every exercise passes: all 16 of them"),
+        "{out}"
+    );
+    assert!(out.contains("test runs: "), "{out}");
 }
 
 /// The watch mode in a pseudo-terminal: save a solution, see the progress
