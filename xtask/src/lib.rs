@@ -4,8 +4,11 @@
 
 pub mod bench;
 pub mod check;
+pub mod contain;
 pub mod copy;
 pub mod curriculum;
+pub mod grade;
+pub mod grade_cli;
 pub mod learner;
 pub mod progress;
 pub mod reset;

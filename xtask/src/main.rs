@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use xtask::curriculum::{workspace_root, Curriculum};
-use xtask::{bench, check, learner, progress, watch};
+use xtask::{bench, check, contain, grade_cli, learner, progress, watch};
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +41,11 @@ enum Command {
     Reset { name: String },
     /// Run every exercise's tests; exit non-zero unless all pass.
     Verify,
+    /// (internal) Run a program confined by Landlock; used by `grade`.
+    #[command(name = "__contain", hide = true)]
+    Contain(contain::ContainArgs),
+    /// Grade a class: the pristine tests against each student's exercise files.
+    Grade(grade_cli::GradeArgs),
     /// Measure every speed and memory goal; rewrite BENCHMARKS.md.
     Bench {
         /// A smoke run: every benchmark once, small; BENCHMARKS.md untouched.
@@ -68,6 +73,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<bool> {
+    if let Some(Command::Contain(args)) = cli.command {
+        return contain::contain(args);
+    }
     let curriculum = Curriculum::load(&workspace_root())?;
     let limit = Duration::from_secs(cli.time_limit.max(1));
     match cli.command {
@@ -100,6 +108,8 @@ fn run(cli: Cli) -> Result<bool> {
         Some(Command::Hint { name }) => learner::hint(&curriculum, name.as_deref()),
         Some(Command::Reset { name }) => learner::reset(&curriculum, &name),
         Some(Command::Verify) => learner::verify(&curriculum, limit),
+        Some(Command::Contain(_)) => unreachable!("handled above"),
+        Some(Command::Grade(args)) => grade_cli::grade(&curriculum, args),
         Some(Command::Bench { quick }) => bench::bench(&curriculum, quick),
         Some(Command::Check { repeat }) => check::check(&curriculum, &check::Options { repeat }),
     }

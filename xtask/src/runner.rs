@@ -101,6 +101,8 @@ fn cargo() -> std::ffi::OsString {
 pub struct Outcome {
     pub passed: bool,
     pub timed_out: bool,
+    /// The exit code; `None` when a signal ended the process.
+    pub status_code: Option<i32>,
     /// stdout and stderr, interleaved as they came, capped.
     pub output: String,
 }
@@ -118,17 +120,28 @@ pub fn run(
     env: &[(&str, &str)],
     limit: Duration,
 ) -> Result<Outcome> {
-    let dir = root.join(package.dir());
     let mut command = Command::new(binary);
+    test_binary_command(&mut command, &root.join(package.dir()));
+    command.envs(env.iter().copied());
+    execute(command, limit)
+}
+
+/// Arguments and environment a test binary gets, as under `cargo test`.
+pub fn test_binary_command(command: &mut Command, package_dir: &Path) {
     command
         .args(["--color", "never"])
-        .current_dir(&dir)
-        .env("CARGO_MANIFEST_DIR", &dir)
+        .current_dir(package_dir)
+        .env("CARGO_MANIFEST_DIR", package_dir)
         // Never write `.snap.new` files beside the pristine snapshots.
         .env("INSTA_UPDATE", "no")
         // Backtraces bury the message a learner needs.
-        .env("RUST_BACKTRACE", "0")
-        .envs(env.iter().copied())
+        .env("RUST_BACKTRACE", "0");
+}
+
+/// Runs `command` with captured, capped output, in a process group of its
+/// own that is killed whole after `limit`.
+pub fn execute(mut command: Command, limit: Duration) -> Result<Outcome> {
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -138,9 +151,7 @@ pub fn run(
         command.process_group(0);
     }
     let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("starting {}", binary.display()))?;
+    let mut child = command.spawn().context("starting a test binary")?;
     let readers = [
         capture(
             child
@@ -167,21 +178,31 @@ pub fn run(
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    // Whatever the binary left behind in its group goes too.
+    kill_group(&mut child);
+    // A process that escaped the group may hold the pipes open: read what
+    // came, but do not wait on it for long.
     let mut output = String::new();
     for reader in readers {
-        output.push_str(&reader.join().unwrap_or_default());
+        match reader.recv_timeout(Duration::from_secs(2)) {
+            Ok(text) => output.push_str(&text),
+            Err(_) => output.push_str("\n[output still open after the run: left behind]\n"),
+        }
     }
     Ok(Outcome {
         passed: status.success() && !timed_out,
         timed_out,
+        status_code: status.code(),
         output,
     })
 }
 
-fn capture(stream: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<String> {
+fn capture(stream: Option<Box<dyn Read + Send>>) -> std::sync::mpsc::Receiver<String> {
+    let (done, received) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let Some(mut stream) = stream else {
-            return String::new();
+            let _ = done.send(String::new());
+            return;
         };
         let mut kept = Vec::new();
         let mut chunk = [0u8; 8192];
@@ -200,8 +221,9 @@ fn capture(stream: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<Stri
                 "\n[... {dropped} more bytes of output not kept]\n"
             ));
         }
-        text
-    })
+        let _ = done.send(text);
+    });
+    received
 }
 
 fn kill_group(child: &mut std::process::Child) {

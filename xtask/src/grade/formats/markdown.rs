@@ -1,0 +1,406 @@
+//! A summary for a GitHub Actions step (`$GITHUB_STEP_SUMMARY`), or any
+//! GitHub-flavoured Markdown viewer: the class at a glance in one table,
+//! then, for each student with something not passed, a collapsed
+//! `<details>` with what went wrong.
+
+use super::{class_average, escape_text, exercise_number, number, percent, result_for};
+use crate::grade::model::{ClassReport, ExerciseInfo, Status, StudentReport};
+
+/// GitHub refuses a step summary over 1 MiB; past this much text the
+/// per-student details stop, so the table always gets through.
+const DETAILS_BUDGET: usize = 900 * 1024;
+
+pub fn render(class: &ClassReport) -> String {
+    let mut out = String::from("# barista: grades\n\n");
+    out.push_str(&overview(class));
+    out.push_str(&table(class));
+    out.push_str(&legend());
+    out.push_str(&exercise_list(&class.exercises));
+    out.push_str(&details(class));
+    out.push_str(&protections(&class.protections));
+    out
+}
+
+fn overview(class: &ClassReport) -> String {
+    let max = class.max_score();
+    let average = class_average(class);
+    let full = class
+        .students
+        .iter()
+        .filter(|s| s.max_score > 0.0 && s.score >= s.max_score)
+        .count();
+    format!(
+        "**{} students** · class average **{} / {}** ({}%) · full marks: {}\n\n",
+        class.students.len(),
+        number(average),
+        number(max),
+        percent(average, max),
+        full
+    )
+}
+
+/// The symbol for a status; a table cell shows it with the score.
+pub(crate) fn icon(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "✅",
+        Status::Failed => "❌",
+        Status::CompileError => "🛠",
+        Status::TimedOut => "⏱",
+        Status::Crashed => "💥",
+        Status::Missing => "—",
+        Status::Rejected => "🚫",
+    }
+}
+
+/// Student × exercise, then a row of per-exercise pass counts and averages.
+fn table(class: &ClassReport) -> String {
+    let mut out = String::from("| Student |");
+    for (i, e) in class.exercises.iter().enumerate() {
+        out.push_str(&format!(" {} |", exercise_number(e, i)));
+    }
+    out.push_str(" Total |\n|:--|");
+    out.push_str(&":-:|".repeat(class.exercises.len()));
+    out.push_str("--:|\n");
+    for student in &class.students {
+        out.push_str(&format!("| {} |", cell(&student.student)));
+        for e in &class.exercises {
+            let mark = match result_for(student, e) {
+                Some(r) => format!("{} {}", icon(r.status), number(r.score)),
+                None => " ".to_string(),
+            };
+            out.push_str(&format!(" {mark} |"));
+        }
+        out.push_str(&format!(
+            " **{}** / {} |\n",
+            number(student.score),
+            number(student.max_score)
+        ));
+    }
+    out.push_str(&totals_row(class));
+    out.push('\n');
+    out
+}
+
+/// "passed 2/3, average 4.5" per exercise, and the class average.
+fn totals_row(class: &ClassReport) -> String {
+    let size = class.students.len();
+    let mut out = String::from("| *Passed · average* |");
+    for e in &class.exercises {
+        let results: Vec<_> = class
+            .students
+            .iter()
+            .filter_map(|s| result_for(s, e))
+            .collect();
+        let passed = results
+            .iter()
+            .filter(|r| r.status == Status::Passed)
+            .count();
+        let average = if size == 0 {
+            0.0
+        } else {
+            results.iter().map(|r| r.score).sum::<f64>() / size as f64
+        };
+        out.push_str(&format!(" {passed}/{size} · {} |", number(average)));
+    }
+    out.push_str(&format!(
+        " **{}** / {} |\n",
+        number(class_average(class)),
+        number(class.max_score())
+    ));
+    out
+}
+
+fn legend() -> String {
+    let statuses = [
+        Status::Passed,
+        Status::Failed,
+        Status::CompileError,
+        Status::TimedOut,
+        Status::Crashed,
+        Status::Missing,
+        Status::Rejected,
+    ];
+    let items: Vec<String> = statuses
+        .iter()
+        .map(|&s| format!("{} {}", icon(s), s.label()))
+        .collect();
+    format!("{}\n\n", items.join(" · "))
+}
+
+fn exercise_list(exercises: &[ExerciseInfo]) -> String {
+    let mut out = String::from("<details><summary>Exercises</summary>\n\n");
+    for (i, e) in exercises.iter().enumerate() {
+        out.push_str(&format!(
+            "- **{}** {} ({}, {} points)\n",
+            exercise_number(e, i),
+            cell(&e.title),
+            code(&e.name),
+            number(e.points)
+        ));
+    }
+    out.push_str("\n</details>\n\n");
+    out
+}
+
+/// One collapsed section per student with anything not passed.
+fn details(class: &ClassReport) -> String {
+    let mut out = String::new();
+    let needing: Vec<&StudentReport> = class
+        .students
+        .iter()
+        .filter(|s| s.exercises.iter().any(|r| r.status != Status::Passed))
+        .collect();
+    if needing.is_empty() {
+        return out;
+    }
+    out.push_str("## What went wrong\n\n");
+    for (shown, student) in needing.iter().enumerate() {
+        let section = student_details(class, student);
+        if out.len() + section.len() > DETAILS_BUDGET {
+            let left = needing.len() - shown;
+            out.push_str(&format!(
+                "*{left} more students left out to keep this summary under GitHub's size \
+                 limit; the other reports have everything.*\n\n"
+            ));
+            break;
+        }
+        out.push_str(&section);
+    }
+    out
+}
+
+fn student_details(class: &ClassReport, student: &StudentReport) -> String {
+    let not_passed: Vec<String> = student
+        .exercises
+        .iter()
+        .filter(|r| r.status != Status::Passed)
+        .map(|r| format!("{} {}", icon(r.status), r.name))
+        .collect();
+    let mut out = format!(
+        "<details><summary><b>{}</b>: {} / {} · {}</summary>\n\n",
+        escape_text(&student.student),
+        number(student.score),
+        number(student.max_score),
+        escape_text(&not_passed.join(", "))
+    );
+    for (i, e) in class.exercises.iter().enumerate() {
+        let Some(r) = result_for(student, e).filter(|r| r.status != Status::Passed) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "**{} · {}** {} {} ({} / {})",
+            exercise_number(e, i),
+            cell(&e.title),
+            icon(r.status),
+            r.status.label(),
+            number(r.score),
+            number(r.max_score)
+        ));
+        let failed: Vec<String> = r
+            .tests
+            .iter()
+            .filter(|t| !t.passed)
+            .map(|t| code(&t.name))
+            .collect();
+        if !failed.is_empty() && r.status == Status::Failed {
+            out.push_str(&format!(" · not passed: {}", failed.join(", ")));
+        }
+        out.push_str("\n\n");
+        if !r.message.is_empty() {
+            out.push_str(&fenced(&r.message));
+        }
+    }
+    if !student.ignored.is_empty() {
+        let files: Vec<String> = student.ignored.iter().map(|f| code(f)).collect();
+        out.push_str(&format!(
+            "Ignored (the course's copies were used): {}\n\n",
+            files.join(", ")
+        ));
+    }
+    out.push_str("</details>\n\n");
+    out
+}
+
+fn protections(protections: &[String]) -> String {
+    let mut out = String::from("## Protections\n\n");
+    if protections.is_empty() {
+        out.push_str("None were active: submissions ran without confinement.\n");
+    }
+    for p in protections {
+        out.push_str(&format!("- {}\n", cell(p)));
+    }
+    out
+}
+
+/// Text for a table cell or other inline Markdown: HTML is escaped (so a
+/// name like `bob <script>` shows as typed), Markdown's inline syntax and
+/// the table's `|` are backslash-escaped, and line breaks, which would end
+/// the table row, become spaces.
+pub(crate) fn cell(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            c => out.push_str(&escape_text(&c.to_string())),
+        }
+    }
+    out
+}
+
+/// Inline code that survives any backticks inside, as CommonMark allows:
+/// a longer run of backticks around, padded with spaces. `|` cannot be
+/// escaped inside code in a table, so it is only used outside tables.
+fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let fence = "`".repeat(longest_backtick_run(&text) + 1);
+    // CommonMark drops one space on each side, which lets a backtick or a
+    // space at either end be shown.
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A fenced block for a message: inside, Markdown and HTML are not
+/// interpreted, so the message needs no escaping, only a fence longer than
+/// any run of backticks in it.
+fn fenced(text: &str) -> String {
+    let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
+    format!("{fence}text\n{}\n{fence}\n\n", text.trim_end())
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::model::fixture;
+
+    /// The cells of the table's rows, split on unescaped `|`, unescaped.
+    fn table_rows(text: &str) -> Vec<Vec<String>> {
+        text.lines()
+            .filter(|l| l.starts_with('|'))
+            .map(|line| {
+                let mut cells = vec![String::new()];
+                let mut chars = line.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => cells.last_mut().unwrap().push(chars.next().unwrap()),
+                        '|' => cells.push(String::new()),
+                        c => cells.last_mut().unwrap().push(c),
+                    }
+                }
+                // Drop the empty text before the first and after the last `|`.
+                cells[1..cells.len() - 1]
+                    .iter()
+                    .map(|c| c.trim().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_student_and_totals() {
+        let text = render(&fixture::class());
+        let rows = table_rows(&text);
+        assert_eq!(rows[0], ["Student", "01", "02", "Total"]);
+        assert_eq!(rows[1], [":--", ":-:", ":-:", "--:"]);
+        assert_eq!(rows[2], ["ada", "✅ 5", "✅ 10", "**15** / 15"]);
+        assert_eq!(
+            rows[3],
+            ["bob &lt;script&gt;", "✅ 5", "❌ 5", "**5** / 15"]
+        );
+        assert_eq!(rows[4], ["cy", "🛠 0", "⏱ 0", "**0** / 15"]);
+        assert_eq!(
+            rows[5],
+            [
+                "*Passed · average*",
+                "2/3 · 3.33",
+                "1/3 · 5",
+                "**6.67** / 15"
+            ]
+        );
+        assert_eq!(rows.len(), 6);
+        assert!(rows.iter().all(|r| r.len() == 4));
+        assert!(text.starts_with("# barista: grades\n\n**3 students** · class average **6.67 / 15** (44%) · full marks: 1\n"));
+    }
+
+    #[test]
+    fn details_for_students_with_something_not_passed() {
+        let text = render(&fixture::class());
+        assert_eq!(
+            text.matches("<details>").count(),
+            text.matches("</details>").count()
+        );
+        assert!(!text.contains("<b>ada</b>"), "ada passed everything");
+        assert!(text.contains(
+            "<details><summary><b>bob &lt;script&gt;</b>: 5 / 15 · ❌ ex02_parallel</summary>"
+        ));
+        assert!(text.contains("**02 · Parallel on two workers** ❌ failed (5 / 10) · not passed: `one_worker_deadlocks`"));
+        // The message is shown verbatim inside a fence, where HTML is inert.
+        assert!(text.contains("```text\non one worker this run should deadlock, but it finished & \"quoted\" <b>\n```"));
+        assert!(text.contains(
+            "Ignored (the course's copies were used): `exercises/Cargo.toml`, `exercises/build.rs`"
+        ));
+        assert!(text.contains("<b>cy</b>: 0 / 15 · 🛠 ex01_interleaved, ⏱ ex02_parallel</summary>"));
+        assert!(!text.contains("<script>"));
+    }
+
+    #[test]
+    fn protections_are_listed() {
+        let text = render(&fixture::class());
+        assert!(text.ends_with(
+            "## Protections\n\n- network cut off (unshare -n)\n- writes confined to the scratch folder (Landlock)\n"
+        ));
+        let mut class = fixture::class();
+        class.protections.clear();
+        assert!(render(&class).contains("None were active"));
+    }
+
+    #[test]
+    fn cells_escape_pipes_html_and_line_breaks() {
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(
+            cell("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(cell("two\nlines"), "two lines");
+        assert_eq!(cell("*bold* [link](x)"), "\\*bold\\* \\[link\\](x)");
+        let mut class = fixture::class();
+        class.students[0].student = "pipe|name\nnext".into();
+        let rows = table_rows(&render(&class));
+        assert_eq!(rows[2][0], "pipe|name next");
+        assert!(rows.iter().all(|r| r.len() == 4));
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_in_messages() {
+        assert_eq!(fenced("a ``` b"), "````text\na ``` b\n````\n\n");
+        assert_eq!(code("x`y"), "``x`y``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("a\nb"), "`a b`");
+    }
+
+    #[test]
+    fn details_stop_before_the_size_limit() {
+        let mut class = fixture::class();
+        let template = class.students[2].clone();
+        for i in 0..1000 {
+            let mut s = template.clone();
+            s.student = format!("s{i}");
+            s.exercises[0].message = "m".repeat(2000);
+            class.students.push(s);
+        }
+        let text = render(&class);
+        assert!(text.len() < 1024 * 1024, "{}", text.len());
+        assert!(text.contains("more students left out"));
+    }
+}

@@ -1,0 +1,368 @@
+//! Grading a class: one scratch workspace and one target folder for the
+//! whole run (dependencies are built once), each submission's exercise
+//! files swapped in, built in one go (a broken exercise fails only its own
+//! test target), and each exercise's pristine tests run contained.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::intake::{self, Taken};
+use super::model::{ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult};
+use super::sandbox::Sandbox;
+use crate::curriculum::{Curriculum, Package};
+use crate::runner;
+
+pub struct Options {
+    /// One folder per student.
+    pub submissions: Vec<PathBuf>,
+    /// Time limit for one exercise's tests.
+    pub limit: Duration,
+    /// Memory limit for one test process.
+    pub memory_bytes: u64,
+}
+
+/// A message kept in a report is at most this long.
+const MESSAGE_CAP: usize = 2000;
+
+pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassReport> {
+    // Every build of the run shares one target folder, apart from the
+    // grader's own (dependencies are built once, across runs too).
+    std::env::set_var("CARGO_TARGET_DIR", curriculum.root.join("target/grading"));
+    let pristine_tests = pristine_test_names(curriculum)?;
+    let scratch = Scratch::new(curriculum)?;
+    let (reads, writes) = scratch.access(curriculum);
+    let sandbox = Sandbox::probe(options.memory_bytes, reads, writes);
+    let bar = ProgressBar::new(options.submissions.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("grading {msg:>20} [{bar:30}] {pos}/{len}")
+            .unwrap()
+            .progress_chars("=> "),
+    );
+    let mut students = Vec::new();
+    for dir in &options.submissions {
+        let submission = intake::take(curriculum, dir)?;
+        bar.set_message(submission.student.clone());
+        students.push(grade_one(
+            curriculum,
+            &scratch,
+            &sandbox,
+            &pristine_tests,
+            submission,
+            options,
+        )?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    students.sort_by(|a, b| a.student.cmp(&b.student));
+    Ok(ClassReport {
+        schema: ClassReport::SCHEMA,
+        exercises: curriculum
+            .exercises
+            .iter()
+            .map(|e| ExerciseInfo {
+                name: e.name.clone(),
+                title: e.title.clone(),
+                points: f64::from(e.points),
+            })
+            .collect(),
+        students,
+        protections: sandbox.protections(),
+    })
+}
+
+fn grade_one(
+    curriculum: &Curriculum,
+    scratch: &Scratch,
+    sandbox: &Sandbox,
+    pristine_tests: &BTreeMap<String, Vec<String>>,
+    submission: intake::Submission,
+    options: &Options,
+) -> Result<StudentReport> {
+    // Swap the submission's files in (the shipped file where it has none,
+    // so that the other exercises still build).
+    for exercise in &curriculum.exercises {
+        let text = match &submission.files[&exercise.name] {
+            Taken::Text(text) => text.clone(),
+            _ => std::fs::read_to_string(curriculum.source(Package::Exercises, exercise))?,
+        };
+        // Unchanged files keep their timestamps, so cargo rebuilds only the
+        // exercises that differ from the previous submission's.
+        let file = scratch.exercise_file(&exercise.name);
+        if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(file, text)?;
+        }
+    }
+    let build = runner::build(&scratch.root, Package::Exercises)?;
+    let mut results = Vec::new();
+    for exercise in &curriculum.exercises {
+        let name = &exercise.name;
+        let points = f64::from(exercise.points);
+        let tests = pristine_tests.get(name).cloned().unwrap_or_default();
+        let none_passed = |status, message: String| ExerciseResult {
+            name: name.clone(),
+            status,
+            score: 0.0,
+            max_score: points,
+            tests: tests
+                .iter()
+                .map(|t| TestResult {
+                    name: t.clone(),
+                    passed: false,
+                })
+                .collect(),
+            message: cap(&message),
+        };
+        let result = match &submission.files[name] {
+            Taken::Missing => {
+                none_passed(Status::Missing, format!("no {name}.rs in the submission"))
+            }
+            Taken::Rejected(why) => none_passed(Status::Rejected, why.clone()),
+            Taken::Text(_) => match (build.errors.get(name), build.binaries.get(name)) {
+                (Some(errors), _) => none_passed(Status::CompileError, errors.clone()),
+                (None, None) => {
+                    none_passed(Status::CompileError, "its tests were not built".into())
+                }
+                (None, Some(binary)) => run_exercise(
+                    scratch,
+                    sandbox,
+                    binary,
+                    name,
+                    points,
+                    &tests,
+                    options.limit,
+                )?,
+            },
+        };
+        results.push(result);
+    }
+    Ok(StudentReport {
+        student: submission.student,
+        score: results.iter().map(|r| r.score).sum(),
+        max_score: results.iter().map(|r| r.max_score).sum(),
+        exercises: results,
+        ignored: submission.ignored,
+    })
+}
+
+/// Runs one exercise's tests; a test passed only if the harness itself
+/// logged it as passed (text printed by the submission does not count, and
+/// an early `exit(0)` leaves the remaining tests unlogged, so failed).
+fn run_exercise(
+    scratch: &Scratch,
+    sandbox: &Sandbox,
+    binary: &Path,
+    name: &str,
+    points: f64,
+    tests: &[String],
+    limit: Duration,
+) -> Result<ExerciseResult> {
+    let log = scratch.root.join(format!("logs/{name}.log"));
+    let _ = std::fs::remove_file(&log);
+    let mut command = sandbox.command(binary);
+    runner::test_binary_command(&mut command, &scratch.root.join("exercises"));
+    command.env("TMPDIR", scratch.root.join("tmp"));
+    // insta would run `cargo metadata` to find the workspace: say it instead.
+    command.env("INSTA_WORKSPACE_ROOT", &scratch.root);
+    command.arg("--logfile").arg(&log).arg("--test-threads=2");
+    let outcome = runner::execute(command, limit)?;
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    let passed: Vec<&str> = logged
+        .lines()
+        .filter_map(|l| l.strip_prefix("ok "))
+        .collect();
+    let results: Vec<TestResult> = tests
+        .iter()
+        .map(|t| TestResult {
+            name: t.clone(),
+            passed: passed.contains(&t.as_str()),
+        })
+        .collect();
+    let passing = results.iter().filter(|t| t.passed).count();
+    let all = !results.is_empty() && passing == results.len();
+    let status = if outcome.timed_out {
+        Status::TimedOut
+    } else if all && outcome.passed {
+        Status::Passed
+    } else if outcome.status_code.is_none() || (outcome.passed && !all) {
+        // Killed by a signal (stack overflow, out of memory), or it exited
+        // "successfully" before the harness reported every test.
+        Status::Crashed
+    } else {
+        Status::Failed
+    };
+    let message = match status {
+        Status::Passed => String::new(),
+        Status::TimedOut => format!(
+            "did not finish in {} s: likely a deadlock or a task that never yields",
+            limit.as_secs()
+        ),
+        Status::Crashed if outcome.passed => {
+            "the test process exited before the harness reported every test".to_string()
+        }
+        _ => runner::first_failure(&outcome.output),
+    };
+    let score = if results.is_empty() {
+        0.0
+    } else {
+        points * passing as f64 / results.len() as f64
+    };
+    Ok(ExerciseResult {
+        name: name.to_string(),
+        status,
+        score: (score * 100.0).round() / 100.0,
+        max_score: points,
+        tests: results,
+        message: cap(&message),
+    })
+}
+
+fn cap(text: &str) -> String {
+    if text.len() <= MESSAGE_CAP {
+        return text.to_string();
+    }
+    let mut end = MESSAGE_CAP;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n[... cut]", &text[..end])
+}
+
+/// The names of each exercise's pristine tests, from the solutions' build
+/// (a submission cannot change what is listed).
+fn pristine_test_names(curriculum: &Curriculum) -> Result<BTreeMap<String, Vec<String>>> {
+    let build = runner::build(&curriculum.root, Package::Solutions)?;
+    let mut names = BTreeMap::new();
+    for (exercise, binary) in &build.binaries {
+        let out = std::process::Command::new(binary)
+            .args(["--list", "--format", "terse"])
+            .output()
+            .with_context(|| format!("listing the tests of {exercise}"))?;
+        let tests: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_suffix(": test"))
+            .map(str::to_owned)
+            .collect();
+        names.insert(exercise.clone(), tests);
+    }
+    Ok(names)
+}
+
+/// The workspace submissions build in: the grader's repository without its
+/// solutions or tools, at a fixed place inside the grading target folder, so
+/// that later runs rebuild only what changed.
+struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    fn new(curriculum: &Curriculum) -> Result<Scratch> {
+        let root = curriculum.root.join("target/grading/workspace");
+        let copy = crate::copy::RepoCopy::of(&curriculum.root)?;
+        copy_tree(
+            &copy.root,
+            &root,
+            &["solutions", "xtask", ".git", ".barista", "target"],
+        )?;
+        // The workspace without the members left out.
+        let manifest = root.join("Cargo.toml");
+        let mut cargo: toml::Table = toml::from_str(&std::fs::read_to_string(&manifest)?)?;
+        if let Some(workspace) = cargo.get_mut("workspace").and_then(|w| w.as_table_mut()) {
+            workspace.insert(
+                "members".into(),
+                toml::Value::Array(vec!["macros".into(), "exercises".into()]),
+            );
+            workspace.insert(
+                "default-members".into(),
+                toml::Value::Array(vec![".".into(), "macros".into(), "exercises".into()]),
+            );
+        }
+        std::fs::write(&manifest, toml::to_string(&cargo)?)?;
+        std::fs::create_dir_all(root.join("logs"))?;
+        std::fs::create_dir_all(root.join("tmp"))?;
+        Ok(Scratch { root })
+    }
+
+    /// What a test process may read, and write. Not the grader's
+    /// repository (the solutions live there), not the pristine tests'
+    /// sources; the snapshots, the exercise crate and what the build needs.
+    fn access(&self, curriculum: &Curriculum) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".cargo"));
+        let rustup_home = std::env::var_os("RUSTUP_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".rustup"));
+        let target = curriculum.root.join("target/grading");
+        let mut reads: Vec<PathBuf> = [
+            "/usr", "/lib", "/lib64", "/bin", "/etc", "/proc", "/sys", "/dev",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+        reads.extend([cargo_home.clone(), rustup_home, target.clone()]);
+        // Cargo reads every `.cargo/` above the workspace, the grader's own
+        // included (aliases, nothing secret); denied, it would stop.
+        reads.push(curriculum.root.join(".cargo"));
+        for part in [
+            ".cargo",
+            "Cargo.toml",
+            "Cargo.lock",
+            "src",
+            "macros",
+            "exercises",
+            "curriculum/tests/snapshots",
+        ] {
+            reads.push(self.root.join(part));
+        }
+        // trybuild (the compile-error lesson) builds its project here; a
+        // rule needs the folder to exist.
+        let _ = std::fs::create_dir_all(target.join("tests"));
+        let mut writes = vec![
+            self.root.join("logs"),
+            self.root.join("tmp"),
+            target.join("tests"),
+            PathBuf::from("/dev/null"),
+        ];
+        // Cargo's lock files (trybuild runs cargo), and nothing else of it.
+        for lock in [".package-cache", ".global-cache"] {
+            let path = cargo_home.join(lock);
+            if path.is_file() {
+                writes.push(path);
+            }
+        }
+        (reads, writes)
+    }
+
+    fn exercise_file(&self, name: &str) -> PathBuf {
+        self.root.join(format!("exercises/src/{name}.rs"))
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target, &[])?;
+        } else {
+            // Unchanged files keep their timestamps: no needless rebuilds.
+            let text = std::fs::read(entry.path())?;
+            if std::fs::read(&target).ok().as_deref() != Some(text.as_slice()) {
+                std::fs::write(target, text)?;
+            }
+        }
+    }
+    Ok(())
+}
