@@ -1,7 +1,8 @@
 //! Exercise 1 · Interleaved on one worker.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex01_interleaved);
 
 use common::look;
 use exercise::two_baristas;

@@ -1,7 +1,8 @@
 //! Exercise 2 · Parallel on two workers.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex02_parallel);
 
 use std::time::Duration;
 
@@ -11,6 +12,8 @@ use exercise::two_baristas;
 /// Long enough for two tiny tasks many times over; short enough that the
 /// expected deadlock does not hold up the suite.
 const LIMIT: Duration = Duration::from_millis(1500);
+/// On one worker the run deadlocks for sure: no need to wait long to see it.
+const DEADLOCK_LIMIT: Duration = Duration::from_millis(300);
 
 /// When the task named `name` was first polled, and when it ended.
 fn life(trace: &barista::Trace, name: &str) -> (u64, u64) {
@@ -95,7 +98,7 @@ fn the_facts_on_two_workers() {
 
 #[test]
 fn one_worker_deadlocks_on_a_blocking_wait() {
-    match barista::run(common::config(1).timeout(LIMIT), two_baristas()) {
+    match barista::run(common::config(1).timeout(DEADLOCK_LIMIT), two_baristas()) {
         Err(barista::Error::TimedOut { .. }) => {
             // Expected: barista A blocks the only worker in `arrived.wait()`,
             // so barista B never runs and A waits forever.

@@ -1,7 +1,8 @@
 //! Exercise 3 · The two dials.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex03_two_dials);
 
 use common::look;
 use exercise::{read_the_dials, Dials, CUSTOMERS};

@@ -3,8 +3,9 @@
 //! The number of chunk tasks rightly follows the worker count; only the
 //! answer must not change, so the worker-count test compares results only.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex04_same_answer);
 
 use common::look;
 use exercise::sum_to_1000;

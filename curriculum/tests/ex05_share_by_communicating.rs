@@ -1,7 +1,8 @@
 //! Exercise 5 · Share memory by communicating.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex05_share_by_communicating);
 
 use std::time::Duration;
 

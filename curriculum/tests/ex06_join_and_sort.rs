@@ -1,7 +1,8 @@
 //! Exercise 6 · Join them all, then sort.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex06_join_and_sort);
 
 use common::look;
 use exercise::{report, run_the_orders, ORDERS};

@@ -1,7 +1,8 @@
 //! Exercise 7 · Disjoint writes need no lock.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex07_disjoint_writes);
 
 use common::look;
 use exercise::{fill, gomaxprocs_program};

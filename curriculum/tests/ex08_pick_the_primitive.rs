@@ -1,7 +1,8 @@
 //! Exercise 8 · Channel, mutex or atomic?
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex08_pick_the_primitive);
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};

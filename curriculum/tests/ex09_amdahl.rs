@@ -1,7 +1,8 @@
 //! Exercise 9 · Amdahl's law.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex09_amdahl);
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -1,7 +1,8 @@
 //! Exercise 10 · Measure it.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex10_measure_it);
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

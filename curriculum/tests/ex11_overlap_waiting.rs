@@ -1,7 +1,8 @@
 //! Exercise 11 · Overlap the waiting.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex11_overlap_waiting);
 
 use common::look;
 use exercise::{serve_orders, Served, ORDERS, WAIT};

@@ -1,7 +1,8 @@
 //! Exercise 12 · More tasks is not faster.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex12_more_tasks_not_faster);
 
 use common::look;
 use exercise::{sum, tasks_for, N};

@@ -1,7 +1,8 @@
 //! Exercise 13 · A race that hides at one worker.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex13_hidden_race);
 
 use common::look;
 use exercise::{fifty_deposits, DEPOSITS};

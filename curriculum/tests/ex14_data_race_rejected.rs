@@ -7,7 +7,9 @@
 //! the file as a program of its own, runs it, and shows the compiler's
 //! message when it does not build.
 
+#[macro_use]
 mod common;
+named!(ex14_data_race_rejected);
 
 #[test]
 fn the_counter_program_compiles_and_counts_to_4000() {

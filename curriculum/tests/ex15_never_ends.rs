@@ -1,7 +1,8 @@
 //! Exercise 15 · A task that never ends.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex15_never_ends);
 
 use std::time::Duration;
 

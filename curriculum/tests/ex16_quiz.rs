@@ -1,7 +1,8 @@
 //! Exercise 16 · Check your understanding.
 
+#[macro_use]
 mod common;
-exercise!();
+exercise!(ex16_quiz);
 
 use std::fmt::Debug;
 

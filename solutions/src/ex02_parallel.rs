@@ -22,7 +22,7 @@
 // What to do: make each barista wait at the pass for the other one. The
 // tests run the pair on TWO workers and expect observed parallelism 2 and
 // exactly one barista to arrive last; then on ONE worker, where they expect
-// the deadlock (the run is stopped after 1.5 s).
+// the deadlock (the run is stopped after 0.3 s).
 
 use std::sync::{Arc, Barrier};
 

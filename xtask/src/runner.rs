@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use crate::curriculum::Package;
 
 /// What building one package's test targets produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Build {
     /// Test binary per exercise (test target) name.
     pub binaries: BTreeMap<String, PathBuf>,

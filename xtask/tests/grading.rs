@@ -270,4 +270,61 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         );
     }
     assert!(protections.contains("memory limited"), "{protections}");
+
+    // One submission, Exercism-runner style: OUT/results.json, exit 0 even
+    // though the submission fails; and the same scores as in the class run.
+    let single = dir.path().join("single");
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["grade", "--submission"])
+        .arg(class.join("panic"))
+        .arg("--output")
+        .arg(&single)
+        .args(["--exercise-time-limit", "5"])
+        .env("CARGO", env!("CARGO"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let exercism: Value =
+        serde_json::from_str(&std::fs::read_to_string(single.join("results.json")).unwrap())
+            .unwrap();
+    assert_eq!(exercism["version"], 2);
+    assert_eq!(exercism["status"], "fail");
+    let failing: Vec<&str> = exercism["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] != "pass")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !failing.is_empty() && failing.iter().all(|n| n.starts_with("ex01_interleaved")),
+        "{failing:?}"
+    );
+    let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["grade", "--submission"])
+        .arg(class.join("panic"))
+        .args(["--format", "json", "--output"])
+        .arg(dir.path().join("again"))
+        .args(["--exercise-time-limit", "5"])
+        .env("CARGO", env!("CARGO"))
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{again:?}");
+    let again: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("again/results.json")).unwrap(),
+    )
+    .unwrap();
+    let scores = |student: &Value| -> Vec<f64> {
+        student["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["score"].as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        scores(&again["students"][0]),
+        scores(student("panic")),
+        "grading twice, different scores"
+    );
 }

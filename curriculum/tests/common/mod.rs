@@ -7,16 +7,29 @@
 
 #![allow(dead_code)]
 
-/// `mod exercise { <this crate's src/NAME.rs> }`, NAME being the test target.
-#[macro_export]
+// The macros below are used after `#[macro_use] mod common;`. The
+// exercise's name is passed, not taken from the crate's: the grader also
+// builds every exercise's tests as modules of one crate.
+
+/// Names the exercise these tests judge (`EXERCISE`, read by `look`).
+#[allow(unused_macros)]
+macro_rules! named {
+    ($name:ident) => {
+        const EXERCISE: &str = stringify!($name);
+    };
+}
+
+/// `mod exercise { <this crate's src/NAME.rs> }`, and the exercise's name.
+#[allow(unused_macros)]
 macro_rules! exercise {
-    () => {
+    ($name:ident) => {
+        named!($name);
         #[allow(dead_code)]
         mod exercise {
             include!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/src/",
-                env!("CARGO_CRATE_NAME"),
+                stringify!($name),
                 ".rs"
             ));
         }
@@ -25,11 +38,7 @@ macro_rules! exercise {
 
 /// The file the learner edits, as they would type it: `exercises/src/NAME.rs`.
 pub fn file() -> String {
-    format!(
-        "{}/src/{}.rs",
-        env!("CARGO_PKG_NAME"),
-        env!("CARGO_CRATE_NAME")
-    )
+    format!("{}/src/{}.rs", env!("CARGO_PKG_NAME"), super::EXERCISE)
 }
 
 /// A failure message that ends with where to look and how to get a hint.
@@ -37,7 +46,7 @@ pub fn look(what_went_wrong: impl std::fmt::Display) -> String {
     format!(
         "{what_went_wrong}\n  --> look at {} (hint: cargo xtask hint {})",
         file(),
-        env!("CARGO_CRATE_NAME")
+        super::EXERCISE
     )
 }
 

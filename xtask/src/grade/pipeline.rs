@@ -25,6 +25,12 @@ pub struct Options {
     pub memory_bytes: u64,
 }
 
+/// The test target that holds every exercise's tests, as modules.
+const COMBINED: &str = "all";
+
+/// Exercises of one submission run at the same time.
+const RUNS_AT_ONCE: usize = 8;
+
 /// A message kept in a report is at most this long.
 const MESSAGE_CAP: usize = 2000;
 
@@ -91,13 +97,20 @@ fn grade_one(
         };
         // Unchanged files keep their timestamps, so cargo rebuilds only the
         // exercises that differ from the previous submission's.
-        let file = scratch.exercise_file(&exercise.name);
-        if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(file, text)?;
-        }
+        write_if_changed(&scratch.exercise_file(&exercise.name), text.as_bytes())?;
     }
-    let build = runner::build(&scratch.root, Package::Exercises)?;
-    let mut results = Vec::new();
+    // One crate with every exercise's tests builds and links once; only a
+    // submission with an exercise that does not compile falls back to one
+    // test target per exercise, where the broken one fails alone.
+    let combined = runner::build_one(&scratch.root, Package::Exercises, COMBINED, false)?;
+    let (build, combined) = match combined.binaries.get(COMBINED) {
+        Some(binary) if combined.errors.is_empty() => (combined.clone(), Some(binary.clone())),
+        _ => (runner::build(&scratch.root, Package::Exercises)?, None),
+    };
+    // Decide what needs running, then run those side by side: most of a
+    // run's time is waiting (time limits, sleeps in paused-time lessons).
+    let mut slots: Vec<Option<ExerciseResult>> = Vec::new();
+    let mut runs: Vec<(usize, &Path, &str, f64, Vec<String>)> = Vec::new();
     for exercise in &curriculum.exercises {
         let name = &exercise.name;
         let points = f64::from(exercise.points);
@@ -116,29 +129,59 @@ fn grade_one(
                 .collect(),
             message: cap(&message),
         };
-        let result = match &submission.files[name] {
-            Taken::Missing => {
-                none_passed(Status::Missing, format!("no {name}.rs in the submission"))
-            }
-            Taken::Rejected(why) => none_passed(Status::Rejected, why.clone()),
-            Taken::Text(_) => match (build.errors.get(name), build.binaries.get(name)) {
-                (Some(errors), _) => none_passed(Status::CompileError, errors.clone()),
-                (None, None) => {
-                    none_passed(Status::CompileError, "its tests were not built".into())
+        let ready = match &submission.files[name] {
+            Taken::Missing => Some(none_passed(
+                Status::Missing,
+                format!("no {name}.rs in the submission"),
+            )),
+            Taken::Rejected(why) => Some(none_passed(Status::Rejected, why.clone())),
+            Taken::Text(_) => match (
+                build.errors.get(name),
+                combined.as_ref().or(build.binaries.get(name)),
+            ) {
+                (Some(errors), _) => Some(none_passed(Status::CompileError, errors.clone())),
+                (None, None) => Some(none_passed(
+                    Status::CompileError,
+                    "its tests were not built".into(),
+                )),
+                (None, Some(binary)) => {
+                    runs.push((slots.len(), binary, name, points, tests.clone()));
+                    None
                 }
-                (None, Some(binary)) => run_exercise(
-                    scratch,
-                    sandbox,
-                    binary,
-                    name,
-                    points,
-                    &tests,
-                    options.limit,
-                )?,
             },
         };
-        results.push(result);
+        slots.push(ready);
     }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let finished = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..RUNS_AT_ONCE {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((slot, binary, name, points, tests)) = runs.get(i) else {
+                    break;
+                };
+                let filter = combined.as_ref().map(|_| format!("{name}::"));
+                let result = run_exercise(
+                    scratch,
+                    sandbox,
+                    Run {
+                        binary,
+                        filter: filter.as_deref(),
+                        name,
+                        points: *points,
+                        tests,
+                        limit: options.limit,
+                    },
+                );
+                finished.lock().unwrap().push((*slot, result));
+            });
+        }
+    });
+    for (slot, result) in finished.into_inner().unwrap() {
+        slots[slot] = Some(result?);
+    }
+    let results: Vec<ExerciseResult> = slots.into_iter().flatten().collect();
     Ok(StudentReport {
         student: submission.student,
         score: results.iter().map(|r| r.score).sum(),
@@ -151,15 +194,26 @@ fn grade_one(
 /// Runs one exercise's tests; a test passed only if the harness itself
 /// logged it as passed (text printed by the submission does not count, and
 /// an early `exit(0)` leaves the remaining tests unlogged, so failed).
-fn run_exercise(
-    scratch: &Scratch,
-    sandbox: &Sandbox,
-    binary: &Path,
-    name: &str,
+/// One exercise's run: its binary (the combined one with a filter, or its
+/// own) and what it is worth.
+struct Run<'a> {
+    binary: &'a Path,
+    filter: Option<&'a str>,
+    name: &'a str,
     points: f64,
-    tests: &[String],
+    tests: &'a [String],
     limit: Duration,
-) -> Result<ExerciseResult> {
+}
+
+fn run_exercise(scratch: &Scratch, sandbox: &Sandbox, run: Run<'_>) -> Result<ExerciseResult> {
+    let Run {
+        binary,
+        filter,
+        name,
+        points,
+        tests,
+        limit,
+    } = run;
     let log = scratch.root.join(format!("logs/{name}.log"));
     let _ = std::fs::remove_file(&log);
     let mut command = sandbox.command(binary);
@@ -168,11 +222,16 @@ fn run_exercise(
     // insta would run `cargo metadata` to find the workspace: say it instead.
     command.env("INSTA_WORKSPACE_ROOT", &scratch.root);
     command.arg("--logfile").arg(&log).arg("--test-threads=2");
+    if let Some(filter) = filter {
+        command.arg(filter);
+    }
     let outcome = runner::execute(command, limit)?;
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    // In the combined crate, test names carry the exercise's module.
     let passed: Vec<&str> = logged
         .lines()
         .filter_map(|l| l.strip_prefix("ok "))
+        .map(|t| filter.and_then(|f| t.strip_prefix(f)).unwrap_or(t))
         .collect();
     let results: Vec<TestResult> = tests
         .iter()
@@ -281,6 +340,7 @@ impl Scratch {
             );
         }
         std::fs::write(&manifest, toml::to_string(&cargo)?)?;
+        write_combined_target(curriculum, &root)?;
         std::fs::create_dir_all(root.join("logs"))?;
         std::fs::create_dir_all(root.join("tmp"))?;
         Ok(Scratch { root })
@@ -357,12 +417,53 @@ fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
         if entry.file_type()?.is_dir() {
             copy_tree(&entry.path(), &target, &[])?;
         } else {
-            // Unchanged files keep their timestamps: no needless rebuilds.
-            let text = std::fs::read(entry.path())?;
-            if std::fs::read(&target).ok().as_deref() != Some(text.as_slice()) {
-                std::fs::write(target, text)?;
-            }
+            write_if_changed(&target, &std::fs::read(entry.path())?)?;
         }
+    }
+    Ok(())
+}
+
+/// Adds the `all` test target to the scratch exercises crate: each
+/// exercise's pristine tests as a module, and its snapshots under the names
+/// insta gives them there (`all__NAME__...`).
+fn write_combined_target(curriculum: &Curriculum, root: &Path) -> Result<()> {
+    let mut modules =
+        String::from("// Generated by `cargo xtask grade`: every exercise's tests in one crate.\n");
+    for exercise in &curriculum.exercises {
+        modules.push_str(&format!(
+            "#[path = \"../curriculum/tests/{0}.rs\"]\nmod {0};\n",
+            exercise.name
+        ));
+    }
+    write_if_changed(&root.join("exercises/all.rs"), modules.as_bytes())?;
+    let manifest = root.join("exercises/Cargo.toml");
+    let mut cargo: toml::Table = toml::from_str(&std::fs::read_to_string(&manifest)?)?;
+    let mut all = toml::Table::new();
+    all.insert("name".into(), COMBINED.into());
+    all.insert("path".into(), "all.rs".into());
+    if let Some(tests) = cargo.get_mut("test").and_then(|t| t.as_array_mut()) {
+        tests.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(COMBINED));
+        tests.push(toml::Value::Table(all));
+    }
+    write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
+    let snapshots = root.join("curriculum/tests/snapshots");
+    for entry in std::fs::read_dir(&snapshots)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".snap") && !name.starts_with("all__") {
+            write_if_changed(
+                &snapshots.join(format!("all__{name}")),
+                &std::fs::read(entry.path())?,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes only when the content differs: unchanged files keep their
+/// timestamps, and cargo rebuilds nothing for them.
+fn write_if_changed(path: &Path, content: &[u8]) -> Result<()> {
+    if std::fs::read(path).ok().as_deref() != Some(content) {
+        std::fs::write(path, content)?;
     }
     Ok(())
 }
