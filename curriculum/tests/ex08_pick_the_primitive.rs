@@ -4,11 +4,11 @@
 mod common;
 exercise!(ex08_pick_the_primitive);
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::catch_unwind;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::look;
+use common::{attempt, look};
 use exercise::{pick, work_pool, Cache, Primitive, Scenario, CAPACITY, CONSUMERS, JOBS};
 
 /// The reference page's table: scenario, what to use, and why.
@@ -44,24 +44,6 @@ const TABLE: [(Scenario, Primitive, &str); 6] = [
         "there is no message to send, just a field to protect",
     ),
 ];
-
-/// The message of a caught panic.
-fn message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)")
-}
-
-/// Runs `call`; if it panics (a `todo!` not done yet), fails with a message
-/// that says what to write.
-fn attempt<T>(what: &str, call: impl FnOnce() -> T) -> T {
-    match catch_unwind(AssertUnwindSafe(call)) {
-        Ok(value) => value,
-        Err(panic) => panic!("{}", look(format!("{what} panicked: {}", message(&*panic)))),
-    }
-}
 
 #[test]
 fn each_pick_follows_the_table() {

@@ -4,31 +4,9 @@
 mod common;
 exercise!(ex10_measure_it);
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use barista::amdahl::{self, Scaling};
-use common::look;
+use common::{attempt, close, look};
 use exercise::{karp_flatt, sum_of_squares, CHUNKS, CHUNK_LEN};
-
-/// Runs `call`; if it panics (a `todo!` not done yet), fails with a message
-/// that says what to write.
-fn attempt<T>(what: &str, call: impl FnOnce() -> T) -> T {
-    match catch_unwind(AssertUnwindSafe(call)) {
-        Ok(value) => value,
-        Err(panic) => {
-            let why = panic
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("(no message)");
-            panic!("{}", look(format!("{what} panicked: {why}")))
-        }
-    }
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
-}
 
 /// 0² + 1² + ... + (m-1)², in closed form.
 fn expected_total() -> u64 {

@@ -67,3 +67,29 @@ pub fn poll_order(trace: &barista::Trace) -> Vec<&'static str> {
         .filter(|name| *name != "main")
         .collect()
 }
+
+/// The text of a panic's payload.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+/// Runs `call`; if it panics (a `todo!` not done yet), fails with a message
+/// that says what to write.
+pub fn attempt<T>(what: &str, call: impl FnOnce() -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
+        Ok(value) => value,
+        Err(panic) => panic!(
+            "{}",
+            look(format!("{what} panicked: {}", panic_message(&*panic)))
+        ),
+    }
+}
+
+/// Equal up to rounding.
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
