@@ -134,7 +134,18 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["grade"])
         .arg(&class)
-        .args(["--format", "json", "--output"])
+        .args([
+            "--format",
+            "json",
+            "--format",
+            "gradescope",
+            "--format",
+            "exercism",
+        ])
+        .args([
+            "--format", "csv", "--format", "junit", "--format", "markdown", "--format", "html",
+        ])
+        .arg("--output")
         .arg(&output)
         .args(["--exercise-time-limit", "5", "--memory-mib", "1024"])
         .env("CARGO", env!("CARGO"))
