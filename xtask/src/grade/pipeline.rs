@@ -42,6 +42,7 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
     let scratch = Scratch::new(curriculum)?;
     let (reads, writes) = scratch.access(curriculum);
     let sandbox = Sandbox::probe(options.memory_bytes, reads, writes);
+    warm_up(curriculum, &scratch, &sandbox)?;
     let bar = ProgressBar::new(options.submissions.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("grading {msg:>20} [{bar:30}] {pos}/{len}")
@@ -189,6 +190,36 @@ fn grade_one(
         exercises: results,
         ignored: submission.ignored,
     })
+}
+
+/// Builds and runs the solutions once, contained, before any submission:
+/// whatever the tests build at run time (trybuild's project, for the
+/// compile-error lesson) is then built once per run, not inside a
+/// student's time limit.
+fn warm_up(curriculum: &Curriculum, scratch: &Scratch, sandbox: &Sandbox) -> Result<()> {
+    for exercise in &curriculum.exercises {
+        let solved = std::fs::read(curriculum.source(Package::Solutions, exercise))?;
+        write_if_changed(&scratch.exercise_file(&exercise.name), &solved)?;
+    }
+    let build = runner::build_one(&scratch.root, Package::Exercises, COMBINED, false)?;
+    let Some(binary) = build.binaries.get(COMBINED) else {
+        anyhow::bail!(
+            "the solutions do not build in the grading workspace: run `cargo xtask check`"
+        );
+    };
+    let mut command = sandbox.command(binary);
+    runner::test_binary_command(&mut command, &scratch.root.join("exercises"));
+    command
+        .env("TMPDIR", scratch.root.join("tmp"))
+        .env("INSTA_WORKSPACE_ROOT", &scratch.root);
+    let outcome = runner::execute(command, Duration::from_secs(20 * 60))?;
+    if !outcome.passed {
+        eprintln!(
+            "warning: the solutions' tests did not all pass in the grading sandbox:\n{}",
+            runner::first_failure(&outcome.output)
+        );
+    }
+    Ok(())
 }
 
 /// Runs one exercise's tests; a test passed only if the harness itself
