@@ -37,7 +37,7 @@ pub use config::{
     available_parallelism, parse_workers, resolve_workers, ClockKind, Config, Error, WORKERS_ENV,
 };
 pub use group::Group;
-pub use runtime::{live_tasks, record, run, workers, Run, TIMELINE_DIR_ENV};
+pub use runtime::{live_tasks, record, run, timeline_file_stem, workers, Run, TIMELINE_DIR_ENV};
 pub use summary::Summary;
 pub use task::{spawn, spawn_named, JoinError, JoinHandle};
 pub use timeline::Timeline;

@@ -65,9 +65,19 @@ fn save_timeline(trace: &Trace) {
         return;
     };
     let caller = std::thread::current();
-    let name: String = caller
-        .name()
-        .unwrap_or("run")
+    let name = timeline_file_stem(caller.name().unwrap_or("run"));
+    // Written whole, then renamed: a reader never sees half a timeline.
+    let path = dir.join(format!("{name}.txt"));
+    let partial = dir.join(format!(".{name}.partial"));
+    if std::fs::write(&partial, trace.timeline().to_string()).is_ok() {
+        let _ = std::fs::rename(partial, path);
+    }
+}
+
+/// The file name (without `.txt`) under which a run called from the thread
+/// named `thread` saves its timeline in `BARISTA_TIMELINE_DIR`.
+pub fn timeline_file_stem(thread: &str) -> String {
+    thread
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {
@@ -76,13 +86,7 @@ fn save_timeline(trace: &Trace) {
                 '-'
             }
         })
-        .collect();
-    // Written whole, then renamed: a reader never sees half a timeline.
-    let path = dir.join(format!("{name}.txt"));
-    let partial = dir.join(format!(".{name}.partial"));
-    if std::fs::write(&partial, trace.timeline().to_string()).is_ok() {
-        let _ = std::fs::rename(partial, path);
-    }
+        .collect()
 }
 
 fn run_limited<F>(config: &Config, main: F) -> Ran<F::Output>

@@ -66,7 +66,7 @@ pub fn judge(
     };
     let timelines = TimelineDir::new()?;
     let dir = timelines.path.to_string_lossy().into_owned();
-    let env = [("BARISTA_TIMELINE_DIR", dir.as_str())];
+    let env = [(barista::TIMELINE_DIR_ENV, dir.as_str())];
     let outcome = runner::run(&curriculum.root, package, binary, &env, limit)?;
     if outcome.timed_out {
         let report = format!(
@@ -135,16 +135,7 @@ impl TimelineDir {
             .collect();
         files.sort();
         if let Some(test) = failing {
-            let stem: String = test
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        c
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
+            let stem = barista::timeline_file_stem(test);
             if let Some((_, path)) = files.iter().find(|(_, p)| {
                 p.file_stem()
                     .is_some_and(|s| s.to_string_lossy() == stem.as_str())
