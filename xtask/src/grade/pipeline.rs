@@ -207,11 +207,7 @@ fn warm_up(curriculum: &Curriculum, scratch: &Scratch, sandbox: &Sandbox) -> Res
             "the solutions do not build in the grading workspace: run `cargo xtask check`"
         );
     };
-    let mut command = sandbox.command(binary);
-    runner::test_binary_command(&mut command, &scratch.root.join("exercises"));
-    command
-        .env("TMPDIR", scratch.root.join("tmp"))
-        .env("INSTA_WORKSPACE_ROOT", &scratch.root);
+    let command = scratch.test_command(sandbox, binary);
     let outcome = runner::execute(command, Duration::from_secs(20 * 60))?;
     if !outcome.passed {
         eprintln!(
@@ -247,11 +243,7 @@ fn run_exercise(scratch: &Scratch, sandbox: &Sandbox, run: Run<'_>) -> Result<Ex
     } = run;
     let log = scratch.root.join(format!("logs/{name}.log"));
     let _ = std::fs::remove_file(&log);
-    let mut command = sandbox.command(binary);
-    runner::test_binary_command(&mut command, &scratch.root.join("exercises"));
-    command.env("TMPDIR", scratch.root.join("tmp"));
-    // insta would run `cargo metadata` to find the workspace: say it instead.
-    command.env("INSTA_WORKSPACE_ROOT", &scratch.root);
+    let mut command = scratch.test_command(sandbox, binary);
     command.arg("--logfile").arg(&log).arg("--test-threads=2");
     if let Some(filter) = filter {
         command.arg(filter);
@@ -429,6 +421,17 @@ impl Scratch {
             }
         }
         (reads, writes)
+    }
+
+    /// A contained run of a test binary built in this workspace.
+    fn test_command(&self, sandbox: &Sandbox, binary: &Path) -> std::process::Command {
+        let mut command = sandbox.command(binary);
+        runner::test_binary_command(&mut command, &self.root.join("exercises"));
+        command
+            .env("TMPDIR", self.root.join("tmp"))
+            // insta would run `cargo metadata` to find the workspace: say it.
+            .env("INSTA_WORKSPACE_ROOT", &self.root);
+        command
     }
 
     fn exercise_file(&self, name: &str) -> PathBuf {
