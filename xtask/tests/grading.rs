@@ -69,6 +69,13 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
     let nonce = format!("barista-escapee-{}", std::process::id());
+    // What no run may read: the solutions, the pristine tests (the
+    // grader's and the grading workspace's copy), and the compiler's
+    // caches in the grading target folder (built from the solutions once).
+    let pristine = repo_root().join("curriculum/tests/ex01_interleaved.rs");
+    let scratch_tests =
+        repo_root().join("target/grading/workspace/curriculum/tests/ex01_interleaved.rs");
+    let build_cache = repo_root().join("target/grading/debug");
 
     student(&class, "all-solved", &["*"], None);
     student(
@@ -111,6 +118,14 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
             format!(
                 "let stolen = std::fs::read_to_string({solutions:?}).unwrap_or_default();\n\
                  let _ = std::fs::write({marker:?}, stolen);"
+            ),
+        ),
+        (
+            "reads-the-grader",
+            format!(
+                "for secret in [{solutions:?}, {pristine:?}, {scratch_tests:?}, {build_cache:?}] {{\n\
+                 if std::fs::read(secret).is_ok() || std::fs::read_dir(secret).is_ok() {{ panic!(\"read {{secret}}\"); }}\n\
+                 }}"
             ),
         ),
         (
@@ -223,6 +238,7 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         ("shadows-assert", "rejected"),
         ("includes-a-file", "rejected"),
         ("reads-and-writes-outside", "passed"),
+        ("reads-the-grader", "passed|failed"),
         ("opens-the-network", "passed"),
         ("escapes-its-session", "timed_out"),
     ];
@@ -236,7 +252,7 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
             max - ex01_points,
             "{name}: the other exercises lost points: {graded}"
         );
-        if status != "passed" {
+        if !status.split('|').any(|s| s == "passed") {
             assert!(
                 ex01["score"].as_f64().unwrap() < ex01_points,
                 "{name}: {ex01}"
@@ -269,6 +285,8 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     }
     if protections.contains("file system confined by Landlock") {
         assert!(!marker.exists(), "a submission wrote {}", marker.display());
+        let reader = &student("reads-the-grader")["exercises"][0];
+        assert_eq!(reader["status"], "passed", "{}", reader["message"]);
     }
     if protections.contains("network cut off") {
         assert!(

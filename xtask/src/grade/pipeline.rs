@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -13,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::intake::{self, Taken};
 use super::model::{ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult};
 use super::sandbox::Sandbox;
-use crate::curriculum::{Curriculum, Package};
+use crate::curriculum::{Curriculum, Exercise, Package};
 use crate::runner;
 
 pub struct Options {
@@ -38,11 +39,7 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
     // Every build of the run shares one target folder, apart from the
     // grader's own (dependencies are built once, across runs too).
     std::env::set_var("CARGO_TARGET_DIR", curriculum.root.join("target/grading"));
-    let pristine_tests = pristine_test_names(curriculum)?;
-    let scratch = Scratch::new(curriculum)?;
-    let (reads, writes) = scratch.access(curriculum);
-    let sandbox = Sandbox::probe(options.memory_bytes, reads, writes);
-    warm_up(curriculum, &scratch, &sandbox)?;
+    let grader = Grader::new(curriculum, options)?;
     let bar = ProgressBar::new(options.submissions.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("grading {msg:>20} [{bar:30}] {pos}/{len}")
@@ -53,14 +50,7 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
     for dir in &options.submissions {
         let submission = intake::take(curriculum, dir)?;
         bar.set_message(submission.student.clone());
-        students.push(grade_one(
-            curriculum,
-            &scratch,
-            &sandbox,
-            &pristine_tests,
-            submission,
-            options,
-        )?);
+        students.push(grader.grade(submission)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -77,229 +67,325 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
             })
             .collect(),
         students,
-        protections: sandbox.protections(),
+        protections: grader.sandbox.protections(),
     })
 }
 
-fn grade_one(
-    curriculum: &Curriculum,
-    scratch: &Scratch,
-    sandbox: &Sandbox,
-    pristine_tests: &BTreeMap<String, Vec<String>>,
-    submission: intake::Submission,
-    options: &Options,
-) -> Result<StudentReport> {
-    // Swap the submission's files in (the shipped file where it has none,
-    // so that the other exercises still build).
-    for exercise in &curriculum.exercises {
-        let text = match &submission.files[&exercise.name] {
-            Taken::Text(text) => text.clone(),
-            _ => std::fs::read_to_string(curriculum.source(Package::Exercises, exercise))?,
+/// What stays the same from one submission to the next.
+struct Grader<'a> {
+    curriculum: &'a Curriculum,
+    options: &'a Options,
+    scratch: Scratch,
+    sandbox: Sandbox,
+    /// Each exercise's pristine test names.
+    pristine_tests: BTreeMap<String, Vec<String>>,
+    /// Test binaries whose build reads no exercise file (their tests read
+    /// it when they run, as trybuild does): built once, and run while a
+    /// submission's other exercises build.
+    standalone: BTreeMap<String, PathBuf>,
+    /// How long each exercise's run took last time: the longest start
+    /// first, so that they do not finish last.
+    took: Mutex<BTreeMap<String, Duration>>,
+}
+
+/// One exercise's run: its binary (the combined one with a filter, or its
+/// own) and what it is worth.
+struct Run {
+    slot: usize,
+    binary: PathBuf,
+    filter: Option<String>,
+    name: String,
+    points: f64,
+    tests: Vec<String>,
+}
+
+impl<'a> Grader<'a> {
+    fn new(curriculum: &'a Curriculum, options: &'a Options) -> Result<Grader<'a>> {
+        let pristine_tests = pristine_test_names(curriculum)?;
+        let scratch = Scratch::new(curriculum)?;
+        let (reads, writes) = scratch.access(curriculum);
+        let sandbox = Sandbox::probe(options.memory_bytes, reads, writes);
+        let standalone = scratch.standalone_binaries(curriculum)?;
+        let grader = Grader {
+            curriculum,
+            options,
+            scratch,
+            sandbox,
+            pristine_tests,
+            standalone,
+            took: Mutex::new(BTreeMap::new()),
         };
-        // Unchanged files keep their timestamps, so cargo rebuilds only the
-        // exercises that differ from the previous submission's.
-        write_if_changed(&scratch.exercise_file(&exercise.name), text.as_bytes())?;
+        grader.warm_up()?;
+        Ok(grader)
     }
-    // One crate with every exercise's tests builds and links once; only a
-    // submission with an exercise that does not compile falls back to one
-    // test target per exercise, where the broken one fails alone.
-    let combined = runner::build_one(&scratch.root, Package::Exercises, COMBINED, false)?;
-    let (build, combined) = match combined.binaries.get(COMBINED) {
-        Some(binary) if combined.errors.is_empty() => (combined.clone(), Some(binary.clone())),
-        _ => (runner::build(&scratch.root, Package::Exercises)?, None),
-    };
-    // Decide what needs running, then run those side by side: most of a
-    // run's time is waiting (time limits, sleeps in paused-time lessons).
-    let mut slots: Vec<Option<ExerciseResult>> = Vec::new();
-    let mut runs: Vec<(usize, &Path, &str, f64, Vec<String>)> = Vec::new();
-    for exercise in &curriculum.exercises {
-        let name = &exercise.name;
-        let points = f64::from(exercise.points);
-        let tests = pristine_tests.get(name).cloned().unwrap_or_default();
-        let none_passed = |status, message: String| ExerciseResult {
-            name: name.clone(),
+
+    /// Builds and runs the solutions once, contained, before any
+    /// submission: whatever the tests build at run time (trybuild's
+    /// project, for the compile-error lesson) is then built once per run,
+    /// not inside a student's time limit; and a sandbox that stops even
+    /// the solutions is reported before anyone is graded.
+    fn warm_up(&self) -> Result<()> {
+        for exercise in &self.curriculum.exercises {
+            let solved = std::fs::read(self.curriculum.source(Package::Solutions, exercise))?;
+            write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
+        }
+        let build = runner::build_one(&self.scratch.root, Package::Exercises, COMBINED, false)?;
+        let Some(binary) = build.binaries.get(COMBINED) else {
+            anyhow::bail!(
+                "the solutions do not build in the grading workspace: run `cargo xtask check`"
+            );
+        };
+        // Run from where a submission's binary runs; removed after, since
+        // the solutions are compiled into it.
+        let binary = self.scratch.runnable(binary)?;
+        let command = self.scratch.test_command(&self.sandbox, &binary);
+        let outcome = runner::execute(command, Duration::from_secs(20 * 60));
+        std::fs::remove_file(&binary)?;
+        let outcome = outcome?;
+        if !outcome.passed {
+            eprintln!(
+                "warning: the solutions' tests did not all pass in the grading sandbox:\n{}",
+                runner::first_failure(&outcome.output)
+            );
+        }
+        Ok(())
+    }
+
+    fn grade(&self, submission: intake::Submission) -> Result<StudentReport> {
+        // Swap the submission's files in (the shipped file where it has
+        // none, so that the other exercises still build).
+        for exercise in &self.curriculum.exercises {
+            let text = match &submission.files[&exercise.name] {
+                Taken::Text(text) => text.clone(),
+                _ => std::fs::read_to_string(self.curriculum.source(Package::Exercises, exercise))?,
+            };
+            // Unchanged files keep their timestamps, so cargo rebuilds only
+            // the exercises that differ from the previous submission's.
+            write_if_changed(&self.scratch.exercise_file(&exercise.name), text.as_bytes())?;
+        }
+        let mut slots: Vec<Option<Result<ExerciseResult>>> = Vec::new();
+        let (queue, queued) = std::sync::mpsc::channel::<Run>();
+        let queued = Mutex::new(queued);
+        let finished = Mutex::new(Vec::new());
+        std::thread::scope(|scope| -> Result<()> {
+            // Most of a run's time is waiting (time limits, sleeps in
+            // paused-time lessons): several run side by side, and start
+            // while the rest of the submission builds.
+            for _ in 0..RUNS_AT_ONCE {
+                scope.spawn(|| loop {
+                    let Ok(run) = queued.lock().unwrap().recv() else {
+                        break;
+                    };
+                    let result = self.run_exercise(&run);
+                    finished.lock().unwrap().push((run.slot, result));
+                });
+            }
+            let mut later = Vec::new();
+            for exercise in &self.curriculum.exercises {
+                let slot = slots.len();
+                slots.push(None);
+                let name = &exercise.name;
+                let (status, message) = match &submission.files[name] {
+                    Taken::Missing => (Status::Missing, format!("no {name}.rs in the submission")),
+                    Taken::Rejected(why) => (Status::Rejected, why.clone()),
+                    Taken::Text(_) => {
+                        match self.standalone.get(name) {
+                            Some(binary) => queue.send(self.run(slot, exercise, binary, None))?,
+                            None => later.push((slot, exercise)),
+                        }
+                        continue;
+                    }
+                };
+                slots[slot] = Some(Ok(self.none_passed(exercise, status, message)));
+            }
+            let (build, combined) = self.build()?;
+            let took = self.took.lock().unwrap().clone();
+            later.sort_by_key(|(_, exercise)| {
+                std::cmp::Reverse(took.get(&exercise.name).copied().unwrap_or_default())
+            });
+            for (slot, exercise) in later {
+                let name = &exercise.name;
+                match (&combined, build.errors.get(name), build.binaries.get(name)) {
+                    (Some(binary), _, _) => {
+                        let filter = format!("{name}::");
+                        queue.send(self.run(slot, exercise, binary, Some(filter)))?;
+                    }
+                    (None, Some(errors), _) => {
+                        slots[slot] = Some(Ok(self.none_passed(
+                            exercise,
+                            Status::CompileError,
+                            errors.clone(),
+                        )));
+                    }
+                    (None, None, Some(binary)) => {
+                        let binary = self.scratch.runnable(binary)?;
+                        queue.send(self.run(slot, exercise, &binary, None))?;
+                    }
+                    (None, None, None) => {
+                        slots[slot] = Some(Ok(self.none_passed(
+                            exercise,
+                            Status::CompileError,
+                            "its tests were not built".into(),
+                        )));
+                    }
+                }
+            }
+            drop(queue);
+            Ok(())
+        })?;
+        for (slot, result) in finished.into_inner().unwrap() {
+            slots[slot] = Some(result);
+        }
+        let results = slots
+            .into_iter()
+            .flatten()
+            .collect::<Result<Vec<ExerciseResult>>>()?;
+        Ok(StudentReport {
+            student: submission.student,
+            score: results.iter().map(|r| r.score).sum(),
+            max_score: results.iter().map(|r| r.max_score).sum(),
+            exercises: results,
+            ignored: submission.ignored,
+        })
+    }
+
+    /// Builds the submission: one crate with every exercise's tests builds
+    /// and links once; only a submission with an exercise that does not
+    /// compile falls back to one test target per exercise, where the
+    /// broken one fails alone. With it, the combined binary, ready to run.
+    fn build(&self) -> Result<(runner::Build, Option<PathBuf>)> {
+        let root = &self.scratch.root;
+        let combined = runner::build_one(root, Package::Exercises, COMBINED, false)?;
+        Ok(match combined.binaries.get(COMBINED) {
+            Some(binary) if combined.errors.is_empty() => {
+                let binary = self.scratch.runnable(binary)?;
+                (combined, Some(binary))
+            }
+            _ => (runner::build(root, Package::Exercises)?, None),
+        })
+    }
+
+    fn run(&self, slot: usize, exercise: &Exercise, binary: &Path, filter: Option<String>) -> Run {
+        Run {
+            slot,
+            binary: binary.to_path_buf(),
+            filter,
+            name: exercise.name.clone(),
+            points: f64::from(exercise.points),
+            tests: self.tests(exercise),
+        }
+    }
+
+    fn tests(&self, exercise: &Exercise) -> Vec<String> {
+        self.pristine_tests
+            .get(&exercise.name)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The result of an exercise that did not get to run.
+    fn none_passed(&self, exercise: &Exercise, status: Status, message: String) -> ExerciseResult {
+        ExerciseResult {
+            name: exercise.name.clone(),
             status,
             score: 0.0,
-            max_score: points,
-            tests: tests
-                .iter()
-                .map(|t| TestResult {
-                    name: t.clone(),
+            max_score: f64::from(exercise.points),
+            tests: self
+                .tests(exercise)
+                .into_iter()
+                .map(|name| TestResult {
+                    name,
                     passed: false,
                 })
                 .collect(),
             message: cap(&message),
-        };
-        let ready = match &submission.files[name] {
-            Taken::Missing => Some(none_passed(
-                Status::Missing,
-                format!("no {name}.rs in the submission"),
-            )),
-            Taken::Rejected(why) => Some(none_passed(Status::Rejected, why.clone())),
-            Taken::Text(_) => match (
-                build.errors.get(name),
-                combined.as_ref().or(build.binaries.get(name)),
-            ) {
-                (Some(errors), _) => Some(none_passed(Status::CompileError, errors.clone())),
-                (None, None) => Some(none_passed(
-                    Status::CompileError,
-                    "its tests were not built".into(),
-                )),
-                (None, Some(binary)) => {
-                    runs.push((slots.len(), binary, name, points, tests.clone()));
-                    None
-                }
-            },
-        };
-        slots.push(ready);
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let finished = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..RUNS_AT_ONCE {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((slot, binary, name, points, tests)) = runs.get(i) else {
-                    break;
-                };
-                let filter = combined.as_ref().map(|_| format!("{name}::"));
-                let result = run_exercise(
-                    scratch,
-                    sandbox,
-                    Run {
-                        binary,
-                        filter: filter.as_deref(),
-                        name,
-                        points: *points,
-                        tests,
-                        limit: options.limit,
-                    },
-                );
-                finished.lock().unwrap().push((*slot, result));
-            });
         }
-    });
-    for (slot, result) in finished.into_inner().unwrap() {
-        slots[slot] = Some(result?);
     }
-    let results: Vec<ExerciseResult> = slots.into_iter().flatten().collect();
-    Ok(StudentReport {
-        student: submission.student,
-        score: results.iter().map(|r| r.score).sum(),
-        max_score: results.iter().map(|r| r.max_score).sum(),
-        exercises: results,
-        ignored: submission.ignored,
-    })
-}
 
-/// Builds and runs the solutions once, contained, before any submission:
-/// whatever the tests build at run time (trybuild's project, for the
-/// compile-error lesson) is then built once per run, not inside a
-/// student's time limit.
-fn warm_up(curriculum: &Curriculum, scratch: &Scratch, sandbox: &Sandbox) -> Result<()> {
-    for exercise in &curriculum.exercises {
-        let solved = std::fs::read(curriculum.source(Package::Solutions, exercise))?;
-        write_if_changed(&scratch.exercise_file(&exercise.name), &solved)?;
-    }
-    let build = runner::build_one(&scratch.root, Package::Exercises, COMBINED, false)?;
-    let Some(binary) = build.binaries.get(COMBINED) else {
-        anyhow::bail!(
-            "the solutions do not build in the grading workspace: run `cargo xtask check`"
-        );
-    };
-    let command = scratch.test_command(sandbox, binary);
-    let outcome = runner::execute(command, Duration::from_secs(20 * 60))?;
-    if !outcome.passed {
-        eprintln!(
-            "warning: the solutions' tests did not all pass in the grading sandbox:\n{}",
-            runner::first_failure(&outcome.output)
-        );
-    }
-    Ok(())
-}
-
-/// Runs one exercise's tests; a test passed only if the harness itself
-/// logged it as passed (text printed by the submission does not count, and
-/// an early `exit(0)` leaves the remaining tests unlogged, so failed).
-/// One exercise's run: its binary (the combined one with a filter, or its
-/// own) and what it is worth.
-struct Run<'a> {
-    binary: &'a Path,
-    filter: Option<&'a str>,
-    name: &'a str,
-    points: f64,
-    tests: &'a [String],
-    limit: Duration,
-}
-
-fn run_exercise(scratch: &Scratch, sandbox: &Sandbox, run: Run<'_>) -> Result<ExerciseResult> {
-    let Run {
-        binary,
-        filter,
-        name,
-        points,
-        tests,
-        limit,
-    } = run;
-    let log = scratch.root.join(format!("logs/{name}.log"));
-    let _ = std::fs::remove_file(&log);
-    let mut command = scratch.test_command(sandbox, binary);
-    command.arg("--logfile").arg(&log).arg("--test-threads=2");
-    if let Some(filter) = filter {
-        command.arg(filter);
-    }
-    let outcome = runner::execute(command, limit)?;
-    let logged = std::fs::read_to_string(&log).unwrap_or_default();
-    // In the combined crate, test names carry the exercise's module.
-    let passed: Vec<&str> = logged
-        .lines()
-        .filter_map(|l| l.strip_prefix("ok "))
-        .map(|t| filter.and_then(|f| t.strip_prefix(f)).unwrap_or(t))
-        .collect();
-    let results: Vec<TestResult> = tests
-        .iter()
-        .map(|t| TestResult {
-            name: t.clone(),
-            passed: passed.contains(&t.as_str()),
+    /// Runs one exercise's tests; a test passed only if the harness itself
+    /// logged it as passed (text printed by the submission does not count,
+    /// and an early `exit(0)` leaves the remaining tests unlogged, so
+    /// failed).
+    fn run_exercise(&self, run: &Run) -> Result<ExerciseResult> {
+        let Run {
+            binary,
+            filter,
+            name,
+            points,
+            tests,
+            ..
+        } = run;
+        let limit = self.options.limit;
+        let log = self.scratch.root.join(format!("logs/{name}.log"));
+        let _ = std::fs::remove_file(&log);
+        let mut command = self.scratch.test_command(&self.sandbox, binary);
+        command.arg("--logfile").arg(&log).arg("--test-threads=2");
+        if let Some(filter) = filter {
+            command.arg(filter);
+        }
+        let started = std::time::Instant::now();
+        let outcome = runner::execute(command, limit)?;
+        self.took
+            .lock()
+            .unwrap()
+            .insert(name.clone(), started.elapsed());
+        let logged = std::fs::read_to_string(&log).unwrap_or_default();
+        // In the combined crate, test names carry the exercise's module.
+        let passed: Vec<&str> = logged
+            .lines()
+            .filter_map(|l| l.strip_prefix("ok "))
+            .map(|t| {
+                filter
+                    .as_deref()
+                    .and_then(|f| t.strip_prefix(f))
+                    .unwrap_or(t)
+            })
+            .collect();
+        let results: Vec<TestResult> = tests
+            .iter()
+            .map(|t| TestResult {
+                name: t.clone(),
+                passed: passed.contains(&t.as_str()),
+            })
+            .collect();
+        let passing = results.iter().filter(|t| t.passed).count();
+        let all = !results.is_empty() && passing == results.len();
+        let status = if outcome.timed_out {
+            Status::TimedOut
+        } else if all && outcome.passed {
+            Status::Passed
+        } else if outcome.status_code.is_none() || (outcome.passed && !all) {
+            // Killed by a signal (stack overflow, out of memory), or it exited
+            // "successfully" before the harness reported every test.
+            Status::Crashed
+        } else {
+            Status::Failed
+        };
+        let message = match status {
+            Status::Passed => String::new(),
+            Status::TimedOut => format!(
+                "did not finish in {} s: likely a deadlock or a task that never yields",
+                limit.as_secs()
+            ),
+            Status::Crashed if outcome.passed => {
+                "the test process exited before the harness reported every test".to_string()
+            }
+            _ => runner::first_failure(&outcome.output),
+        };
+        let score = if results.is_empty() {
+            0.0
+        } else {
+            points * passing as f64 / results.len() as f64
+        };
+        Ok(ExerciseResult {
+            name: name.to_string(),
+            status,
+            score: (score * 100.0).round() / 100.0,
+            max_score: *points,
+            tests: results,
+            message: cap(&message),
         })
-        .collect();
-    let passing = results.iter().filter(|t| t.passed).count();
-    let all = !results.is_empty() && passing == results.len();
-    let status = if outcome.timed_out {
-        Status::TimedOut
-    } else if all && outcome.passed {
-        Status::Passed
-    } else if outcome.status_code.is_none() || (outcome.passed && !all) {
-        // Killed by a signal (stack overflow, out of memory), or it exited
-        // "successfully" before the harness reported every test.
-        Status::Crashed
-    } else {
-        Status::Failed
-    };
-    let message = match status {
-        Status::Passed => String::new(),
-        Status::TimedOut => format!(
-            "did not finish in {} s: likely a deadlock or a task that never yields",
-            limit.as_secs()
-        ),
-        Status::Crashed if outcome.passed => {
-            "the test process exited before the harness reported every test".to_string()
-        }
-        _ => runner::first_failure(&outcome.output),
-    };
-    let score = if results.is_empty() {
-        0.0
-    } else {
-        points * passing as f64 / results.len() as f64
-    };
-    Ok(ExerciseResult {
-        name: name.to_string(),
-        status,
-        score: (score * 100.0).round() / 100.0,
-        max_score: points,
-        tests: results,
-        message: cap(&message),
-    })
+    }
 }
 
 fn cap(text: &str) -> String {
@@ -338,6 +424,10 @@ fn pristine_test_names(curriculum: &Curriculum) -> Result<BTreeMap<String, Vec<S
 /// that later runs rebuild only what changed.
 struct Scratch {
     root: PathBuf,
+    /// Where test binaries run from: the only part of the grading target
+    /// folder a run may read (the rest holds the compiler's caches, which
+    /// may hold the solutions, built in the warm-up).
+    runs: PathBuf,
 }
 
 impl Scratch {
@@ -362,11 +452,26 @@ impl Scratch {
                 toml::Value::Array(vec![".".into(), "macros".into(), "exercises".into()]),
             );
         }
-        std::fs::write(&manifest, toml::to_string(&cargo)?)?;
+        // No debug information: a test binary links in a fraction of the
+        // time, and a failure's message and location do not need it.
+        let profile = cargo
+            .entry("profile")
+            .or_insert_with(|| toml::Table::new().into());
+        if let Some(profile) = profile.as_table_mut() {
+            let dev = profile
+                .entry("dev")
+                .or_insert_with(|| toml::Table::new().into());
+            if let Some(dev) = dev.as_table_mut() {
+                dev.insert("debug".into(), 0.into());
+            }
+        }
+        write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
         write_combined_target(curriculum, &root)?;
         std::fs::create_dir_all(root.join("logs"))?;
         std::fs::create_dir_all(root.join("tmp"))?;
-        Ok(Scratch { root })
+        let runs = curriculum.root.join("target/grading/run");
+        std::fs::create_dir_all(&runs)?;
+        Ok(Scratch { root, runs })
     }
 
     /// What a test process may read, and write. Not the grader's
@@ -389,15 +494,19 @@ impl Scratch {
         .into_iter()
         .map(PathBuf::from)
         .collect();
-        reads.extend([cargo_home.clone(), rustup_home, target.clone()]);
+        reads.extend([cargo_home.clone(), rustup_home, self.runs.clone()]);
         // Cargo reads every `.cargo/` above the workspace, the grader's own
         // included (aliases, nothing secret); denied, it would stop.
         reads.push(curriculum.root.join(".cargo"));
+        // (Cargo reads every target the root package names: benches and
+        // examples too.)
         for part in [
             ".cargo",
             "Cargo.toml",
             "Cargo.lock",
             "src",
+            "benches",
+            "examples",
             "macros",
             "exercises",
             "curriculum/tests/snapshots",
@@ -407,6 +516,7 @@ impl Scratch {
         // trybuild (the compile-error lesson) builds its project here; a
         // rule needs the folder to exist.
         let _ = std::fs::create_dir_all(target.join("tests"));
+        reads.push(target.join("tests"));
         let mut writes = vec![
             self.root.join("logs"),
             self.root.join("tmp"),
@@ -432,6 +542,37 @@ impl Scratch {
             // insta would run `cargo metadata` to find the workspace: say it.
             .env("INSTA_WORKSPACE_ROOT", &self.root);
         command
+    }
+
+    /// A copy of `binary` where runs may read it. The copy, not the
+    /// build's own file: the next build overwrites that one while this
+    /// submission's runs go on.
+    fn runnable(&self, binary: &Path) -> Result<PathBuf> {
+        let name = binary.file_name().context("a test binary without a name")?;
+        let copy = self.runs.join(name);
+        std::fs::copy(binary, &copy)
+            .with_context(|| format!("copying {} to {}", binary.display(), copy.display()))?;
+        Ok(copy)
+    }
+
+    /// The exercises whose test binary is built without reading the
+    /// exercise's file (per cargo's dependency list for it), each with
+    /// its binary, ready to run: they never need building again.
+    fn standalone_binaries(&self, curriculum: &Curriculum) -> Result<BTreeMap<String, PathBuf>> {
+        let build = runner::build(&self.root, Package::Exercises)?;
+        let mut standalone = BTreeMap::new();
+        for exercise in &curriculum.exercises {
+            let Some(binary) = build.binaries.get(&exercise.name) else {
+                continue;
+            };
+            let depends = std::fs::read_to_string(binary.with_extension("d"))
+                .with_context(|| format!("reading what {} was built from", binary.display()))?;
+            // (Paths in the list escape spaces: match the part without any.)
+            if !depends.contains(&format!("exercises/src/{}.rs", exercise.name)) {
+                standalone.insert(exercise.name.clone(), self.runnable(binary)?);
+            }
+        }
+        Ok(standalone)
     }
 
     fn exercise_file(&self, name: &str) -> PathBuf {
