@@ -329,16 +329,48 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         !failing.is_empty() && failing.iter().all(|n| n.starts_with("ex01_interleaved")),
         "{failing:?}"
     );
+    // Again, as the GitHub Classroom template's job runs it: its own
+    // command line, with the student's checkout and the results folder
+    // where the job has them.
+    let template =
+        std::fs::read_to_string(repo_root().join("templates/github-classroom/barista-grade.yml"))
+            .unwrap();
+    let command = template_grade_command(&template);
+    let args: Vec<String> = command
+        .split_whitespace()
+        .skip(2) // `cargo xtask`
+        .map(|arg| match arg {
+            "../submission" => class.join("panic").display().to_string(),
+            "../results" => dir.path().join("again").display().to_string(),
+            _ => arg.to_string(),
+        })
+        .collect();
+    assert!(
+        args.iter().any(|a| a == "json"),
+        "the template writes barista's JSON: {command}"
+    );
     let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["grade", "--submission"])
-        .arg(class.join("panic"))
-        .args(["--format", "json", "--output"])
-        .arg(dir.path().join("again"))
+        .args(&args)
         .args(["--exercise-time-limit", "5"])
         .env("CARGO", env!("CARGO"))
         .output()
         .unwrap();
-    assert!(again.status.success(), "{again:?}");
+    assert!(again.status.success(), "{command}: {again:?}");
+    // What the job's later steps read.
+    for path in template
+        .lines()
+        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("results/")))
+    {
+        let path = dir
+            .path()
+            .join("again")
+            .join(path.trim_start_matches("results/"));
+        assert!(
+            path.exists(),
+            "the template reads {}, not written",
+            path.display()
+        );
+    }
     let again: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("again/results.json")).unwrap(),
     )
@@ -356,4 +388,20 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         scores(student("panic")),
         "grading twice, different scores"
     );
+}
+
+/// The template's `cargo xtask grade …` step, folded onto one line.
+fn template_grade_command(template: &str) -> String {
+    let mut lines = template.lines().skip_while(|l| !l.contains("name: Grade"));
+    let folded: Vec<&str> = lines
+        .by_ref()
+        .skip_while(|l| !l.trim_start().starts_with("cargo xtask grade"))
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    assert!(
+        !folded.is_empty(),
+        "no `cargo xtask grade` step in the template"
+    );
+    folded.join(" ")
 }
