@@ -77,7 +77,11 @@ fn memory(plan: &Plan) {
     println!("| how | peak RSS | per task |");
     println!("|---|---|---|");
     let exe = std::env::current_exe().unwrap();
+    let mut alive_on = None;
     for (mode, what) in [
+        ("alive-plain", "plain tokio, every task alive at once"),
+        ("alive-off", "barista, every task alive at once, trace off"),
+        ("alive-on", "barista, every task alive at once, trace on"),
         ("handles", "plain tokio, handles kept and joined at the end"),
         ("group-off", "barista `Group`, trace off"),
         ("group-on", "barista `Group`, trace on"),
@@ -96,14 +100,35 @@ fn memory(plan: &Plan) {
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         match text.trim().parse::<u64>() {
-            Ok(kib) => println!(
-                "| {what} | {:.1} MiB | {:.0} B |",
-                kib as f64 / 1024.0,
-                (kib * 1024) as f64 / plan.tasks as f64
-            ),
+            Ok(kib) => {
+                let per_task = (kib * 1024) as f64 / plan.tasks as f64;
+                if mode == "alive-on" {
+                    alive_on = Some(per_task);
+                }
+                println!(
+                    "| {what} | {:.1} MiB | {per_task:.0} B |",
+                    kib as f64 / 1024.0
+                );
+            }
             Err(_) => println!("| {what} | n/a | n/a |"),
         }
     }
+    println!("| reference: a live tokio task (anchors.md, not rerun) | – | {TOKIO_TASK_BYTES} B |");
+    println!("| reference: a live goroutine (anchors.md, not rerun) | – | {GO_GOROUTINE_BYTES} |");
+    println!();
+    println!("Per task: the process's peak divided by the number of tasks. The first three");
+    println!("rows hold every task alive at once (waiting at a closed gate until the last is");
+    println!("spawned); the others spawn tasks that finish at once, joined different ways.");
+    println!();
+    println!(
+        "Goal: under 1 KiB per live instrumented task: {}.",
+        match (plan.quick, alive_on) {
+            (_, None) => "not measured (no peak memory on this system)".to_string(),
+            (true, Some(_)) => "not judged (a --quick run is too small to judge)".to_string(),
+            (false, Some(bytes)) if bytes < 1024.0 => format!("met ({bytes:.0} B)"),
+            (false, Some(bytes)) => format!("MISSED ({bytes:.0} B)"),
+        }
+    );
 }
 
 fn memory_child(mode: &str, tasks: usize) {
@@ -117,6 +142,9 @@ fn memory_child(mode: &str, tasks: usize) {
                 Duration::ZERO
             });
         }
+        "alive-plain" => drop(on_tokio(2, all_alive(tasks, Spawner::Tokio))),
+        "alive-off" => drop(on_barista(2, false, all_alive(tasks, Spawner::Barista))),
+        "alive-on" => drop(on_barista(2, true, all_alive(tasks, Spawner::Barista))),
         "group-off" => drop(on_barista(2, false, grouped(tasks))),
         "group-on" => drop(on_barista(2, true, grouped(tasks))),
         "bounded-off" => drop(on_barista(2, false, bounded(tasks))),
@@ -145,8 +173,12 @@ fn spawn_join(plan: &Plan) {
     println!("cheapest join tokio offers for many tasks); the last column is barista's");
     println!("`Group`, which adds a per-task `Add`, like Go's `WaitGroup`.");
     println!();
-    println!("| workers | plain tokio | barista, trace off | barista, trace on | `Group`, trace on | off / plain | on / plain | `Group` / plain |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("Cells: median (fastest–slowest round). The Go column is the reference from");
+    println!("`shared/reference/anchors.md` (Go 1.19, goroutines joined with a `WaitGroup`,");
+    println!("same kind of machine), quoted, not rerun: Go is not a dependency.");
+    println!();
+    println!("| workers | plain tokio | barista, trace off | barista, trace on | `Group`, trace on | off / plain | on / plain | `Group` / plain | Go goroutine (reference) |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let tasks = plan.tasks;
     let mut worst = 0.0f64;
     for workers in [1, 2] {
@@ -157,13 +189,16 @@ fn spawn_join(plan: &Plan) {
             samples[2].push(on_barista(workers, true, counted(tasks, Spawner::Barista)));
             samples[3].push(on_barista(workers, true, grouped(tasks)));
         }
+        let cells = samples.clone().map(|s| spread(&s, tasks));
         let [plain, off, on, group] = samples.map(|s| per(median(s), tasks));
         worst = worst.max(on / plain);
+        let [plain_cell, off_cell, on_cell, group_cell] = cells;
         println!(
-            "| {workers} | {plain:.0} | {off:.0} | {on:.0} | {group:.0} | {:.2}x | {:.2}x | {:.2}x |",
+            "| {workers} | {plain_cell} | {off_cell} | {on_cell} | {group_cell} | {:.2}x | {:.2}x | {:.2}x | {} |",
             off / plain,
             on / plain,
-            group / plain
+            group / plain,
+            GO_NS_PER_GOROUTINE[workers - 1]
         );
     }
     println!();
@@ -205,6 +240,33 @@ async fn counted(tasks: usize, spawner: Spawner) -> Duration {
             Spawner::Barista => drop(barista::spawn(task)),
         }
     }
+    done.notified().await;
+    started.elapsed()
+}
+
+/// Spawns `tasks` tasks that all stay alive, waiting at a closed gate,
+/// until the last one is spawned; then opens the gate and waits for them
+/// to finish. The peak memory is that of `tasks` live tasks at once.
+async fn all_alive(tasks: usize, spawner: Spawner) -> Duration {
+    let started = Instant::now();
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let pending = Arc::new(AtomicUsize::new(tasks));
+    let done = Arc::new(Notify::new());
+    for _ in 0..tasks {
+        let (gate, pending, done) = (gate.clone(), pending.clone(), done.clone());
+        let task = async move {
+            // Closed, the semaphore turns every waiter away: the gate opens.
+            let _ = gate.acquire().await;
+            if pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+                done.notify_one();
+            }
+        };
+        match spawner {
+            Spawner::Tokio => drop(tokio::spawn(task)),
+            Spawner::Barista => drop(barista::spawn(task)),
+        }
+    }
+    gate.close();
     done.notified().await;
     started.elapsed()
 }
@@ -301,6 +363,25 @@ fn poll_cost(plan: &Plan) {
         "Goal: a recorded poll adds at most 40 ns: {} (tokio-console: ~320 ns a poll).",
         verdict(plan, on - off <= 40.0)
     );
+}
+
+/// Go's spawn + join of 1,000,000 goroutines at GOMAXPROCS 1 and 2, ns
+/// each, and the memory of a live goroutine (shared/reference/anchors.md).
+const GO_NS_PER_GOROUTINE: [u32; 2] = [669, 137];
+const GO_GOROUTINE_BYTES: &str = "2.7 KiB";
+/// A bare tokio task, live (anchors.md): the floor for an instrumented one.
+const TOKIO_TASK_BYTES: u32 = 456;
+
+/// "median (fastest–slowest)", in ns per task.
+fn spread(samples: &[Duration], count: usize) -> String {
+    let low = samples.iter().min().copied().unwrap_or_default();
+    let high = samples.iter().max().copied().unwrap_or_default();
+    format!(
+        "{:.0} ({:.0}–{:.0})",
+        per(median(samples.to_vec()), count),
+        per(low, count),
+        per(high, count)
+    )
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {

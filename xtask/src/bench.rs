@@ -39,8 +39,11 @@ pub fn bench(curriculum: &Curriculum, quick: bool) -> Result<bool> {
          from `shared/reference/anchors.md` and the issues; they were not rerun here.\n"
     )?;
     report.push_str(&edit_to_verdict(curriculum, if quick { 2 } else { 7 })?);
-    report.push_str(&grading(curriculum, if quick { 2 } else { 30 })?);
-    report.push_str(&overhead(&curriculum.root, quick)?);
+    report.push_str(&grading(curriculum, quick)?);
+    report.push_str(&cargo_bench(&curriculum.root, "overhead", quick)?);
+    report.push_str(&cargo_bench(&curriculum.root, "scaling", quick)?);
+    report.push_str(&measured_elsewhere(&curriculum.root)?);
+    report.push_str(&clean_clone(curriculum, quick)?);
     if quick {
         print!("{report}");
         println!("\n(--quick: a smoke run; BENCHMARKS.md left as it was)");
@@ -180,8 +183,13 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
 
 /// Seconds per submission for a class of complete, distinct submissions
 /// (each solution file with one function of the student's own added), once
-/// dependencies are built.
-fn grading(curriculum: &Curriculum, students: usize) -> Result<String> {
+/// dependencies are built; next to the two ways of grading without
+/// barista's grader, measured in the same run on a few of the same
+/// students, alternating.
+fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
+    let students = if quick { 2 } else { 30 };
+    // How many students the references grade: a fresh build costs minutes.
+    let (naive_students, shared_students) = if quick { (1, 1) } else { (1, 3) };
     let class = tempfile::tempdir()?;
     for i in 0..students {
         let src = class.path().join(format!("student{i:02}/src"));
@@ -209,35 +217,103 @@ fn grading(curriculum: &Curriculum, students: usize) -> Result<String> {
         }
         Ok(started.elapsed())
     };
-    // Warm up: the first run builds the dependencies and the workspace.
-    grade(class.path())?;
+    // Warm up on one student: the first run builds the dependencies and
+    // the grading workspace.
+    let warm_up = tempfile::tempdir()?;
+    let first = warm_up.path().join("student00/src");
+    std::fs::create_dir_all(&first)?;
+    for entry in std::fs::read_dir(class.path().join("student00/src"))? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), first.join(entry.file_name()))?;
+    }
+    grade(warm_up.path())?;
     let took = grade(class.path())?;
     let per = took.as_secs_f64() / students as f64;
+
+    // The references: plain `cargo test -p exercises` in a copy of the
+    // repository holding the student's files, with a fresh target folder
+    // (naive), or one shared by the class: the first naive run's, so that
+    // its first build is not counted twice.
+    let copy = RepoCopy::of(&curriculum.root)?;
+    let student = |i: usize| class.path().join(format!("student{i:02}/src"));
+    let shared_target = tempfile::tempdir()?;
+    let (mut naive, mut shared) = (Vec::new(), Vec::new());
+    for i in 0..naive_students.max(shared_students) {
+        if i < naive_students {
+            let fresh = tempfile::tempdir()?;
+            let target = if i == 0 {
+                shared_target.path()
+            } else {
+                fresh.path()
+            };
+            naive.push(cargo_test_submission(&copy.root, &student(2 * i), target)?);
+        }
+        if i < shared_students {
+            shared.push(cargo_test_submission(
+                &copy.root,
+                &student(2 * i + 1),
+                shared_target.path(),
+            )?);
+        }
+    }
+
     let goal = Duration::from_secs_f64(1.5 * students as f64);
     let mut out = String::new();
+    writeln!(out, "## Grading\n")?;
     writeln!(
         out,
-        "## Grading
-"
+        "A class of complete submissions that differ from each other (every file: each \
+         solution with a function of the student's own added). barista's grader: \
+         `cargo xtask grade CLASS` on {students} students, after a first run on one of them \
+         (which builds the dependencies and the grading workspace), contained as for a real \
+         class. The references grade students of the same class with plain \
+         `cargo test -p exercises --no-fail-fast` in a copy of the repository holding the \
+         student's files, uncontained: with a fresh target folder per student (naive; \
+         {}), or one target folder shared by the class ({}; the folder the first naive \
+         run built), alternating. The issue's figures for a crate of \
+         comparable size: naive 9.5 s a student, shared target folder 2.3 s.\n",
+        students_named(naive_students),
+        students_named(shared_students)
     )?;
+    writeln!(out, "| how | command | students | per submission | range |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
     writeln!(
         out,
-        "`cargo xtask grade CLASS` on {students} complete submissions that differ from each \
-         other (every file), dependencies already built. Reference figures from the issue, \
-         measured on this machine for a crate of comparable size and not rerun here: a fresh \
-         `cargo test` per copy 9.5 s a student, a shared target folder 2.3 s.\n"
-    )?;
-    writeln!(out, "| students | total | per submission |")?;
-    writeln!(out, "|---|---|---|")?;
-    writeln!(
-        out,
-        "| {students} | {:.1} s | {per:.2} s |",
+        "| barista's grader | `cargo xtask grade CLASS` | {students} | {per:.2} s | – (one class run, {:.1} s in all) |",
         took.as_secs_f64()
+    )?;
+    for (what, samples, command) in [
+        (
+            "shared target folder",
+            &shared,
+            "CARGO_TARGET_DIR=SHARED cargo test -p exercises --no-fail-fast",
+        ),
+        (
+            "naive",
+            &naive,
+            "CARGO_TARGET_DIR=FRESH cargo test -p exercises --no-fail-fast",
+        ),
+    ] {
+        writeln!(
+            out,
+            "| {what} | `{command}` | {} | {:.2} s | {:.2}–{:.2} s |",
+            samples.len(),
+            median(samples).as_secs_f64(),
+            min(samples).as_secs_f64(),
+            max(samples).as_secs_f64()
+        )?;
+    }
+    writeln!(
+        out,
+        "\nPer submission, a shared target folder takes {:.1}x as long as barista's grader, \
+         naive {:.0}x.",
+        median(&shared).as_secs_f64() / per,
+        median(&naive).as_secs_f64() / per
     )?;
     writeln!(
         out,
         "\nGoal (1.5 s a submission): {}.\n",
-        if students < 30 {
+        if quick {
             "not judged (a --quick run is too small)"
         } else if took <= goal {
             "met"
@@ -248,12 +324,101 @@ fn grading(curriculum: &Curriculum, students: usize) -> Result<String> {
     Ok(out)
 }
 
-/// The runtime's overhead benchmark (`benches/overhead.rs`), verbatim.
-fn overhead(root: &Path, quick: bool) -> Result<String> {
+/// The project's own checks on a clean copy of the repository (what a
+/// newcomer's first `cargo test` costs, and CI's budget): `cargo test` and
+/// `cargo xtask check`, each in a fresh target folder.
+fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
+    let copy = RepoCopy::of(&curriculum.root)?;
+    let commands: [&[&str]; 2] = if quick {
+        // The procedure, without minutes of building: CI's smoke run.
+        [
+            &["metadata", "--locked", "--format-version", "1"],
+            &["metadata", "--locked", "--format-version", "1"],
+        ]
+    } else {
+        [&["test", "--locked", "-q"], &["xtask", "check"]]
+    };
+    let mut rows = String::new();
+    for args in commands {
+        let started = Instant::now();
+        let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .current_dir(&copy.root)
+            .args(args)
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .with_context(|| format!("running cargo {}", args.join(" ")))?;
+        let took = started.elapsed();
+        if !out.status.success() {
+            bail!(
+                "`cargo {}` failed in a clean copy: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        writeln!(
+            rows,
+            "| `cargo {}` | {:.0} s |",
+            args.join(" "),
+            took.as_secs_f64()
+        )?;
+    }
+    let mut out = String::new();
+    writeln!(out, "## A clean clone: the project's own checks\n")?;
+    writeln!(
+        out,
+        "In a fresh copy of the repository (the files git lists, no `target/`), one after the \
+         other, each command timed once: the first builds everything it needs (the crates' \
+         downloads are already in cargo's cache, as on a machine that has built once). `.ci/run` \
+         runs both, and must finish well inside 30 minutes on 2 cores.{}\n",
+        if quick {
+            " (--quick: `cargo metadata` in place of the real commands, checking only the \
+             procedure; a clean build takes minutes.)"
+        } else {
+            ""
+        }
+    )?;
+    writeln!(out, "| command | wall time |")?;
+    writeln!(out, "|---|---|")?;
+    out.push_str(&rows);
+    out.push('\n');
+    Ok(out)
+}
+
+/// `cargo test -p exercises --no-fail-fast` on one submission's files in
+/// the repository copy at `root`, building into `target`; how long it took.
+fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Duration> {
+    for entry in std::fs::read_dir(files)? {
+        let entry = entry?;
+        std::fs::copy(
+            entry.path(),
+            root.join("exercises/src").join(entry.file_name()),
+        )?;
+    }
+    let started = Instant::now();
+    let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(root)
+        .args(["test", "-q", "-p", "exercises", "--no-fail-fast"])
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .context("running cargo test")?;
+    let took = started.elapsed();
+    if !out.status.success() {
+        bail!(
+            "cargo test -p exercises failed on {}: {}",
+            files.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(took)
+}
+
+/// One of the runtime's benchmarks (`benches/NAME.rs`), verbatim, its
+/// headings one level down.
+fn cargo_bench(root: &Path, name: &str, quick: bool) -> Result<String> {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .current_dir(root)
-        .args(["bench", "-q", "-p", "barista", "--bench", "overhead"])
+        .args(["bench", "-q", "-p", "barista", "--bench", name])
         .env_remove("CARGO_TARGET_DIR");
     if quick {
         command.args(["--", "--quick"]);
@@ -261,13 +426,41 @@ fn overhead(root: &Path, quick: bool) -> Result<String> {
     let output = command.output().context("running cargo bench")?;
     if !output.status.success() {
         bail!(
-            "cargo bench --bench overhead failed:\n{}",
+            "cargo bench --bench {name} failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    // One level down: the bench's own title becomes a section.
-    Ok(text
+    Ok(one_level_down(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// Figures from machines `cargo xtask bench` does not run on (kept in
+/// `benches/results/`, each file saying where and how it was measured).
+fn measured_elsewhere(root: &Path) -> Result<String> {
+    let mut files: Vec<_> = std::fs::read_dir(root.join("benches/results"))
+        .map(|dir| dir.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    files.sort();
+    let mut out = String::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        out.push_str(&one_level_down(&text));
+    }
+    Ok(out)
+}
+
+fn students_named(count: usize) -> String {
+    match count {
+        1 => "1 student".to_string(),
+        n => format!("{n} students"),
+    }
+}
+
+/// A section's markdown with its headings one level down, ending in a
+/// blank line.
+fn one_level_down(markdown: &str) -> String {
+    markdown
         .lines()
         .map(|line| {
             if line.starts_with('#') {
@@ -278,7 +471,9 @@ fn overhead(root: &Path, quick: bool) -> Result<String> {
         })
         .collect::<Vec<_>>()
         .join("\n")
-        + "\n")
+        .trim_end()
+        .to_string()
+        + "\n\n"
 }
 
 fn min(samples: &[Duration]) -> Duration {
