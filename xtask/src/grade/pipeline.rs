@@ -105,17 +105,16 @@ impl<'a> Grader<'a> {
         let scratch = Scratch::new(curriculum)?;
         let (reads, writes) = scratch.access(curriculum);
         let sandbox = Sandbox::probe(options.memory_bytes, reads, writes);
-        let standalone = scratch.standalone_binaries(curriculum)?;
-        let grader = Grader {
+        let mut grader = Grader {
             curriculum,
             options,
             scratch,
             sandbox,
             pristine_tests,
-            standalone,
+            standalone: BTreeMap::new(),
             took: Mutex::new(BTreeMap::new()),
         };
-        grader.warm_up()?;
+        grader.standalone = grader.warm_up()?;
         Ok(grader)
     }
 
@@ -123,8 +122,9 @@ impl<'a> Grader<'a> {
     /// submission: whatever the tests build at run time (trybuild's
     /// project, for the compile-error lesson) is then built once per run,
     /// not inside a student's time limit; and a sandbox that stops even
-    /// the solutions is reported before anyone is graded.
-    fn warm_up(&self) -> Result<()> {
+    /// the solutions is reported before anyone is graded. Returns the
+    /// standalone test binaries (see `standalone`).
+    fn warm_up(&self) -> Result<BTreeMap<String, PathBuf>> {
         for exercise in &self.curriculum.exercises {
             let solved = std::fs::read(self.curriculum.source(Package::Solutions, exercise))?;
             write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
@@ -135,10 +135,13 @@ impl<'a> Grader<'a> {
                 "the solutions do not build in the grading workspace: run `cargo xtask check`"
             );
         };
+        let standalone = self.scratch.standalone_binaries(self.curriculum, binary)?;
         // Run from where a submission's binary runs; removed after, since
         // the solutions are compiled into it.
         let binary = self.scratch.runnable(binary)?;
-        let command = self.scratch.test_command(&self.sandbox, &binary);
+        let mut command = self.scratch.test_command(&self.sandbox, &binary);
+        // Most tests wait more than they compute.
+        command.arg("--test-threads=8");
         let outcome = runner::execute(command, Duration::from_secs(20 * 60));
         std::fs::remove_file(&binary)?;
         let outcome = outcome?;
@@ -148,7 +151,7 @@ impl<'a> Grader<'a> {
                 runner::first_failure(&outcome.output)
             );
         }
-        Ok(())
+        Ok(standalone)
     }
 
     fn grade(&self, submission: intake::Submission) -> Result<StudentReport> {
@@ -233,6 +236,9 @@ impl<'a> Grader<'a> {
             drop(queue);
             Ok(())
         })?;
+        // This submission's binaries go: the next one's runs must not
+        // read them.
+        self.scratch.clear_runs(&self.standalone)?;
         for (slot, result) in finished.into_inner().unwrap() {
             slots[slot] = Some(result);
         }
@@ -470,6 +476,8 @@ impl Scratch {
         std::fs::create_dir_all(root.join("logs"))?;
         std::fs::create_dir_all(root.join("tmp"))?;
         let runs = curriculum.root.join("target/grading/run");
+        // Nothing left from an earlier grading.
+        let _ = std::fs::remove_dir_all(&runs);
         std::fs::create_dir_all(&runs)?;
         Ok(Scratch { root, runs })
     }
@@ -555,22 +563,40 @@ impl Scratch {
         Ok(copy)
     }
 
-    /// The exercises whose test binary is built without reading the
-    /// exercise's file (per cargo's dependency list for it), each with
-    /// its binary, ready to run: they never need building again.
-    fn standalone_binaries(&self, curriculum: &Curriculum) -> Result<BTreeMap<String, PathBuf>> {
-        let build = runner::build(&self.root, Package::Exercises)?;
+    /// Removes every binary from the run folder but those to `keep`.
+    fn clear_runs(&self, keep: &BTreeMap<String, PathBuf>) -> Result<()> {
+        for entry in std::fs::read_dir(&self.runs)? {
+            let path = entry?.path();
+            if !keep.values().any(|kept| *kept == path) {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The exercises whose tests are built without reading the exercise's
+    /// file: those the combined binary's dependency list (cargo's `.d`
+    /// file beside it) does not name. Each gets its own test target built,
+    /// once: it never needs building again, whatever the submission.
+    fn standalone_binaries(
+        &self,
+        curriculum: &Curriculum,
+        combined: &Path,
+    ) -> Result<BTreeMap<String, PathBuf>> {
+        let depends = std::fs::read_to_string(combined.with_extension("d"))
+            .with_context(|| format!("reading what {} was built from", combined.display()))?;
         let mut standalone = BTreeMap::new();
         for exercise in &curriculum.exercises {
-            let Some(binary) = build.binaries.get(&exercise.name) else {
-                continue;
-            };
-            let depends = std::fs::read_to_string(binary.with_extension("d"))
-                .with_context(|| format!("reading what {} was built from", binary.display()))?;
             // (Paths in the list escape spaces: match the part without any.)
-            if !depends.contains(&format!("exercises/src/{}.rs", exercise.name)) {
-                standalone.insert(exercise.name.clone(), self.runnable(binary)?);
+            if depends.contains(&format!("exercises/src/{}.rs", exercise.name)) {
+                continue;
             }
+            let build = runner::build_one(&self.root, Package::Exercises, &exercise.name, false)?;
+            let Some(binary) = build.binaries.get(&exercise.name) else {
+                anyhow::bail!("the tests of {} do not build", exercise.name);
+            };
+            standalone.insert(exercise.name.clone(), self.runnable(binary)?);
         }
         Ok(standalone)
     }
