@@ -18,6 +18,7 @@ struct Plan {
     tasks: usize,
     polls: usize,
     rounds: usize,
+    memory_rounds: usize,
 }
 
 fn main() {
@@ -33,6 +34,7 @@ fn main() {
             tasks: 10_000,
             polls: 10_000,
             rounds: 3,
+            memory_rounds: 1,
         }
     } else {
         Plan {
@@ -40,6 +42,7 @@ fn main() {
             tasks: 1_000_000,
             polls: 1_000_000,
             rounds: 7,
+            memory_rounds: 3,
         }
     };
     println!("# barista overhead benchmark");
@@ -74,7 +77,12 @@ fn memory(plan: &Plan) {
         plan.tasks
     );
     println!();
-    println!("| how | peak RSS | per task |");
+    println!(
+        "Peak RSS: median of {} fresh processes (smallest–largest).",
+        plan.memory_rounds
+    );
+    println!();
+    println!("| how | peak RSS | per task (median) |");
     println!("|---|---|---|");
     let exe = std::env::current_exe().unwrap();
     let mut alive_on = None;
@@ -94,24 +102,32 @@ fn memory(plan: &Plan) {
             "barista `Group` + `wait_below(10_000)`, trace on",
         ),
     ] {
-        let out = std::process::Command::new(&exe)
-            .args(["--memory-child", mode, &plan.tasks.to_string()])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        match text.trim().parse::<u64>() {
-            Ok(kib) => {
-                let per_task = (kib * 1024) as f64 / plan.tasks as f64;
-                if mode == "alive-on" {
-                    alive_on = Some(per_task);
-                }
-                println!(
-                    "| {what} | {:.1} MiB | {per_task:.0} B |",
-                    kib as f64 / 1024.0
-                );
-            }
-            Err(_) => println!("| {what} | n/a | n/a |"),
+        // One fresh process a measurement: a peak is per process.
+        let mut peaks: Vec<u64> = (0..plan.memory_rounds)
+            .filter_map(|_| {
+                let out = std::process::Command::new(&exe)
+                    .args(["--memory-child", mode, &plan.tasks.to_string()])
+                    .output()
+                    .ok()?;
+                String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+            })
+            .collect();
+        peaks.sort_unstable();
+        let Some(&kib) = peaks.get(peaks.len() / 2) else {
+            println!("| {what} | n/a | n/a |");
+            continue;
+        };
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        let per_task = (kib * 1024) as f64 / plan.tasks as f64;
+        if mode == "alive-on" {
+            alive_on = Some(per_task);
         }
+        println!(
+            "| {what} | {:.1} MiB ({:.1}–{:.1}) | {per_task:.0} B |",
+            mib(kib),
+            mib(peaks[0]),
+            mib(peaks[peaks.len() - 1])
+        );
     }
     println!("| reference: a live tokio task (anchors.md, not rerun) | – | {TOKIO_TASK_BYTES} B |");
     println!("| reference: a live goroutine (anchors.md, not rerun) | – | {GO_GOROUTINE_BYTES} |");
@@ -189,7 +205,7 @@ fn spawn_join(plan: &Plan) {
             samples[2].push(on_barista(workers, true, counted(tasks, Spawner::Barista)));
             samples[3].push(on_barista(workers, true, grouped(tasks)));
         }
-        let cells = samples.clone().map(|s| spread(&s, tasks));
+        let cells = samples.clone().map(|s| spread(&s, tasks, 0));
         let [plain, off, on, group] = samples.map(|s| per(median(s), tasks));
         worst = worst.max(on / plain);
         let [plain_cell, off_cell, on_cell, group_cell] = cells;
@@ -350,11 +366,14 @@ fn poll_cost(plan: &Plan) {
         off.push(yielding(false));
         on.push(yielding(true));
     }
+    let (off_cell, on_cell) = (spread(&off, polls, 1), spread(&on, polls, 1));
     let (off, on) = (per(median(off), polls), per(median(on), polls));
-    println!("| bare poll (trace off) | recorded poll (trace on) | added by recording | bytes per event |");
+    println!("Cells: ns per poll, median (fastest–slowest round).");
+    println!();
+    println!("| bare poll (trace off) | recorded poll (trace on) | added by recording (medians) | bytes per event |");
     println!("|---|---|---|---|");
     println!(
-        "| {off:.1} ns | {on:.1} ns | {:.1} ns | {} B |",
+        "| {off_cell} | {on_cell} | {:.1} | {} B |",
         on - off,
         barista::EVENT_BYTES
     );
@@ -372,12 +391,12 @@ const GO_GOROUTINE_BYTES: &str = "2.7 KiB";
 /// A bare tokio task, live (anchors.md): the floor for an instrumented one.
 const TOKIO_TASK_BYTES: u32 = 456;
 
-/// "median (fastest–slowest)", in ns per task.
-fn spread(samples: &[Duration], count: usize) -> String {
+/// "median (fastest–slowest)", in ns per unit (task or poll).
+fn spread(samples: &[Duration], count: usize, digits: usize) -> String {
     let low = samples.iter().min().copied().unwrap_or_default();
     let high = samples.iter().max().copied().unwrap_or_default();
     format!(
-        "{:.0} ({:.0}–{:.0})",
+        "{:.digits$} ({:.digits$}–{:.digits$})",
         per(median(samples.to_vec()), count),
         per(low, count),
         per(high, count)
