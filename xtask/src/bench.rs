@@ -349,10 +349,14 @@ fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
             .with_context(|| format!("running cargo {}", args.join(" ")))?;
         let took = started.elapsed();
         if !out.status.success() {
+            // libtest names the failing test on stdout, cargo the target on stderr.
+            let printed = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            let lines: Vec<&str> = printed.lines().collect();
             bail!(
-                "`cargo {}` failed in a clean copy: {}",
+                "`cargo {}` failed in a clean copy; its last lines:\n{}",
                 args.join(" "),
-                String::from_utf8_lossy(&out.stderr)
+                lines[lines.len().saturating_sub(60)..].join("\n")
             );
         }
         writeln!(
