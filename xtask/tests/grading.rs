@@ -76,6 +76,12 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     let scratch_tests =
         repo_root().join("target/grading/workspace/curriculum/tests/ex01_interleaved.rs");
     let build_cache = repo_root().join("target/grading/debug");
+    // The one folder every run writes to (trybuild's build folder): what a
+    // run leaves there must not reach the next.
+    let poison = repo_root().join(format!(
+        "target/grading/tests/poisoned-{}",
+        std::process::id()
+    ));
 
     student(&class, "all-solved", &["*"], None);
     student(
@@ -127,6 +133,10 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
                  if std::fs::read(secret).is_ok() || std::fs::read_dir(secret).is_ok() {{ panic!(\"read {{secret}}\"); }}\n\
                  }}"
             ),
+        ),
+        (
+            "poisons-the-shared-build",
+            format!("let _ = std::fs::write({poison:?}, \"left for the next submission\");"),
         ),
         (
             "opens-the-network",
@@ -239,6 +249,7 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         ("includes-a-file", "rejected"),
         ("reads-and-writes-outside", "passed"),
         ("reads-the-grader", "passed|failed"),
+        ("poisons-the-shared-build", "passed"),
         ("opens-the-network", "passed"),
         ("escapes-its-session", "timed_out"),
     ];
@@ -287,6 +298,9 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         assert!(!marker.exists(), "a submission wrote {}", marker.display());
         let reader = &student("reads-the-grader")["exercises"][0];
         assert_eq!(reader["status"], "passed", "{}", reader["message"]);
+    }
+    if protections.contains("seen through an overlay of each run's own") {
+        assert!(!poison.exists(), "a run changed the shared build folder");
     }
     if protections.contains("network cut off") {
         assert!(

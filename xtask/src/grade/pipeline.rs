@@ -103,8 +103,10 @@ impl<'a> Grader<'a> {
     fn new(curriculum: &'a Curriculum, options: &'a Options) -> Result<Grader<'a>> {
         let pristine_tests = pristine_test_names(curriculum)?;
         let scratch = Scratch::new(curriculum)?;
-        let (reads, writes) = scratch.access(curriculum);
-        let sandbox = Sandbox::probe(options.memory_bytes, reads, writes);
+        let (reads, writes, shared) = scratch.access(curriculum);
+        let layers = scratch.root.join("layers");
+        let sandbox = Sandbox::probe(options.memory_bytes, reads, writes, shared, layers);
+        sandbox.clear_layers();
         let mut grader = Grader {
             curriculum,
             options,
@@ -139,7 +141,9 @@ impl<'a> Grader<'a> {
         // Run from where a submission's binary runs; removed after, since
         // the solutions are compiled into it.
         let binary = self.scratch.runnable(binary)?;
-        let mut command = self.scratch.test_command(&self.sandbox, &binary);
+        // Whatever the tests build at run time stays, for every run after.
+        let filling = self.sandbox.filling_shared();
+        let mut command = self.scratch.test_command(&filling, &binary);
         // Most tests wait more than they compute.
         command.arg("--test-threads=8");
         let outcome = runner::execute(command, Duration::from_secs(20 * 60));
@@ -239,6 +243,7 @@ impl<'a> Grader<'a> {
         // This submission's binaries go: the next one's runs must not
         // read them.
         self.scratch.clear_runs(&self.standalone)?;
+        self.sandbox.clear_layers();
         for (slot, result) in finished.into_inner().unwrap() {
             slots[slot] = Some(result);
         }
@@ -482,10 +487,11 @@ impl Scratch {
         Ok(Scratch { root, runs })
     }
 
-    /// What a test process may read, and write. Not the grader's
-    /// repository (the solutions live there), not the pristine tests'
-    /// sources; the snapshots, the exercise crate and what the build needs.
-    fn access(&self, curriculum: &Curriculum) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    /// What a test process may read, write, and write through an overlay
+    /// of its own (what every run shares). Not the grader's repository
+    /// (the solutions live there), not the pristine tests' sources; the
+    /// snapshots, the exercise crate and what the build needs.
+    fn access(&self, curriculum: &Curriculum) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<PathBuf>) {
         let home = std::env::var_os("HOME")
             .map(PathBuf::from)
             .unwrap_or_default();
@@ -528,7 +534,6 @@ impl Scratch {
         let mut writes = vec![
             self.root.join("logs"),
             self.root.join("tmp"),
-            target.join("tests"),
             PathBuf::from("/dev/null"),
         ];
         // Cargo's lock files (trybuild runs cargo), and nothing else of it.
@@ -538,7 +543,8 @@ impl Scratch {
                 writes.push(path);
             }
         }
-        (reads, writes)
+        // trybuild's project and build folder: every run writes there.
+        (reads, writes, vec![target.join("tests")])
     }
 
     /// A contained run of a test binary built in this workspace.

@@ -10,12 +10,15 @@
 //!   folders, the toolchain and the grading workspace (never the grader's
 //!   repository, where the solutions are); writes only below the run's
 //!   scratch folders;
+//! - where `unshare` gives a mount namespace, the folders every run shares
+//!   (trybuild's build folder) are seen through an overlay of the run's own:
+//!   what one submission writes there, the next never meets;
 //! - always, a process group of its own, killed whole after the time limit.
 
 use std::process::Command;
 
 /// What protects the runs on this machine, probed once.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sandbox {
     unshare: bool,
     /// How Landlock is enforced here: "fully", "partially" or "not".
@@ -26,6 +29,14 @@ pub struct Sandbox {
     /// Paths a test process may read, and write.
     pub reads: Vec<std::path::PathBuf>,
     pub writes: Vec<std::path::PathBuf>,
+    /// Paths every run writes to (filled once, by the warm-up); a run
+    /// writes to its own overlay of them where `overlays` works here.
+    pub shared: Vec<std::path::PathBuf>,
+    /// Where each run's overlay layers go (one folder a run), when the
+    /// overlays work here.
+    layers: Option<std::path::PathBuf>,
+    /// Runs started so far: names each run's layer.
+    started: std::sync::atomic::AtomicUsize,
 }
 
 impl Sandbox {
@@ -33,6 +44,8 @@ impl Sandbox {
         memory_bytes: u64,
         reads: Vec<std::path::PathBuf>,
         writes: Vec<std::path::PathBuf>,
+        shared: Vec<std::path::PathBuf>,
+        layers: std::path::PathBuf,
     ) -> Sandbox {
         let unshare = Command::new("unshare")
             .args(UNSHARE)
@@ -51,6 +64,25 @@ impl Sandbox {
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| "not".into());
+        // Overlays need the mount namespace `unshare` gives; try one.
+        let overlays = unshare && !shared.is_empty() && {
+            let trial = layers.join("probe");
+            let works = Command::new("unshare")
+                .args(UNSHARE)
+                .arg("--")
+                .arg(&xtask)
+                .args(["__contain", "--probe", "--layer"])
+                .arg(&trial)
+                .args(
+                    shared
+                        .iter()
+                        .flat_map(|p| [std::ffi::OsStr::new("--private"), p.as_os_str()]),
+                )
+                .output()
+                .is_ok_and(|out| out.status.success());
+            remove_layers(&trial);
+            works
+        };
         Sandbox {
             unshare,
             landlock,
@@ -58,6 +90,34 @@ impl Sandbox {
             memory_bytes,
             reads,
             writes,
+            shared,
+            layers: overlays.then_some(layers),
+            started: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The same sandbox, but writing to the shared folders themselves:
+    /// for the warm-up, which fills them for every run after it.
+    pub fn filling_shared(&self) -> Sandbox {
+        let mut writes = self.writes.clone();
+        writes.extend(self.shared.iter().cloned());
+        Sandbox {
+            unshare: self.unshare,
+            landlock: self.landlock.clone(),
+            xtask: self.xtask.clone(),
+            memory_bytes: self.memory_bytes,
+            reads: self.reads.clone(),
+            writes,
+            shared: Vec::new(),
+            layers: None,
+            started: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Removes the layers of the runs so far (call when none is running).
+    pub fn clear_layers(&self) {
+        if let Some(layers) = &self.layers {
+            remove_layers(layers);
         }
     }
 
@@ -78,6 +138,15 @@ impl Sandbox {
             how => list.push(format!(
                 "file system confined by Landlock ({how} enforced): no reading the grader's repository, writing only to the run's scratch folder"
             )),
+        }
+        match (&self.layers, self.shared.is_empty()) {
+            (_, true) => {}
+            (Some(_), false) => list.push(
+                "folders every run writes to (trybuild's build folder) seen through an overlay of each run's own: no run meets what another wrote there".into(),
+            ),
+            (None, false) => list.push(
+                "NOT active: private overlays over the folders every run writes to (trybuild's build folder is shared: a run could leave something there for a later one)".into(),
+            ),
         }
         if self.unshare {
             list.push("network cut off (a new network namespace: loopback only)".into());
@@ -108,6 +177,23 @@ impl Sandbox {
         for path in &self.writes {
             command.arg("--write").arg(path);
         }
+        match &self.layers {
+            Some(layers) => {
+                let run = self
+                    .started
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                command.arg("--layer").arg(layers.join(run.to_string()));
+                for path in &self.shared {
+                    command.arg("--private").arg(path);
+                }
+            }
+            // No overlays here: the shared folders are written as they are.
+            None => {
+                for path in &self.shared {
+                    command.arg("--write").arg(path);
+                }
+            }
+        }
         command.arg("--").arg(program);
         #[cfg(unix)]
         {
@@ -131,13 +217,37 @@ impl Sandbox {
     }
 }
 
-/// New user (mapped to root inside), network and PID namespaces; the
-/// namespace's first process dies when `unshare` does.
+/// New user (mapped to root inside), mount, network and PID namespaces;
+/// the namespace's first process dies when `unshare` does.
 const UNSHARE: &[&str] = &[
     "--user",
     "--map-root-user",
+    "--mount",
     "--net",
     "--pid",
     "--fork",
     "--kill-child",
 ];
+
+/// Removes a folder of overlay layers. The kernel leaves an overlay's work
+/// folder unreadable (mode 000), which stops a plain recursive removal
+/// for anyone but root: open such folders up first.
+fn remove_layers(path: &std::path::Path) {
+    if std::fs::remove_dir_all(path).is_ok() || !path.exists() {
+        return;
+    }
+    fn open_up(dir: &std::path::Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                open_up(&entry.path());
+            }
+        }
+    }
+    open_up(path);
+    let _ = std::fs::remove_dir_all(path);
+}
