@@ -47,17 +47,9 @@ fn main() {
     };
     println!("# barista overhead benchmark");
     println!();
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|l| l.strip_prefix("model name"))
-                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
     println!(
-        "machine: {cpu}, {} CPUs available; {} rounds, medians; `cargo bench --bench overhead{}`",
-        barista::available_parallelism(),
+        "machine: {}; {} rounds, medians; `cargo bench --bench overhead{}`",
+        barista::amdahl::machine(),
         plan.rounds,
         if quick { " -- --quick" } else { "" }
     );

@@ -59,7 +59,7 @@ fn main() {
     println!(
         "machine: {}; `cargo bench --bench scaling{}`; {} runs at each worker count, taken \
          in turn (1, 2, …, N, then again), medians.",
-        machine(),
+        amdahl::machine(),
         if quick { " -- --quick" } else { "" },
         plan.repeats
     );
@@ -129,30 +129,4 @@ fn sum_of_squares(range: std::ops::Range<u64>) -> u64 {
 
 fn millis(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// The CPU, how many CPUs, and how many share a core (the law assumes
-/// workers that do not slow each other down).
-fn machine() -> String {
-    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = info
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
-        .unwrap_or_else(|| "unknown CPU".into());
-    let field = |name: &str| -> Option<usize> {
-        info.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim_start_matches([' ', '\t', ':']).trim().parse().ok())
-    };
-    let sharing = match (field("siblings"), field("cpu cores")) {
-        (Some(siblings), Some(cores)) if cores > 0 && siblings > cores => {
-            format!(", {} CPUs to a core", siblings / cores)
-        }
-        _ => String::new(),
-    };
-    format!(
-        "{cpu}, {} CPUs available{sharing}",
-        barista::available_parallelism()
-    )
 }

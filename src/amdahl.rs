@@ -146,6 +146,31 @@ impl Scaling {
     }
 }
 
+/// The machine a measurement ran on, in words: the CPU's model, how many
+/// CPUs this process may use, and how many share a core where they do
+/// (Amdahl's law assumes workers that do not slow each other down).
+/// Reads `/proc/cpuinfo`; elsewhere the model is "an unknown CPU".
+pub fn machine() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim_start_matches([' ', '\t', ':']).trim())
+    };
+    let cpu = field("model name").unwrap_or("an unknown CPU");
+    let count = |name: &str| field(name).and_then(|v| v.parse::<usize>().ok());
+    let sharing = match (count("siblings"), count("cpu cores")) {
+        (Some(siblings), Some(cores)) if cores > 0 && siblings > cores => {
+            format!(", {} CPUs to a core", siblings / cores)
+        }
+        _ => String::new(),
+    };
+    format!(
+        "{cpu}, {} CPUs available{sharing}",
+        crate::available_parallelism()
+    )
+}
+
 /// The middle value (the mean of the two middle ones for an even count).
 pub fn median(samples: &[Duration]) -> Duration {
     let mut sorted = samples.to_vec();
@@ -203,6 +228,14 @@ P=0.95  | 4 cores:  3.48x | 16 cores:  9.14x | ceiling:  20.00x
 P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
 ";
         assert_eq!(table(&PAGE_FRACTIONS), expected);
+    }
+
+    #[test]
+    fn the_machine_is_named_with_its_cpu_count() {
+        let machine = machine();
+        let cpus = format!(", {} CPUs available", crate::available_parallelism());
+        assert!(machine.contains(&cpus), "{machine}");
+        assert!(!machine.starts_with(','), "no CPU model: {machine}");
     }
 
     #[test]

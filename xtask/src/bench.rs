@@ -14,6 +14,7 @@ use barista::amdahl::median;
 
 use crate::copy::RepoCopy;
 use crate::curriculum::{Curriculum, Package};
+use crate::runner;
 use crate::verdict::{self, Outcome};
 
 /// The exercise whose edits are timed: the first one a learner meets.
@@ -57,21 +58,12 @@ pub fn bench(curriculum: &Curriculum, quick: bool) -> Result<bool> {
 }
 
 fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|l| l.strip_prefix("model name"))
-                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
-        })
-        .unwrap_or_else(|| "an unknown CPU".into());
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let date = Command::new("date")
         .arg("+%Y-%m-%d")
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
-    format!("{date}, {cpu} with {cpus} CPUs available")
+    format!("{date}, {}", barista::amdahl::machine())
 }
 
 /// The learner's edit-to-verdict latency, in a copy of the repository (the
@@ -105,7 +97,7 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
     let cargo_test = |text: &str, args: &[&str]| -> Result<Duration> {
         std::fs::write(&file, text)?;
         let started = Instant::now();
-        Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        Command::new(runner::cargo())
             .current_dir(&copy.root)
             .args(["test", "-q", "-p", "exercises"])
             .args(args)
@@ -222,10 +214,7 @@ fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
     let warm_up = tempfile::tempdir()?;
     let first = warm_up.path().join("student00/src");
     std::fs::create_dir_all(&first)?;
-    for entry in std::fs::read_dir(class.path().join("student00/src"))? {
-        let entry = entry?;
-        std::fs::copy(entry.path(), first.join(entry.file_name()))?;
-    }
+    copy_files(&class.path().join("student00/src"), &first)?;
     grade(warm_up.path())?;
     let took = grade(class.path())?;
     let per = took.as_secs_f64() / students as f64;
@@ -341,7 +330,7 @@ fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
     let mut rows = String::new();
     for args in commands {
         let started = Instant::now();
-        let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        let out = Command::new(runner::cargo())
             .current_dir(&copy.root)
             .args(args)
             .env_remove("CARGO_TARGET_DIR")
@@ -391,15 +380,9 @@ fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
 /// `cargo test -p exercises --no-fail-fast` on one submission's files in
 /// the repository copy at `root`, building into `target`; how long it took.
 fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Duration> {
-    for entry in std::fs::read_dir(files)? {
-        let entry = entry?;
-        std::fs::copy(
-            entry.path(),
-            root.join("exercises/src").join(entry.file_name()),
-        )?;
-    }
+    copy_files(files, &root.join("exercises/src"))?;
     let started = Instant::now();
-    let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let out = Command::new(runner::cargo())
         .current_dir(root)
         .args(["test", "-q", "-p", "exercises", "--no-fail-fast"])
         .env("CARGO_TARGET_DIR", target)
@@ -419,7 +402,7 @@ fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Dur
 /// One of the runtime's benchmarks (`benches/NAME.rs`), verbatim, its
 /// headings one level down.
 fn cargo_bench(root: &Path, name: &str, quick: bool) -> Result<String> {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = Command::new(runner::cargo());
     command
         .current_dir(root)
         .args(["bench", "-q", "-p", "barista", "--bench", name])
@@ -452,6 +435,15 @@ fn measured_elsewhere(root: &Path) -> Result<String> {
         out.push_str(&one_level_down(&text));
     }
     Ok(out)
+}
+
+/// Copies every file of `from` into `to` (which exists), keeping names.
+fn copy_files(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+    }
+    Ok(())
 }
 
 fn students_named(count: usize) -> String {

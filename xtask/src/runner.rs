@@ -92,7 +92,7 @@ fn cargo_build(root: &Path, package: Package, targets: &[&str], color: bool) -> 
 }
 
 /// The cargo that runs us (`cargo xtask` sets `CARGO`), else `cargo`.
-fn cargo() -> std::ffi::OsString {
+pub fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 

@@ -147,7 +147,7 @@ impl<'a> Grader<'a> {
         // Most tests wait more than they compute.
         command.arg("--test-threads=8");
         let outcome = runner::execute(command, Duration::from_secs(20 * 60));
-        std::fs::remove_file(&binary)?;
+        self.scratch.clear_runs(&standalone)?;
         let outcome = outcome?;
         if !outcome.passed {
             eprintln!(

@@ -18,7 +18,7 @@
 use std::process::Command;
 
 /// What protects the runs on this machine, probed once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Sandbox {
     unshare: bool,
     /// How Landlock is enforced here: "fully", "partially" or "not".
@@ -35,9 +35,10 @@ pub struct Sandbox {
     /// Where each run's overlay layers go (one folder a run), when the
     /// overlays work here.
     layers: Option<std::path::PathBuf>,
-    /// Runs started so far: names each run's layer.
-    started: std::sync::atomic::AtomicUsize,
 }
+
+/// Runs started so far by this process: names each run's layer.
+static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 impl Sandbox {
     pub fn probe(
@@ -92,25 +93,16 @@ impl Sandbox {
             writes,
             shared,
             layers: overlays.then_some(layers),
-            started: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
     /// The same sandbox, but writing to the shared folders themselves:
     /// for the warm-up, which fills them for every run after it.
     pub fn filling_shared(&self) -> Sandbox {
-        let mut writes = self.writes.clone();
-        writes.extend(self.shared.iter().cloned());
+        // Without layers, `command` lets runs write the shared folders.
         Sandbox {
-            unshare: self.unshare,
-            landlock: self.landlock.clone(),
-            xtask: self.xtask.clone(),
-            memory_bytes: self.memory_bytes,
-            reads: self.reads.clone(),
-            writes,
-            shared: Vec::new(),
             layers: None,
-            started: std::sync::atomic::AtomicUsize::new(0),
+            ..self.clone()
         }
     }
 
@@ -179,9 +171,7 @@ impl Sandbox {
         }
         match &self.layers {
             Some(layers) => {
-                let run = self
-                    .started
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let run = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 command.arg("--layer").arg(layers.join(run.to_string()));
                 for path in &self.shared {
                     command.arg("--private").arg(path);
