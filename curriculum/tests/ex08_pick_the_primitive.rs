@@ -9,38 +9,60 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use common::{attempt, look};
-use exercise::{pick, work_pool, Cache, Primitive, Scenario, CAPACITY, CONSUMERS, JOBS};
+use exercise::{Cache, Primitive, Scenario};
 
-/// The reference page's table: scenario, what to use, and why.
-const TABLE: [(Scenario, Primitive, &str); 6] = [
+/// The tests' own sizes of the work pool, which the exercise's constants
+/// must match.
+const CAPACITY: usize = 8;
+const JOBS: u64 = 1_000;
+const CONSUMERS: usize = 4;
+
+/// A pick, as the tests name it: an exhaustive `match`, so that only which
+/// variant the answer is counts.
+fn named(primitive: Primitive) -> &'static str {
+    match primitive {
+        Primitive::Channel => "Channel",
+        Primitive::Mutex => "Mutex",
+        Primitive::MutexOrAtomic => "MutexOrAtomic",
+    }
+}
+
+/// The reference page's table: scenario (and its name), what to use, and why.
+const TABLE: [(Scenario, &str, &str, &str); 6] = [
     (
         Scenario::TransferOwnership,
-        Primitive::Channel,
+        "TransferOwnership",
+        "Channel",
         "the send/receive is the handoff",
     ),
     (
         Scenario::Orchestration,
-        Primitive::Channel,
+        "Orchestration",
+        "Channel",
         "select composes events cleanly",
     ),
     (
         Scenario::DistributeWork,
-        Primitive::Channel,
+        "DistributeWork",
+        "Channel",
         "a queue with built-in backpressure",
     ),
     (
         Scenario::GuardInternalState,
-        Primitive::Mutex,
+        "GuardInternalState",
+        "Mutex",
         "the simplest tool for a local invariant",
     ),
     (
         Scenario::HotCriticalSection,
-        Primitive::Mutex,
+        "HotCriticalSection",
+        "Mutex",
         "channels synchronize internally and cost more",
     ),
     (
         Scenario::FlagOrCounter,
-        Primitive::MutexOrAtomic,
+        "FlagOrCounter",
+        "MutexOrAtomic",
         "there is no message to send, just a field to protect",
     ),
 ];
@@ -48,17 +70,17 @@ const TABLE: [(Scenario, Primitive, &str); 6] = [
 #[test]
 fn each_pick_follows_the_table() {
     let mut problems = Vec::new();
-    for (scenario, expected, why) in TABLE {
-        match catch_unwind(|| pick(scenario)) {
+    for (scenario, name, expected, why) in TABLE {
+        match catch_unwind(|| named(exercise::pick(scenario))) {
             Err(_) => {
                 // One unanswered scenario at a time: each prints its panic.
                 problems.push(format!(
-                    "pick(Scenario::{scenario:?}) is still a `todo!`: answer it with a `Primitive`"
+                    "pick(Scenario::{name}) is still a `todo!`: answer it with a `Primitive`"
                 ));
                 break;
             }
             Ok(picked) if picked != expected => problems.push(format!(
-                "pick(Scenario::{scenario:?}) = Primitive::{picked:?}? Think again: {why}"
+                "pick(Scenario::{name}) = Primitive::{picked}? Think again: {why}"
             )),
             Ok(_) => {}
         }
@@ -66,14 +88,29 @@ fn each_pick_follows_the_table() {
     assert!(problems.is_empty(), "{}", look(problems.join("\n")));
 }
 
+/// Fails unless the exercise's constant `name` is `value`, as shipped.
+fn as_shipped<T: PartialEq + std::fmt::Display>(name: &str, theirs: T, value: T) {
+    assert!(
+        theirs == value,
+        "{}",
+        look(format!(
+            "{name} is {theirs}, but the tests count on {value}: leave it as shipped"
+        ))
+    );
+}
+
 #[barista::test]
 async fn the_cache_makes_each_value_once_and_counts_every_hit() {
     const TASKS: u64 = 50;
     const KEYS: u64 = 10;
-    let probe = attempt("Cache::get_or_insert_with", || {
+    let probe: u64 = attempt("Cache::get_or_insert_with", || {
         Cache::default().get_or_insert_with(7, || 49)
     });
-    assert_eq!(probe, 49, "{}", look("a miss must return what `make` made"));
+    assert!(
+        probe == 49,
+        "{}",
+        look("a miss must return what `make` made")
+    );
 
     let cache = Arc::new(Cache::default());
     let made: Arc<Vec<AtomicUsize>> = Arc::new((0..KEYS).map(|_| AtomicUsize::new(0)).collect());
@@ -84,7 +121,7 @@ async fn the_cache_makes_each_value_once_and_counts_every_hit() {
         group.spawn(async move {
             for i in 0..KEYS {
                 let key = (task + i) % KEYS;
-                let value = cache.get_or_insert_with(key, || {
+                let value: u64 = cache.get_or_insert_with(key, || {
                     made[key as usize].fetch_add(1, Ordering::Relaxed);
                     // Take a moment, as a real computation would.
                     (0..1_000).fold(key * 100 + 1, |v, _| std::hint::black_box(v))
@@ -99,9 +136,8 @@ async fn the_cache_makes_each_value_once_and_counts_every_hit() {
     group.wait().await;
 
     let wrong = wrong.load(Ordering::Relaxed);
-    assert_eq!(
-        wrong,
-        0,
+    assert!(
+        wrong == 0,
         "{}",
         look(format!(
             "{wrong} lookups returned a value other than the one made for their key"
@@ -109,9 +145,8 @@ async fn the_cache_makes_each_value_once_and_counts_every_hit() {
     );
     for (key, count) in made.iter().enumerate() {
         let count = count.load(Ordering::Relaxed);
-        assert_eq!(
-            count,
-            1,
+        assert!(
+            count == 1,
             "{}",
             look(format!(
                 "`make` ran {count} times for key {key} ({TASKS} tasks asked for it): \
@@ -121,53 +156,45 @@ async fn the_cache_makes_each_value_once_and_counts_every_hit() {
         );
     }
     let expected_hits = (TASKS * KEYS - KEYS) as usize;
-    assert_eq!(
-        cache.hits(),
-        expected_hits,
+    let hits: usize = cache.hits();
+    assert!(
+        hits == expected_hits,
         "{}",
         look(format!(
-            "{} hits counted, but {} of the {} lookups found their key cached: \
+            "{hits} hits counted, but {expected_hits} of the {} lookups found their key cached: \
              count each one with `hits.fetch_add(1, ...)`",
-            cache.hits(),
-            expected_hits,
             TASKS * KEYS
         ))
     );
     barista::record("values made", KEYS);
-    barista::record("hits", cache.hits());
+    barista::record("hits", hits);
 }
 
 #[barista::test]
 async fn the_work_pool_never_queues_more_than_its_capacity() {
-    let report = work_pool().await;
-    assert_eq!(
-        report.done,
-        JOBS,
+    as_shipped("CAPACITY", exercise::CAPACITY, CAPACITY);
+    as_shipped("JOBS", exercise::JOBS, JOBS);
+    as_shipped("CONSUMERS", exercise::CONSUMERS, CONSUMERS);
+    let report: exercise::PoolReport = exercise::work_pool().await;
+    let (done, sum, most_queued): (u64, u64, usize) = (report.done, report.sum, report.most_queued);
+    assert!(
+        done == JOBS,
         "{}",
-        look(format!(
-            "the consumers finished {} jobs, not {JOBS}",
-            report.done
-        ))
+        look(format!("the consumers finished {done} jobs, not {JOBS}"))
     );
     let expected_sum: u64 = (1..=JOBS).map(|job| job * job).sum();
-    assert_eq!(
-        report.sum,
-        expected_sum,
-        "{}",
-        look("the results do not add up")
-    );
+    assert!(sum == expected_sum, "{}", look("the results do not add up"));
     assert!(
-        report.most_queued <= CAPACITY,
+        most_queued <= CAPACITY,
         "{}",
         look(format!(
-            "a consumer found {} jobs waiting in the queue at once, more than the \
+            "a consumer found {most_queued} jobs waiting in the queue at once, more than the \
              capacity of {CAPACITY}: nothing made the producer wait for the {CONSUMERS} \
              consumers. A bounded channel, `mpsc::channel({CAPACITY})`, is a queue with \
-             backpressure: its `send(..).await` waits while the queue is full",
-            report.most_queued
+             backpressure: its `send(..).await` waits while the queue is full"
         ))
     );
-    barista::record("jobs done", report.done);
-    barista::record("sum of results", report.sum);
+    barista::record("jobs done", done);
+    barista::record("sum of results", sum);
     barista::record("queue within capacity", true);
 }

@@ -6,12 +6,41 @@ exercise!(ex10_measure_it);
 
 use barista::amdahl::{self, Scaling};
 use common::{attempt, close, look};
-use exercise::{karp_flatt, sum_of_squares, CHUNKS, CHUNK_LEN};
+
+/// The workload's size: the tests' own numbers, which the exercise's
+/// `CHUNKS` and `CHUNK_LEN` must match.
+const CHUNKS: u64 = 8;
+const CHUNK_LEN: u64 = 125_000;
 
 /// 0² + 1² + ... + (m-1)², in closed form.
 fn expected_total() -> u64 {
     let m = CHUNKS * CHUNK_LEN;
     (m - 1) * m * (2 * m - 1) / 6
+}
+
+/// The exercise's `karp_flatt`, at the type these tests judge.
+fn karp_flatt(measured_speedup: f64, workers: usize) -> f64 {
+    exercise::karp_flatt(measured_speedup, workers)
+}
+
+/// The exercise's `sum_of_squares`, at the type these tests judge, after
+/// checking that the workload is the size the tests expect.
+async fn sum_of_squares() -> u64 {
+    let (chunks, chunk_len): (u64, u64) = (exercise::CHUNKS, exercise::CHUNK_LEN);
+    assert!(
+        (chunks, chunk_len) == (CHUNKS, CHUNK_LEN),
+        "{}",
+        look(format!(
+            "CHUNKS = {chunks} and CHUNK_LEN = {chunk_len}, but the tests count on \
+             {CHUNKS} and {CHUNK_LEN}: leave them as shipped"
+        ))
+    );
+    exercise::sum_of_squares().await
+}
+
+/// How many `sum_chunk` tasks a run's trace shows.
+fn chunk_tasks(summary: &barista::Summary) -> usize {
+    summary.by_name.get("sum_chunk").copied().unwrap_or(0)
 }
 
 #[test]
@@ -57,27 +86,41 @@ fn karp_flatt_of_measured_speedups() {
     }
 }
 
-#[barista::test]
-async fn the_same_total_at_every_worker_count() {
-    let total = sum_of_squares().await;
-    assert_eq!(
-        total,
-        expected_total(),
-        "{}",
-        look(format!(
-            "the total is {total}, not {}: is every chunk in it, and only once? \
-             Wait for the whole group before reading it",
-            expected_total()
-        ))
-    );
-    barista::record("sum of squares", total);
+/// The total at 1, 2 and 4 workers, each made of the chunks' own tasks
+/// (the calling task alone would give the right total too, on one worker).
+#[test]
+fn the_same_total_at_every_worker_count() {
+    for workers in [1, 2, 4] {
+        let run = barista::run(common::config(workers), sum_of_squares())
+            .unwrap_or_else(|err| panic!("{}", look(err)));
+        let total = run.output;
+        assert!(
+            total == expected_total(),
+            "{}",
+            look(format!(
+                "at {workers} worker(s) the total is {total}, not {}: is every chunk in it, \
+                 and only once? Wait for the whole group before reading it",
+                expected_total()
+            ))
+        );
+        let summary = run.trace.summary();
+        let chunks = chunk_tasks(&summary);
+        assert!(
+            chunks as u64 == CHUNKS && summary.panicked + summary.unfinished == 0,
+            "{}",
+            look(format!(
+                "at {workers} worker(s) the total is right, but it should come from {CHUNKS} \
+                 `sum_chunk` tasks, one per chunk, and the trace shows {chunks}:\n{summary}"
+            ))
+        );
+    }
 }
 
 #[test]
 fn one_task_per_chunk() {
     let run = barista::run(common::config(2), sum_of_squares()).unwrap();
     let summary = run.trace.summary();
-    let chunks = summary.by_name.get("sum_chunk").copied().unwrap_or(0);
+    let chunks = chunk_tasks(&summary);
     let why = if chunks == 0 {
         "the calling task summed every chunk itself, so at 2 workers the second one \
          had nothing to do. Spawn each chunk as a task in a `barista::Group`"
@@ -93,12 +136,14 @@ fn one_task_per_chunk() {
         ))
     );
     assert_eq!(summary.panicked + summary.unfinished, 0, "{summary}");
-    assert_eq!(run.output, expected_total());
+    let total: u64 = run.output;
+    assert_eq!(total, expected_total(), "{}", look("the total is wrong"));
 }
 
 #[test]
 fn measure_the_speedup() {
-    let max = barista::available_parallelism().min(4);
+    // At least 2, so that every run checks `karp_flatt` on a measurement.
+    let max = barista::available_parallelism().clamp(2, 4);
     let scaling = Scaling::measure(max, 3, || async {
         std::hint::black_box(sum_of_squares().await);
     });
@@ -131,10 +176,8 @@ fn measure_the_speedup() {
             );
         }
     }
-    if max >= 2 {
-        let e = scaling
-            .serial_fraction
-            .expect("a serial fraction from 2 or more worker counts");
-        assert!(e.is_finite() && (0.0..=1.0).contains(&e), "{scaling}");
-    }
+    let e = scaling
+        .serial_fraction
+        .expect("a serial fraction from 2 or more worker counts");
+    assert!(e.is_finite() && (0.0..=1.0).contains(&e), "{scaling}");
 }

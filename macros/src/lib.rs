@@ -60,7 +60,13 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   (default 60,000), instead of hanging the test suite on a deadlock;
 /// - `compare = "results"`: compare only what the body `barista::record`s
 ///   across worker counts, not task counts (for programs that spawn one
-///   task per worker). The default, `"summary"`, compares both.
+///   task per worker). The default, `"summary"`, compares both;
+/// - `verdict = function` (a name in scope, or a path such as
+///   `crate::grading::started`): each generated test first calls the
+///   function with its own name (`module::test::workers_N`) and keeps what
+///   it returns until the test ends, so its `Drop` can tell whether the test
+///   got to the end (`std::thread::panicking()`). `cargo xtask grade` uses it
+///   to learn which tests finished without trusting the test's output.
 ///
 /// `#[should_panic]`, `#[ignore]` and `#[cfg]` written on the function apply
 /// to every generated test.

@@ -80,6 +80,9 @@ pub(crate) struct TestConfig {
     pub(crate) timeout_ms: u64,
     /// Compare only recorded results across worker counts, not task counts.
     pub(crate) results_only: bool,
+    /// Called with each generated test's name as it starts; what it returns
+    /// is dropped when the test ends (a grader's record of finished tests).
+    pub(crate) verdict: Option<syn::Path>,
 }
 
 /// How long one run of a `#[barista::test]` may take unless it says otherwise.
@@ -94,6 +97,7 @@ impl Default for TestConfig {
             start_paused: false,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             results_only: false,
+            verdict: None,
         }
     }
 }
@@ -125,6 +129,7 @@ const TEST_KEYS: &[&str] = &[
     "start_paused",
     "timeout_ms",
     "compare",
+    "verdict",
 ];
 const TASK_KEYS: &[&str] = &["name", "preempt"];
 
@@ -240,6 +245,15 @@ pub(crate) fn test_config(args: TokenStream) -> syn::Result<TestConfig> {
                     config.start_paused = b;
                     paused_key = b.then_some(key);
                 }),
+            "verdict" => value(&key, meta, "`verdict = crate::grading::started`")
+                .and_then(|v| match v {
+                    Expr::Path(path) if path.qself.is_none() => Ok(path.path.clone()),
+                    _ => Err(syn::Error::new_spanned(
+                        v,
+                        "expected the path of a function, like `verdict = crate::grading::started`",
+                    )),
+                })
+                .map(|path| config.verdict = Some(path)),
             _ => Ok(()), // `for_each_key` passes known keys only.
         }
     });
@@ -684,7 +698,7 @@ mod tests {
         );
         assert_eq!(
             test_error(quote!(repeats = 2)),
-            ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused`, `timeout_ms` and `compare`"]
+            ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused`, `timeout_ms`, `compare` and `verdict`"]
         );
         assert_eq!(
             task_error(quote!(preemt)),

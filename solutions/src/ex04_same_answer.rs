@@ -13,9 +13,11 @@
 // program prints `results[0]` because each of its goroutines sums the WHOLE
 // range, so any one result is the answer. Here each task sums only its share.
 //
-// What to do: run the tests. At 1 worker they pass; at 2 and 4 they fail,
-// and the message shows how the answer moved with the worker count. Fix the
-// function so that it gives 500500 at every count.
+// What to do: run the tests. At 1 worker the total comes out right; at 2
+// and 4 it does not, and the message shows how the answer moved with the
+// worker count. Every count is compared with the run at 2 workers, so even
+// the test at 1 worker fails while the answer moves. Fix the function so
+// that it gives 500500 at every count.
 
 /// The numbers to add up: 1 + 2 + ... + LAST.
 pub const LAST: u64 = 1000;

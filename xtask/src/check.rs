@@ -4,9 +4,12 @@
 //! - every exercise has metadata (title, hint, points), a learner file, a
 //!   solution, pristine tests, and a `[[test]]` entry in both crates;
 //!   nothing exists that the metadata does not name (orphans);
-//! - each exercise fails as shipped, and says where to look;
+//! - the pristine tests read no file and no environment variable at run
+//!   time (no insta, no snapshot files: expected text is written inline);
+//! - each exercise fails as shipped, every one of its tests, and says where
+//!   to look;
 //! - each solution passes, 20 times in a row, and again with the worker
-//!   limit set to 1, 2 and 4 (snapshots are compared on every run).
+//!   limit set to 1, 2 and 4.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -46,8 +49,17 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
             None => problems.push(format!("{name}: no test binary was built for the exercise")),
             Some(binary) => {
                 let outcome = runner::run(&curriculum.root, Package::Exercises, binary, &[], LIMIT)?;
+                // Partial credit is per test: not one may pass for nothing.
+                let passing = passing_tests(&outcome.output);
+                for test in &passing {
+                    problems.push(format!(
+                        "{name}: test {test} passes on the exercise as shipped"
+                    ));
+                }
                 if outcome.passed {
-                    problems.push(format!("{name}: the shipped exercise already passes its tests"));
+                    if passing.is_empty() {
+                        problems.push(format!("{name}: the shipped exercise already passes its tests"));
+                    }
                 } else if outcome.timed_out {
                     problems.push(format!(
                         "{name}: the shipped exercise hangs its tests for {} s: give the hanging test a time limit",
@@ -111,7 +123,8 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
     }
 }
 
-/// Metadata complete, files present, nothing orphaned.
+/// Metadata complete, files present, nothing orphaned; the pristine tests
+/// read nothing at run time.
 fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
     let root = &curriculum.root;
     let mut names = BTreeSet::new();
@@ -208,19 +221,81 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
         &[],
         problems,
     );
-    let snapshots = root.join("curriculum/tests/snapshots");
-    if snapshots.is_dir() {
-        for entry in std::fs::read_dir(&snapshots)? {
-            let file = entry?.file_name().to_string_lossy().into_owned();
-            let owner = file.split("__").next().unwrap_or_default();
-            if !names.contains(owner) || !file.ends_with(".snap") {
-                problems.push(format!(
-                    "curriculum/tests/snapshots/{file} belongs to no exercise"
-                ));
+    if root.join("curriculum/tests/snapshots").exists() {
+        problems.push(
+            "curriculum/tests/snapshots exists: the pristine tests write their expected text \
+             inline (common::expect_text) and read no file at run time"
+                .to_string(),
+        );
+    }
+    run_time_reads(curriculum, &root.join("curriculum/tests"), problems);
+    Ok(())
+}
+
+/// What a pristine test must not do at run time: whatever it reads there, a
+/// submission running in the same process could have written or set first.
+const RUN_TIME_READS: &[(&str, &str)] = &[
+    (
+        "insta::",
+        "uses insta (it reads snapshot files and INSTA_* variables)",
+    ),
+    ("env::var", "reads an environment variable"),
+    ("env::set_var", "sets an environment variable"),
+    ("fs::", "touches the file system"),
+    ("File::open", "opens a file"),
+];
+
+/// Names each pristine test file (`*.rs` under `dir`, recursively) that
+/// reads files or environment variables at run time. Comments are skipped;
+/// `env!` and `include_str!` read at build time and are fine.
+fn run_time_reads(curriculum: &Curriculum, dir: &Path, problems: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            run_time_reads(curriculum, &path, problems);
+            continue;
+        }
+        if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            for (pattern, what) in RUN_TIME_READS {
+                if code.contains(pattern) {
+                    problems.push(format!(
+                        "{}:{}: a pristine test {what} at run time",
+                        curriculum.relative(&path),
+                        number + 1
+                    ));
+                }
             }
         }
     }
-    Ok(())
+}
+
+/// The tests that libtest reports as passed (`test NAME ... ok`) in `output`.
+/// Only plain test paths count: trybuild prints lines of its own in the same
+/// shape, naming a file.
+fn passing_tests(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... ok"))
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 /// Files `*.rs` in `dir` whose stem is not an exercise name (nor allowed).
@@ -295,7 +370,10 @@ hint = "a hint"
             );
         }
         write("curriculum/tests/ex01_demo.rs", "");
-        write("curriculum/tests/snapshots/ex01_demo__out.snap", "");
+        write(
+            "curriculum/tests/common/mod.rs",
+            "// Reads no std::fs:: at run time.\npub fn file() -> &'static str { env!(\"CARGO_PKG_NAME\") }\n",
+        );
         dir
     }
 
@@ -318,16 +396,63 @@ hint = "a hint"
         let root = dir.path();
         std::fs::write(root.join("exercises/src/ex99_stray.rs"), "").unwrap();
         std::fs::write(root.join("curriculum/tests/ex98_stray.rs"), "").unwrap();
+        let found = problems(root);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].contains("exercises/src/ex99_stray.rs belongs to no exercise"));
+        assert!(found[1].contains("curriculum/tests/ex98_stray.rs belongs to no exercise"));
+    }
+
+    #[test]
+    fn snapshots_and_run_time_reads_are_named() {
+        let dir = workspace();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("curriculum/tests/snapshots")).unwrap();
         std::fs::write(
-            root.join("curriculum/tests/snapshots/ex97_gone__x.snap"),
-            "",
+            root.join("curriculum/tests/ex01_demo.rs"),
+            "// std::env::var in a comment is fine\n\
+             fn a() { insta::assert_snapshot!(x); }\n\
+             fn b() { let _ = std::env::var(\"INSTA_FORCE_PASS\"); }\n\
+             fn c() { let _ = std::fs::read_to_string(\"snap\"); }\n",
         )
         .unwrap();
         let found = problems(root);
-        assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].contains("exercises/src/ex99_stray.rs belongs to no exercise"));
-        assert!(found[1].contains("curriculum/tests/ex98_stray.rs belongs to no exercise"));
-        assert!(found[2].contains("snapshots/ex97_gone__x.snap belongs to no exercise"));
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with("curriculum/tests/snapshots exists"));
+        assert_eq!(
+            found[1],
+            "curriculum/tests/ex01_demo.rs:2: a pristine test uses insta (it reads snapshot files and INSTA_* variables) at run time"
+        );
+        assert_eq!(
+            found[2],
+            "curriculum/tests/ex01_demo.rs:3: a pristine test reads an environment variable at run time"
+        );
+        assert_eq!(
+            found[3],
+            "curriculum/tests/ex01_demo.rs:4: a pristine test touches the file system at run time"
+        );
+    }
+
+    #[test]
+    fn passing_tests_are_read_from_libtest_lines() {
+        let output = "\
+running 5 tests
+test the_baristas_take_turns::workers_1 ... ok
+test timeline ... FAILED
+test every_coin_arrives_in_parallel::workers_2 ... ok
+test slow_one has been running for over 60 seconds
+test \u{1b}[1m/work/exercises/src/ex14_data_race_rejected.rs\u{1b}[0m ... ok
+test ignored_one ... ignored
+test result: ok. 2 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out
+thread 'x' panicked: test quoted ... ok
+";
+        assert_eq!(
+            passing_tests(output),
+            [
+                "the_baristas_take_turns::workers_1",
+                "every_coin_arrives_in_parallel::workers_2"
+            ]
+        );
+        assert!(passing_tests("test result: ok. 0 passed; 0 failed").is_empty());
     }
 
     #[test]

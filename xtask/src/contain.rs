@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use landlock::{
-    path_beneath_rules, Access, AccessFs, Ruleset, RulesetAttr, RulesetCreatedAttr, RulesetStatus,
-    ABI,
+    path_beneath_rules, Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetCreatedAttr,
+    RulesetStatus, Scope, ABI,
 };
 
 #[derive(clap::Args, Debug)]
@@ -38,8 +38,9 @@ pub struct ContainArgs {
     program: Vec<String>,
 }
 
-/// The ABI whose rights are asked for; older kernels enforce what they can.
-const ABI_WANTED: ABI = ABI::V5;
+/// The ABI whose rights are asked for; older kernels enforce what they can
+/// (file-system rules from ABI 1, TCP from 4, signal scoping from 6).
+const ABI_WANTED: ABI = ABI::V6;
 
 pub fn contain(args: ContainArgs) -> Result<bool> {
     if let Some(layer) = &args.layer {
@@ -47,8 +48,13 @@ pub fn contain(args: ContainArgs) -> Result<bool> {
             overlay(folder, &layer.join(i.to_string()))?;
         }
     }
+    // No TCP rule is added: every bind and connect is denied. Signals and
+    // abstract sockets reach only processes inside the same sandbox (the
+    // grader is outside it).
     let status = Ruleset::default()
         .handle_access(AccessFs::from_all(ABI_WANTED))?
+        .handle_access(AccessNet::from_all(ABI_WANTED))?
+        .scope(Scope::from_all(ABI_WANTED))?
         .create()?
         .add_rules(path_beneath_rules(
             &args.read,

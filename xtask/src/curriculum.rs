@@ -31,12 +31,51 @@ pub struct Curriculum {
     pub exercises: Vec<Exercise>,
 }
 
-/// The workspace root: the folder above `xtask/`.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+/// The barista checkout this run acts on, found at run time: never from a
+/// path baked in at compile time, because with a shared target folder one
+/// `xtask` binary serves every clone.
+///
+/// First `CARGO_MANIFEST_DIR` as `cargo run` sets it (the `xtask` package
+/// folder; the checkout is its parent), if that is a barista checkout; else
+/// the nearest folder at or above the current directory that is one.
+///
+/// One exception: when the current directory is inside a *different*
+/// checkout, that one wins. Then `CARGO_MANIFEST_DIR` was inherited from
+/// another cargo process (a test running the tool in a copy of the
+/// repository), and acting on it would edit the wrong clone's files.
+pub fn workspace_root() -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    find_workspace_root(manifest_dir.as_deref(), &cwd)
+}
+
+/// [`workspace_root`] with its inputs given: the package folder cargo named
+/// (if any) and the current directory.
+pub fn find_workspace_root(manifest_dir: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
+    let is_checkout = |dir: &Path| Curriculum::metadata_path(dir).is_file();
+    let around_cwd = cwd
+        .ancestors()
+        .find(|dir| is_checkout(dir) && dir.join("Cargo.toml").is_file());
+    let from_cargo = manifest_dir
+        .map(|dir| cwd.join(dir))
+        .and_then(|dir| dir.parent().map(Path::to_path_buf))
+        .filter(|dir| is_checkout(dir));
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    match (from_cargo, around_cwd) {
+        (Some(from_cargo), Some(around_cwd)) if !same(&from_cargo, around_cwd) => {
+            Ok(around_cwd.to_path_buf())
+        }
+        (Some(from_cargo), _) => Ok(from_cargo),
+        (None, Some(around_cwd)) => Ok(around_cwd.to_path_buf()),
+        (None, None) => bail!(
+            "cannot find the barista checkout: run `cargo xtask` inside a clone of barista \
+             (no curriculum/exercises.toml above {})",
+            cwd.display()
+        ),
+    }
 }
 
 impl Curriculum {
@@ -139,7 +178,7 @@ mod tests {
 
     #[test]
     fn names_numbers_and_parts_find_exercises() {
-        let curriculum = Curriculum::load(&workspace_root()).unwrap();
+        let curriculum = Curriculum::load(&workspace_root().unwrap()).unwrap();
         for query in ["ex05_share_by_communicating", "ex05", "5", "05", "share_by"] {
             assert_eq!(
                 curriculum.find(query).unwrap().name,

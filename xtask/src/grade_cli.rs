@@ -20,6 +20,16 @@ pub struct GradeArgs {
     /// outcome.
     #[arg(long, conflicts_with = "submissions")]
     submission: Option<PathBuf>,
+    /// Combine barista JSON class reports (`results.json` from `--format
+    /// json`, e.g. one per CI job) into one class report and write its
+    /// formats, instead of grading.
+    #[arg(
+        long,
+        num_args = 1..,
+        value_name = "FILE",
+        conflicts_with_all = ["submissions", "submission"]
+    )]
+    combine: Vec<PathBuf>,
     /// Report formats to write (repeatable).
     #[arg(long = "format", value_enum)]
     formats: Vec<Format>,
@@ -32,9 +42,32 @@ pub struct GradeArgs {
     /// Memory limit for one test process, in MiB.
     #[arg(long, default_value_t = 2048)]
     memory_mib: u64,
+    /// Seconds one build of a submission may take (an exercise that makes
+    /// the compiler loop costs only itself: the rest are built without it).
+    #[arg(long, default_value_t = 60)]
+    build_time_limit: u64,
+    /// Memory limit for a build (cargo, rustc and the linker, each), in MiB.
+    #[arg(long, default_value_t = 4096)]
+    build_memory_mib: u64,
+    /// A folder of hidden tests, `NAME.rs` for an exercise NAME (written like
+    /// the pristine tests in curriculum/tests/): graded with the pristine
+    /// tests, shown to students as hidden tests, never their code.
+    #[arg(long = "tests", value_name = "DIR")]
+    hidden_tests: Option<PathBuf>,
 }
 
 pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
+    if !args.combine.is_empty() {
+        let class = crate::grade::combine::read_and_combine(&args.combine)?;
+        print!("{}", table(&class));
+        println!(
+            "combined {} report(s): {} student(s)",
+            args.combine.len(),
+            class.students.len()
+        );
+        write_formats(&class, &args)?;
+        return Ok(true);
+    }
     let single = args.submission.is_some();
     let submissions = match (&args.submissions, &args.submission) {
         (_, Some(one)) => {
@@ -58,7 +91,15 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
         submissions,
         limit: Duration::from_secs(args.exercise_time_limit.max(1)),
         memory_bytes: args.memory_mib.max(64) << 20,
+        build_limit: Duration::from_secs(args.build_time_limit.max(1)),
+        build_memory_bytes: args.build_memory_mib.max(256) << 20,
+        hidden_tests: args.hidden_tests.clone(),
     };
+    if let Some(dir) = &options.hidden_tests {
+        if !dir.is_dir() {
+            bail!("--tests {}: no such folder", dir.display());
+        }
+    }
     let started = std::time::Instant::now();
     let class = grade_class(curriculum, &options)?;
     print!("{}", table(&class));
@@ -67,11 +108,8 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
         class.students.len(),
         started.elapsed().as_secs_f64()
     );
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("grading-reports"));
     if single && args.output.is_some() && args.formats.is_empty() {
+        let output = args.output.clone().expect("checked above");
         // The Exercism test-runner contract: OUTPUT/results.json, version 2.
         let path = output.join("results.json");
         std::fs::create_dir_all(&output)?;
@@ -80,16 +118,27 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
         println!("wrote {}", path.display());
         return Ok(true);
     }
+    write_formats(&class, &args)?;
+    // Grading finished: scores are data, not a failure of this command.
+    Ok(true)
+}
+
+/// Writes the `--format`s (barista's JSON when none is given) into
+/// `--output` (default `grading-reports/`).
+fn write_formats(class: &ClassReport, args: &GradeArgs) -> Result<()> {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("grading-reports"));
     let mut formats = args.formats.clone();
     if formats.is_empty() {
         formats.push(Format::Json);
     }
     for format in formats {
-        let path = formats::write(format, &class, &output)?;
+        let path = formats::write(format, class, &output)?;
         println!("wrote {}", path.display());
     }
-    // Grading finished: scores are data, not a failure of this command.
-    Ok(true)
+    Ok(())
 }
 
 /// Student × exercise, with totals: the terminal's view of the class.

@@ -76,7 +76,7 @@ fn run(cli: Cli) -> Result<bool> {
     if let Some(Command::Contain(args)) = cli.command {
         return contain::contain(args);
     }
-    let curriculum = Curriculum::load(&workspace_root())?;
+    let curriculum = Curriculum::load(&workspace_root()?)?;
     let limit = Duration::from_secs(cli.time_limit.max(1));
     match cli.command {
         None if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {

@@ -1,6 +1,9 @@
 //! `cargo xtask grade` on a fixture class: all solved, as shipped, mixed,
-//! and one student per hostile or broken submission, each confined to the
-//! first exercise (the other fifteen are solved and must still score).
+//! and one student per hostile or broken submission. Each attack lives in
+//! one exercise file (the other fifteen are solved and must still score
+//! in full), and a good student is graded right after every attacker: no
+//! attack may earn its exercise a point, nor cost anyone else one, in that
+//! run or the next.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -8,11 +11,19 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// The checkout under test, found at run time (a test binary reused by a
+/// second clone sharing the target folder must act on that clone).
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test");
+    Path::new(&manifest).parent().unwrap().to_path_buf()
+}
+
+fn xtask() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    if let Some(cargo) = std::env::var_os("CARGO") {
+        command.env("CARGO", cargo);
+    }
+    command
 }
 
 fn exercise_names() -> Vec<String> {
@@ -30,31 +41,129 @@ fn exercise_names() -> Vec<String> {
     names
 }
 
-/// A student folder laid out like the whole repository (or a git clone).
-fn student(class: &Path, name: &str, solved: &[&str], ex01: Option<&str>) {
+fn solution(exercise: &str) -> String {
+    std::fs::read_to_string(repo_root().join(format!("solutions/src/{exercise}.rs"))).unwrap()
+}
+
+/// The exercise as shipped: from git's last commit where there is one (a
+/// learner may have solved the working tree's), else the working tree's.
+fn shipped(exercise: &str) -> String {
+    let committed = Command::new("git")
+        .current_dir(repo_root())
+        .args(["show", &format!("HEAD:exercises/src/{exercise}.rs")])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8(out.stdout).unwrap());
+    committed.unwrap_or_else(|| {
+        std::fs::read_to_string(repo_root().join(format!("exercises/src/{exercise}.rs"))).unwrap()
+    })
+}
+
+/// `code` as the first statements of the file's first public function.
+fn inject(file: &str, code: &str) -> String {
+    let at = file
+        .lines()
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len() + 1;
+            Some((start, line))
+        })
+        .find(|(_, l)| {
+            (l.starts_with("pub fn ") || l.starts_with("pub async fn ")) && l.ends_with('{')
+        })
+        .map(|(start, line)| start + line.len() + 1)
+        .expect("a public function to put the code in");
+    format!("{}{code}\n{}", &file[..at], &file[at..])
+}
+
+/// A student folder laid out like the whole repository (or a git clone):
+/// every exercise solved but those in `files`.
+fn student(class: &Path, name: &str, files: &[(&str, String)]) {
     let src = class.join(name).join("exercises/src");
     std::fs::create_dir_all(&src).unwrap();
     for exercise in exercise_names() {
-        let from = if solved.contains(&"*") || solved.contains(&exercise.as_str()) {
-            "solutions"
-        } else {
-            "exercises"
-        };
-        let text =
-            std::fs::read_to_string(repo_root().join(format!("{from}/src/{exercise}.rs"))).unwrap();
+        let text = files
+            .iter()
+            .find(|(e, _)| *e == exercise)
+            .map_or_else(|| solution(&exercise), |(_, text)| text.clone());
         std::fs::write(src.join(format!("{exercise}.rs")), text).unwrap();
     }
-    if let Some(code) = ex01 {
-        let solved =
-            std::fs::read_to_string(repo_root().join("solutions/src/ex01_interleaved.rs")).unwrap();
-        // The hostile code runs where the tests call `two_baristas`.
-        let hostile = solved.replace(
-            "pub async fn two_baristas() -> Vec<&'static str> {",
-            &format!("pub async fn two_baristas() -> Vec<&'static str> {{\n{code}\n"),
-        );
-        assert_ne!(hostile, solved);
-        std::fs::write(src.join("ex01_interleaved.rs"), hostile).unwrap();
+}
+
+/// One attack: the exercise it is in, its file, and the statuses it may
+/// end with (its score must be below the exercise's points, unless
+/// `passed` is allowed: then the attack is on something else).
+struct Attack {
+    name: &'static str,
+    exercise: &'static str,
+    file: String,
+    statuses: &'static str,
+}
+
+fn attack(
+    name: &'static str,
+    exercise: &'static str,
+    file: String,
+    statuses: &'static str,
+) -> Attack {
+    Attack {
+        name,
+        exercise,
+        file,
+        statuses,
     }
+}
+
+/// The strongest forger this test can build, having read docs/grading.md:
+/// it writes verdicts and libtest `ok` lines to every descriptor it can
+/// find or reopen, through /proc and through a child process that would
+/// inherit them, tries the grader's folders, prints a passing summary,
+/// and leaves before its tests can fail.
+fn forger(exercise: &str) -> String {
+    let code = format!(
+        r#"{{
+    use std::io::Write;
+    let exe = std::env::current_exe().unwrap_or_default();
+    let listing = std::process::Command::new(&exe).args(["--list", "--format", "terse"]).output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let mut lines = String::new();
+    for name in listing.lines().filter_map(|l| l.strip_suffix(": test")) {{
+        lines.push_str(&format!("passed {{name}}\nok {{name}}\n"));
+    }}
+    for name in ["{exercise}::a", "{exercise}::b"] {{
+        lines.push_str(&format!("passed {{name}}\n"));
+    }}
+    for fd in 0..256 {{
+        for path in [format!("/proc/self/fd/{{fd}}"), format!("/dev/fd/{{fd}}"), format!("/proc/thread-self/fd/{{fd}}")] {{
+            if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(&path) {{
+                let _ = file.write_all(lines.as_bytes());
+            }}
+        }}
+    }}
+    let _ = std::process::Command::new("sh").arg("-c")
+        .arg("for fd in 3 4 5 6 7 8 9 10 11 12; do printf '%s' \"$0\" >&$fd; done 2>/dev/null")
+        .arg(&lines).status();
+    for dir in [std::env::temp_dir(), std::path::PathBuf::from("/tmp")] {{
+        if let Ok(entries) = std::fs::read_dir(&dir) {{
+            for entry in entries.flatten() {{
+                for sub in ["verdicts", "logs", "."] {{
+                    let _ = std::fs::OpenOptions::new().append(true).create(true)
+                        .open(entry.path().join(sub).join("{exercise}")).map(|mut f| f.write_all(lines.as_bytes()));
+                }}
+            }}
+        }}
+    }}
+    if std::fs::OpenOptions::new().write(true).open("/proc/self/mem").is_ok() {{
+        let _ = std::fs::write(std::env::temp_dir().join("mem-was-open"), "");
+    }}
+    print!("{{lines}}");
+    println!("test result: ok. 9 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out");
+    let _ = std::io::stdout().flush();
+    std::process::exit(0);
+}}"#
+    );
+    inject(&shipped(exercise), &code)
 }
 
 #[test]
@@ -63,100 +172,221 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     let class = dir.path().join("class");
     let outside = dir.path().join("outside");
     std::fs::create_dir_all(&outside).unwrap();
+    let root = repo_root();
     let marker = outside.join("escaped.txt");
-    let solutions = repo_root().join("solutions/src/ex01_interleaved.rs");
+    let solutions = root.join("solutions/src/ex01_interleaved.rs");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
     let nonce = format!("barista-escapee-{}", std::process::id());
+    let canary = format!("barista-canary-{}", std::process::id());
+    // A process of the grader's user that no run may signal.
+    let mut bystander = Command::new("sleep").arg("3600").spawn().unwrap();
     // What no run may read: the solutions, the pristine tests (the
-    // grader's and the grading workspace's copy), and the compiler's
-    // caches in the grading target folder (built from the solutions once).
-    let pristine = repo_root().join("curriculum/tests/ex01_interleaved.rs");
-    let scratch_tests =
-        repo_root().join("target/grading/workspace/curriculum/tests/ex01_interleaved.rs");
-    let build_cache = repo_root().join("target/grading/debug");
+    // grader's and the grading workspace's copies), the compiler's caches
+    // in the grading target folder (built from the solutions once), the
+    // system's secrets and the process's memory.
+    let pristine = root.join("curriculum/tests/ex01_interleaved.rs");
+    let judged = root.join("target/grading/workspace/graded/judged/ex01_interleaved.rs");
+    let build_cache = root.join("target/grading/debug");
     // The one folder every run writes to (trybuild's build folder): what a
     // run leaves there must not reach the next.
-    let poison = repo_root().join(format!(
+    let poison = root.join(format!(
         "target/grading/tests/poisoned-{}",
         std::process::id()
     ));
+    let path_to = |p: &Path| p.display().to_string();
+    let sol11 = path_to(&root.join("solutions/src/ex11_overlap_waiting.rs"));
 
-    student(&class, "all-solved", &["*"], None);
+    student(&class, "00-all-solved", &[]);
     student(
         &class,
-        "mixed",
-        &["ex02_parallel", "ex03_two_dials", "ex09_amdahl"],
-        None,
+        "00-mixed",
+        &exercise_names()
+            .iter()
+            .filter(|e| !["ex02_parallel", "ex03_two_dials", "ex09_amdahl"].contains(&e.as_str()))
+            .map(|e| (e.as_str(), shipped(e)))
+            .collect::<Vec<_>>(),
     );
-    // A copy of the exercises crate only, with a build script of its own.
-    let shipped = class.join("as-shipped");
-    student(&class, "as-shipped", &[], None);
-    std::fs::rename(shipped.join("exercises/src"), shipped.join("src")).unwrap();
-    std::fs::remove_dir(shipped.join("exercises")).unwrap();
+    // A copy of the exercises crate only, as shipped, with a build script of its own.
+    let as_shipped = class.join("00-as-shipped");
+    student(
+        &class,
+        "00-as-shipped",
+        &exercise_names()
+            .iter()
+            .map(|e| (e.as_str(), shipped(e)))
+            .collect::<Vec<_>>(),
+    );
+    std::fs::rename(as_shipped.join("exercises/src"), as_shipped.join("src")).unwrap();
+    std::fs::remove_dir(as_shipped.join("exercises")).unwrap();
     std::fs::write(
-        shipped.join("build.rs"),
+        as_shipped.join("build.rs"),
         "fn main() { panic!(\"never run\") }",
     )
     .unwrap();
     std::fs::write(
-        shipped.join("Cargo.toml"),
+        as_shipped.join("Cargo.toml"),
         "[package]\nname = \"exercises\"\nbuild = \"build.rs\"\n",
     )
     .unwrap();
 
-    let hostile: &[(&str, String)] = &[
-        ("compile-error", "let x: u32 = \"not a number\";".into()),
-        ("panic", "panic!(\"spilled the milk\");".into()),
-        ("deadlock", "std::sync::Barrier::new(2).wait();".into()),
-        ("endless-loop", "loop { std::hint::spin_loop(); }".into()),
-        ("stack-overflow", "fn deeper(n: u64) -> u64 { std::hint::black_box(deeper(n + 1)) + 1 } deeper(0);".into()),
-        ("runaway-memory", "let mut hoard = Vec::new(); loop { hoard.push(vec![1u8; 1 << 20]); }".into()),
-        ("runaway-threads", "loop { std::thread::spawn(|| std::thread::park()); }".into()),
-        ("output-flood", "loop { println!(\"{}\", \"flood \".repeat(1000)); }".into()),
-        ("exits-early", "std::process::exit(0);".into()),
-        ("fake-pass", "println!(\"test result: ok. 3 passed; 0 failed\"); std::process::exit(0);".into()),
-        ("shadows-assert", "}\n#[macro_export]\nmacro_rules! assert_eq { ($($t:tt)*) => {} }\nfn unused() {".into()),
-        ("includes-a-file", "let _ = include_str!(\"/etc/hostname\");".into()),
-        (
+    let ex01 = solution("ex01_interleaved");
+    let in_ex01 = |code: &str| inject(&ex01, code);
+    let ex11 = shipped("ex11_overlap_waiting");
+    let attacks = vec![
+        // Broken or hostile code that earns nothing and harms nobody.
+        attack("compile-error", "ex01_interleaved", in_ex01("let x: u32 = \"not a number\";"), "compile_error"),
+        attack("panic", "ex01_interleaved", in_ex01("panic!(\"spilled the milk\");"), "failed"),
+        attack("deadlock", "ex01_interleaved", in_ex01("std::sync::Barrier::new(2).wait();"), "timed_out"),
+        attack("endless-loop", "ex01_interleaved", in_ex01("loop { std::hint::spin_loop(); }"), "timed_out"),
+        attack("stack-overflow", "ex01_interleaved", in_ex01("fn deeper(n: u64) -> u64 { std::hint::black_box(deeper(n + 1)) + 1 } deeper(0);"), "crashed"),
+        attack("runaway-memory", "ex01_interleaved", in_ex01("let mut hoard = Vec::new(); loop { hoard.push(vec![1u8; 1 << 20]); }"), "crashed|failed"),
+        attack("runaway-threads", "ex01_interleaved", in_ex01("loop { std::thread::spawn(|| std::thread::park()); }"), "crashed|failed"),
+        attack("output-flood", "ex01_interleaved", in_ex01("loop { println!(\"{}\", \"flood \".repeat(1000)); }"), "timed_out|crashed"),
+        attack("exits-early", "ex01_interleaved", in_ex01("std::process::exit(0);"), "crashed"),
+        attack("fake-pass", "ex01_interleaved", in_ex01("println!(\"test result: ok. 3 passed; 0 failed\"); std::process::exit(0);"), "crashed"),
+        attack("shadows-assert", "ex01_interleaved", format!("{ex01}\n#[macro_export]\nmacro_rules! assert_eq {{ ($($t:tt)*) => {{}} }}\n"), "rejected"),
+        attack(
             "reads-and-writes-outside",
-            format!(
-                "let stolen = std::fs::read_to_string({solutions:?}).unwrap_or_default();\n\
-                 let _ = std::fs::write({marker:?}, stolen);"
-            ),
+            "ex01_interleaved",
+            in_ex01(&format!(
+                "let stolen = std::fs::read_to_string({solutions:?}).unwrap_or_default();\nlet _ = std::fs::write({marker:?}, stolen);"
+            )),
+            "passed",
         ),
-        (
+        attack(
             "reads-the-grader",
-            format!(
-                "for secret in [{solutions:?}, {pristine:?}, {scratch_tests:?}, {build_cache:?}] {{\n\
+            "ex01_interleaved",
+            in_ex01(&format!(
+                "for secret in [{solutions:?}, {pristine:?}, {judged:?}, {build_cache:?}, \"/etc/hostname\", \"/proc/self/mem\", \"/proc/self/cmdline\"] {{\n\
                  if std::fs::read(secret).is_ok() || std::fs::read_dir(secret).is_ok() {{ panic!(\"read {{secret}}\"); }}\n\
                  }}"
-            ),
+            )),
+            "passed",
         ),
-        (
-            "poisons-the-shared-build",
-            format!("let _ = std::fs::write({poison:?}, \"left for the next submission\");"),
-        ),
-        (
+        attack("poisons-the-shared-build", "ex01_interleaved", in_ex01(&format!("let _ = std::fs::write({poison:?}, \"left for the next submission\");")), "passed"),
+        attack(
             "opens-the-network",
-            format!(
-                "if std::net::TcpStream::connect((\"127.0.0.1\", {port})).is_ok() {{ let _ = std::fs::write({marker:?}, \"connected\"); }}"
-            ),
+            "ex01_interleaved",
+            in_ex01(&format!("if std::net::TcpStream::connect((\"127.0.0.1\", {port})).is_ok() {{ let _ = std::fs::write({marker:?}, \"connected\"); }}")),
+            "passed",
         ),
-        (
+        attack(
             "escapes-its-session",
-            format!(
-                "let _ = std::process::Command::new(\"setsid\").args([\"sh\", \"-c\", \"exec -a {nonce} sleep 600\"]).spawn(); loop {{ std::thread::park(); }}"
+            "ex01_interleaved",
+            in_ex01(&format!("let _ = std::process::Command::new(\"setsid\").args([\"sh\", \"-c\", \"exec -a {nonce} sleep 600\"]).spawn(); loop {{ std::thread::park(); }}")),
+            "timed_out",
+        ),
+        attack(
+            "signals-the-grader",
+            "ex01_interleaved",
+            in_ex01(&format!(
+                "let _ = std::process::Command::new(\"kill\").args([\"-9\", \"{}\"]).status(); let _ = std::process::Command::new(\"sh\").args([\"-c\", \"kill -STOP {}\"]).status();",
+                bystander.id(),
+                std::process::id()
+            )),
+            "passed",
+        ),
+        attack(
+            "leaks-the-environment",
+            "ex01_interleaved",
+            in_ex01("panic!(\"{:?} {:?}\", std::env::vars().collect::<Vec<_>>(), std::env::current_dir());"),
+            "failed",
+        ),
+        // Credit for work not done: the solution through the compiler.
+        attack("path-to-the-solution", "ex11_overlap_waiting", format!("#[path = {sol11:?}]\nmod sol;\npub use sol::*;\n"), "rejected"),
+        attack("path-up-to-the-solution", "ex11_overlap_waiting", "#[path = \"../../../../../solutions/src/ex11_overlap_waiting.rs\"]\nmod sol;\npub use sol::*;\n".into(), "rejected"),
+        attack("include-behind-a-char", "ex11_overlap_waiting", format!("const QUOTE: char = '\"';\ninclude!({sol11:?});\n"), "rejected"),
+        attack("include-behind-a-raw-string", "ex11_overlap_waiting", format!("const RAW: &str = r\"\\\";\ninclude!({sol11:?});\n"), "rejected"),
+        attack("include-renamed", "ex11_overlap_waiting", format!("use core::include as grab;\ngrab!({sol11:?});\n"), "rejected"),
+        attack("include-forwarded", "ex11_overlap_waiting", format!("macro_rules! fetch {{ ($($t:tt)*) => {{ include!($($t)*); }} }}\nfetch!({sol11:?});\n"), "rejected"),
+        attack("reads-the-environment-when-built", "ex11_overlap_waiting", format!("{ex11}\npub const LEAK: Option<&str> = option_env!(\"BARISTA_TEST_CANARY\");\n"), "rejected"),
+        attack("quotes-a-secret-file", "ex11_overlap_waiting", format!("{ex11}\n#[path = \"/etc/shadow\"]\nmod secret;\n"), "rejected"),
+        attack("constructor", "ex11_overlap_waiting", format!("{ex11}\n#[used]\n#[link_section = \".init_array\"]\nstatic FORGE: extern \"C\" fn() = forge;\nextern \"C\" fn forge() {{}}\n"), "rejected"),
+        // Credit for work not done: forged verdicts.
+        attack("forger", "ex05_share_by_communicating", forger("ex05_share_by_communicating"), "crashed|failed"),
+        // With `unsafe`, the descriptors themselves; the crate forbids it.
+        attack(
+            "forger-with-unsafe",
+            "ex09_amdahl",
+            inject(
+                &shipped("ex09_amdahl"),
+                "{ use std::io::Write; use std::os::fd::FromRawFd; let exe = std::env::current_exe().unwrap_or_default(); let listing = std::process::Command::new(&exe).args([\"--list\", \"--format\", \"terse\"]).output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default(); let lines: String = listing.lines().filter_map(|l| l.strip_suffix(\": test\")).map(|n| format!(\"passed {n}\\n\")).collect(); for fd in 3..64 { let mut file = unsafe { std::fs::File::from_raw_fd(fd) }; let _ = file.write_all(lines.as_bytes()); std::mem::forget(file); } std::process::exit(0); }",
             ),
+            "compile_error",
+        ),
+        attack(
+            "exits-after-printing-passes",
+            "ex07_disjoint_writes",
+            inject(&shipped("ex07_disjoint_writes"), "println!(\"test ex07_disjoint_writes::many_slots_many_threads ... ok\\ntest result: ok. 4 passed; 0 failed\"); std::process::exit(0);"),
+            "crashed|failed",
+        ),
+        // Harm to others and to the grader.
+        attack(
+            "blocks-the-verdict-paths",
+            "ex10_measure_it",
+            inject(&shipped("ex10_measure_it"), &format!(
+                "for base in [std::env::temp_dir(), std::path::PathBuf::from({:?}), std::path::PathBuf::from({:?})] {{ for name in {:?} {{ let _ = std::fs::create_dir_all(base.join(name)); let _ = std::fs::create_dir_all(base.join(\"logs\").join(format!(\"{{name}}.log\"))); }} }}",
+                path_to(&root.join("target/grading/workspace")),
+                path_to(&root.join("target/grading")),
+                exercise_names()
+            )),
+            "failed|crashed",
+        ),
+        attack(
+            "loops-the-compiler",
+            "ex12_more_tasks_not_faster",
+            format!("{}\n#[allow(long_running_const_eval)]\npub const SPIN: u64 = {{ let mut i = 1u64; while i != 0 {{ i = i.wrapping_add(1); }} i }};\npub fn spin() -> u64 {{ SPIN }}\n", shipped("ex12_more_tasks_not_faster")),
+            "compile_error",
+        ),
+        attack(
+            "exhausts-the-compiler",
+            "ex03_two_dials",
+            format!("{}\npub static BIG: [u8; 1 << 34] = [1; 1 << 34];\npub fn big() -> u8 {{ BIG[12345] }}\n", solution("ex03_two_dials")),
+            "compile_error",
+        ),
+        attack(
+            "grows-a-sparse-file",
+            "ex15_never_ends",
+            inject(&solution("ex15_never_ends"), "if let Ok(file) = std::fs::File::create(std::env::temp_dir().join(\"sparse.log\")) { let _ = file.set_len(3 << 30); }"),
+            "crashed|failed|passed",
+        ),
+        attack(
+            "fills-its-scratch",
+            "ex06_join_and_sort",
+            inject(
+                &solution("ex06_join_and_sort"),
+                "{ let dir = std::env::temp_dir().join(\"left\"); let _ = std::fs::create_dir_all(dir.join(\"locked\")); for i in 0..3 { let _ = std::fs::write(dir.join(format!(\"big-{i}\")), vec![7u8; 40 << 20]); } #[cfg(unix)] { use std::os::unix::fs::PermissionsExt; let _ = std::fs::set_permissions(dir.join(\"locked\"), std::fs::Permissions::from_mode(0o000)); } }",
+            ),
+            "passed",
         ),
     ];
-    for (name, code) in hostile {
-        student(&class, name, &["*"], Some(code));
+    for (i, attack) in attacks.iter().enumerate() {
+        student(
+            &class,
+            &format!("{i:02}a-{}", attack.name),
+            &[(attack.exercise, attack.file.clone())],
+        );
+        student(&class, &format!("{i:02}b-good"), &[]);
     }
+    // A submission whose exercises folder is another's: the grader's
+    // solutions, or a classmate's.
+    let linked = class.join("50a-links-to-the-solutions");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::os::unix::fs::symlink(root.join("solutions"), linked.join("exercises")).unwrap();
+    let copier = class.join("50b-links-to-a-classmate");
+    std::fs::create_dir_all(&copier).unwrap();
+    std::os::unix::fs::symlink(
+        class.join("00-all-solved/exercises"),
+        copier.join("exercises"),
+    )
+    .unwrap();
+    student(&class, "50c-good", &[]);
 
+    let private_before = private_folders();
     let output = dir.path().join("reports");
-    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let run = xtask()
         .args(["grade"])
         .arg(&class)
         .args([
@@ -173,22 +403,31 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         .arg("--output")
         .arg(&output)
         .args(["--exercise-time-limit", "5", "--memory-mib", "1024"])
-        .env("CARGO", env!("CARGO"))
+        .args(["--build-time-limit", "20", "--build-memory-mib", "2048"])
+        .env("BARISTA_TEST_CANARY", &canary)
         .output()
         .unwrap();
     let printed =
         String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{printed}");
+    assert!(
+        !printed.contains("warning: tests that the solutions did not pass"),
+        "{printed}"
+    );
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(output.join("results.json")).unwrap())
             .unwrap();
-    let max: f64 = report["exercises"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["points"].as_f64().unwrap())
-        .sum();
-    let ex01_points = report["exercises"][0]["points"].as_f64().unwrap();
+    let points = |exercise: &str| -> f64 {
+        report["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == exercise)
+            .unwrap()["points"]
+            .as_f64()
+            .unwrap()
+    };
+    let max: f64 = exercise_names().iter().map(|e| points(e)).sum();
     let student = |name: &str| -> &Value {
         report["students"]
             .as_array()
@@ -197,23 +436,45 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
             .find(|s| s["student"] == name)
             .unwrap_or_else(|| panic!("no {name} in {printed}"))
     };
-
-    assert_eq!(
-        student("all-solved")["score"].as_f64().unwrap(),
-        max,
-        "{printed}"
-    );
-    let shipped = student("as-shipped");
-    assert!(shipped["score"].as_f64().unwrap() < max / 4.0, "{printed}");
-    assert!(
-        shipped["exercises"]
+    let result = |student: &Value, exercise: &str| -> Value {
+        student["exercises"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|e| e["status"] != "passed"),
-        "{printed}"
+            .find(|e| e["name"] == exercise)
+            .unwrap()
+            .clone()
+    };
+
+    // Good students, wherever they come: full marks.
+    for s in report["students"].as_array().unwrap() {
+        let name = s["student"].as_str().unwrap();
+        if name.ends_with("-good") || name == "00-all-solved" {
+            assert_eq!(
+                s["score"].as_f64().unwrap(),
+                max,
+                "{name} (after an attacker) lost points: {s}"
+            );
+        }
+    }
+    // Nothing for nothing.
+    let shipped_report = student("00-as-shipped");
+    assert_eq!(
+        shipped_report["score"].as_f64().unwrap(),
+        0.0,
+        "{shipped_report}"
     );
-    let ignored: Vec<&str> = shipped["ignored"]
+    for exercise in shipped_report["exercises"].as_array().unwrap() {
+        assert!(
+            exercise["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["passed"] == false),
+            "{exercise}"
+        );
+    }
+    let ignored: Vec<&str> = shipped_report["ignored"]
         .as_array()
         .unwrap()
         .iter()
@@ -223,57 +484,96 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         ignored.contains(&"build.rs") && ignored.contains(&"Cargo.toml"),
         "{ignored:?}"
     );
-    let mixed = student("mixed");
-    for (i, exercise) in mixed["exercises"].as_array().unwrap().iter().enumerate() {
+    let mixed = student("00-mixed");
+    for exercise in mixed["exercises"].as_array().unwrap() {
         let solved = ["ex02_parallel", "ex03_two_dials", "ex09_amdahl"]
             .contains(&exercise["name"].as_str().unwrap());
+        assert_eq!(exercise["status"] == "passed", solved, "mixed: {exercise}");
         assert_eq!(
-            exercise["status"] == "passed",
+            exercise["score"].as_f64().unwrap() > 0.0,
             solved,
-            "mixed, exercise {i}: {exercise}"
+            "mixed: {exercise}"
         );
     }
-
-    let expected_status = [
-        ("compile-error", "compile_error"),
-        ("panic", "failed"),
-        ("deadlock", "timed_out"),
-        ("endless-loop", "timed_out"),
-        ("stack-overflow", "crashed"),
-        ("runaway-memory", "crashed|failed"),
-        ("runaway-threads", "crashed|failed"),
-        ("output-flood", "timed_out|crashed"),
-        ("exits-early", "crashed"),
-        ("fake-pass", "crashed"),
-        ("shadows-assert", "rejected"),
-        ("includes-a-file", "rejected"),
-        ("reads-and-writes-outside", "passed"),
-        ("reads-the-grader", "passed|failed"),
-        ("poisons-the-shared-build", "passed"),
-        ("opens-the-network", "passed"),
-        ("escapes-its-session", "timed_out"),
-    ];
-    for (name, status) in expected_status {
-        let graded = student(name);
-        let ex01 = &graded["exercises"][0];
-        // The broken exercise and nothing else.
-        let others = graded["score"].as_f64().unwrap() - ex01["score"].as_f64().unwrap();
+    // Each attack: its own exercise only.
+    for (i, attack) in attacks.iter().enumerate() {
+        let name = format!("{i:02}a-{}", attack.name);
+        let graded = student(&name);
+        let own = result(graded, attack.exercise);
+        let others = graded["score"].as_f64().unwrap() - own["score"].as_f64().unwrap();
         assert_eq!(
             others,
-            max - ex01_points,
+            max - points(attack.exercise),
             "{name}: the other exercises lost points: {graded}"
         );
-        if !status.split('|').any(|s| s == "passed") {
-            assert!(
-                ex01["score"].as_f64().unwrap() < ex01_points,
-                "{name}: {ex01}"
-            );
-        }
-        let got = ex01["status"].as_str().unwrap();
+        let status = own["status"].as_str().unwrap();
         assert!(
-            status.split('|').any(|s| s == got),
-            "{name}: expected {status}, got {got}: {}",
-            ex01["message"]
+            attack.statuses.split('|').any(|s| s == status),
+            "{name}: expected {}, got {status}: {}",
+            attack.statuses,
+            own["message"]
+        );
+        if status != "passed" {
+            assert_eq!(own["score"].as_f64().unwrap(), 0.0, "{name}: {own}");
+        }
+        assert_eq!(
+            status == "passed",
+            own["score"].as_f64().unwrap() == points(attack.exercise),
+            "status and score disagree: {own}"
+        );
+    }
+    for name in ["50a-links-to-the-solutions", "50b-links-to-a-classmate"] {
+        let graded = student(name);
+        assert_eq!(graded["score"].as_f64().unwrap(), 0.0, "{graded}");
+        assert!(
+            graded["exercises"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["status"] == "rejected"),
+            "{graded}"
+        );
+    }
+    let refused = result(
+        student(&format!(
+            "{:02}a-quotes-a-secret-file",
+            attacks
+                .iter()
+                .position(|a| a.name == "quotes-a-secret-file")
+                .unwrap()
+        )),
+        "ex11_overlap_waiting",
+    );
+    assert!(
+        refused["message"].as_str().unwrap().contains("line"),
+        "a refusal names its line: {refused}"
+    );
+
+    // No report quotes the grader's environment or its machine's paths.
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    for entry in walk(&output) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        assert!(
+            !text.contains(&canary),
+            "{} quotes the grader's environment",
+            entry.display()
+        );
+        assert!(
+            !text.contains(&path_to(&root)),
+            "{} quotes the grader's checkout",
+            entry.display()
+        );
+        assert!(
+            !text.contains(&path_to(&cargo_home)),
+            "{} quotes the grader's cargo home",
+            entry.display()
+        );
+        assert!(
+            !text.contains("root:"),
+            "{} quotes /etc/shadow",
+            entry.display()
         );
     }
 
@@ -294,10 +594,25 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     for (pid, _) in &leftovers {
         let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
     }
-    if protections.contains("file system confined by Landlock") {
+    let bystander_alive = bystander.try_wait().unwrap().is_none();
+    let _ = bystander.kill();
+    if protections.contains("confined by Landlock") {
         assert!(!marker.exists(), "a submission wrote {}", marker.display());
-        let reader = &student("reads-the-grader")["exercises"][0];
+        let reader = result(
+            student(&format!(
+                "{:02}a-reads-the-grader",
+                attacks
+                    .iter()
+                    .position(|a| a.name == "reads-the-grader")
+                    .unwrap()
+            )),
+            "ex01_interleaved",
+        );
         assert_eq!(reader["status"], "passed", "{}", reader["message"]);
+        assert!(
+            bystander_alive,
+            "a submission killed a process of the grader's"
+        );
     }
     if protections.contains("seen through an overlay of each run's own") {
         assert!(!poison.exists(), "a run changed the shared build folder");
@@ -313,17 +628,104 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         );
     }
     assert!(protections.contains("memory limited"), "{protections}");
+    // Nothing left behind: the grader's private folder is gone, and no
+    // big file stayed in the grading target folder.
+    let left = private_folders();
+    assert!(
+        left.is_subset(&private_before),
+        "the grader left its private folder: {:?}",
+        left.difference(&private_before).collect::<Vec<_>>()
+    );
+    let big: Vec<PathBuf> = walk(&root.join("target/grading/workspace"))
+        .into_iter()
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 30 << 20))
+        .collect();
+    assert!(big.is_empty(), "left behind: {big:?}");
+
+    // A second run, with hidden tests: nothing of the first reached it; a
+    // student who hard-codes what the pristine tests print passes them
+    // and fails the hidden ones, shown as such.
+    let second = dir.path().join("second");
+    crate::student(&second, "a-good", &[]);
+    let hardcoded = format!(
+        "{}\npub fn speedup(_p: f64, _n: usize) -> f64 {{ 1.0 }}\n",
+        solution("ex09_amdahl").replace("pub fn speedup(", "pub fn speedup_unused(")
+    );
+    crate::student(&second, "b-hardcodes", &[("ex09_amdahl", hardcoded)]);
+    let hidden = dir.path().join("hidden");
+    std::fs::create_dir_all(&hidden).unwrap();
+    std::fs::write(
+        hidden.join("ex09_amdahl.rs"),
+        "#[macro_use]\nmod common;\nexercise!(ex09_amdahl);\n\n#[test]\nfn speedup_at_three_quarters_on_three_workers() {\n    let s = exercise::speedup(0.75, 3);\n    assert!((s - 2.0).abs() < 1e-9, \"the secret expected value is 2, got {s}\");\n}\n",
+    )
+    .unwrap();
+    let output = dir.path().join("second-reports");
+    let run = xtask()
+        .args(["grade"])
+        .arg(&second)
+        .arg("--tests")
+        .arg(&hidden)
+        .args(["--format", "json", "--format", "gradescope", "--output"])
+        .arg(&output)
+        .args(["--exercise-time-limit", "5"])
+        .output()
+        .unwrap();
+    let printed =
+        String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{printed}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(output.join("results.json")).unwrap())
+            .unwrap();
+    let good = &report["students"][0];
+    assert_eq!(good["score"].as_f64().unwrap(), max, "{good}");
+    let ex09 = |s: &Value| {
+        s["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "ex09_amdahl")
+            .unwrap()
+            .clone()
+    };
+    let hidden_tests: Vec<Value> = ex09(good)["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["hidden"] == true)
+        .cloned()
+        .collect();
+    assert_eq!(hidden_tests.len(), 1, "{}", ex09(good));
+    let hardcoder = ex09(&report["students"][1]);
+    assert_ne!(hardcoder["status"], "passed", "{hardcoder}");
+    assert!(
+        hardcoder["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["hidden"] == true && t["passed"] == false),
+        "{hardcoder}"
+    );
+    let gradescope =
+        std::fs::read_to_string(output.join("gradescope/b-hardcodes/results.json")).unwrap();
+    assert!(gradescope.contains("hidden"), "{gradescope}");
+    assert!(
+        !gradescope.contains("the secret expected value"),
+        "a hidden test's message reached the student: {gradescope}"
+    );
 
     // One submission, Exercism-runner style: OUT/results.json, exit 0 even
-    // though the submission fails; and the same scores as in the class run.
+    // though the submission fails.
+    let panicker = class.join(format!(
+        "{:02}a-panic",
+        attacks.iter().position(|a| a.name == "panic").unwrap()
+    ));
     let single = dir.path().join("single");
-    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let run = xtask()
         .args(["grade", "--submission"])
-        .arg(class.join("panic"))
+        .arg(&panicker)
         .arg("--output")
         .arg(&single)
         .args(["--exercise-time-limit", "5"])
-        .env("CARGO", env!("CARGO"))
         .output()
         .unwrap();
     assert!(run.status.success(), "{run:?}");
@@ -343,50 +745,39 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
         !failing.is_empty() && failing.iter().all(|n| n.starts_with("ex01_interleaved")),
         "{failing:?}"
     );
-    // Again, as the GitHub Classroom template's job runs it: its own
-    // command line, with the student's checkout and the results folder
-    // where the job has them.
-    let template =
-        std::fs::read_to_string(repo_root().join("templates/github-classroom/barista-grade.yml"))
+
+    // As the instructor's workflow runs it: its own grade command, with the
+    // student's checkout where the job has it.
+    let workflow =
+        std::fs::read_to_string(root.join("templates/github-instructor/barista-grade-class.yml"))
             .unwrap();
-    let command = template_grade_command(&template);
-    let args: Vec<String> = command
-        .split_whitespace()
-        .skip(2) // `cargo xtask`
-        .map(|arg| match arg {
-            "../submission" => class.join("panic").display().to_string(),
-            "../results" => dir.path().join("again").display().to_string(),
-            _ => arg.to_string(),
+    let command = workflow
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("run: cargo xtask grade --submission \"submissions/")
         })
+        .next()
+        .expect("the workflow's grade step");
+    assert!(command.contains("--format json"), "{command}");
+    let jobs = dir.path().join("job");
+    std::fs::create_dir_all(jobs.join("submissions")).unwrap();
+    copy_dir(&panicker, &jobs.join("submissions/panic"));
+    let args: Vec<String> = format!("--submission submissions/{command}")
+        .replace("$STUDENT", "panic")
+        .split_whitespace()
+        .map(|a| a.trim_matches('"').to_string())
         .collect();
-    assert!(
-        args.iter().any(|a| a == "json"),
-        "the template writes barista's JSON: {command}"
-    );
-    let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let again = xtask()
+        .current_dir(&jobs)
+        .arg("grade")
         .args(&args)
         .args(["--exercise-time-limit", "5"])
-        .env("CARGO", env!("CARGO"))
         .output()
         .unwrap();
     assert!(again.status.success(), "{command}: {again:?}");
-    // What the job's later steps read.
-    for path in template
-        .lines()
-        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("results/")))
-    {
-        let path = dir
-            .path()
-            .join("again")
-            .join(path.trim_start_matches("results/"));
-        assert!(
-            path.exists(),
-            "the template reads {}, not written",
-            path.display()
-        );
-    }
     let again: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("again/results.json")).unwrap(),
+        &std::fs::read_to_string(jobs.join("results/panic/results.json")).unwrap(),
     )
     .unwrap();
     let scores = |student: &Value| -> Vec<f64> {
@@ -397,25 +788,65 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
             .map(|e| e["score"].as_f64().unwrap())
             .collect()
     };
+    let first = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(dir.path().join("reports/results.json")).unwrap(),
+    )
+    .unwrap();
+    let first_panic = first["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["student"].as_str().unwrap().ends_with("a-panic"))
+        .unwrap()
+        .clone();
     assert_eq!(
         scores(&again["students"][0]),
-        scores(student("panic")),
+        scores(&first_panic),
         "grading twice, different scores"
     );
 }
 
-/// The template's `cargo xtask grade …` step, folded onto one line.
-fn template_grade_command(template: &str) -> String {
-    let mut lines = template.lines().skip_while(|l| !l.contains("name: Grade"));
-    let folded: Vec<&str> = lines
-        .by_ref()
-        .skip_while(|l| !l.trim_start().starts_with("cargo xtask grade"))
-        .take_while(|l| !l.trim().is_empty())
-        .map(str::trim)
-        .collect();
-    assert!(
-        !folded.is_empty(),
-        "no `cargo xtask grade` step in the template"
-    );
-    folded.join(" ")
+/// The grader's private folders in the temporary folder (grading ones
+/// running at the same time, or left by a killed one, are there too).
+fn private_folders() -> std::collections::BTreeSet<PathBuf> {
+    std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("barista-grading-"))
+        })
+        .collect()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                files.push(entry.path());
+            }
+        }
+    }
+    files
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

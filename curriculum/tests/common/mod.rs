@@ -4,6 +4,15 @@
 //! Each test target includes `src/NAME.rs` of the crate that runs it, so the
 //! same pristine tests judge `exercises/` (the learner's files) and
 //! `solutions/` alike.
+//!
+//! The tests trust nothing the learner's file defines beyond the behaviour
+//! under test: every value that decides a verdict is first turned into a
+//! plain type the tests name (`u64`, `String`, `Vec<&str>`, ...; an
+//! exhaustive `match` for the learner's enums), and compared with an
+//! expected value the test itself holds, never with one of the learner's
+//! constants, nor through a trait impl the learner could write. No test
+//! reads a file or an environment variable at run time: expected text is
+//! written in the test, and compared by [`expect_text`].
 
 #![allow(dead_code)]
 
@@ -92,4 +101,57 @@ pub fn attempt<T>(what: &str, call: impl FnOnce() -> T) -> T {
 /// Equal up to rounding.
 pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+/// Fails, with a line diff and where to look, unless `actual` is exactly
+/// `expected`. `what` names the text, e.g. "the timeline".
+pub fn expect_text(what: &str, actual: &str, expected: &str) {
+    if actual != expected {
+        panic!(
+            "{}",
+            look(format!(
+                "{what} is not what it should be (- expected, + got):\n{}",
+                line_diff(expected, actual)
+            ))
+        );
+    }
+}
+
+/// A line diff of two short texts: `  ` same, `- ` only in `old`, `+ ` only
+/// in `new` (a longest common subsequence of lines; tests compare a few
+/// dozen lines at most).
+pub fn line_diff(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut out = String::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push_str(&format!("  {}\n", a[i]));
+            (i, j) = (i + 1, j + 1);
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        } else {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        }
+    }
+    if a == b {
+        out.push_str(
+            "(the lines are the same: the texts differ in line endings or a last newline)\n",
+        );
+    }
+    out
 }

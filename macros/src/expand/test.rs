@@ -115,6 +115,7 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
         start_paused,
         timeout_ms,
         results_only,
+        verdict,
     } = config;
     let counts = workers.iter().map(|&n| Literal::usize_unsuffixed(n));
     let repeat = Literal::u32_unsuffixed(*repeat);
@@ -123,10 +124,21 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
     let tests = workers.iter().map(|&n| {
         let name = format_ident!("workers_{n}");
         let n = Literal::usize_unsuffixed(n);
+        // Made before the body runs, dropped after it returns.
+        let verdict = verdict.as_ref().map(|path| {
+            let test = format!("::{name}");
+            // A bare name is the caller's: seen from the generated module, `super::`.
+            let path = match path.get_ident() {
+                Some(_) => quote!(super::#path),
+                None => quote!(#path),
+            };
+            quote!(let _verdict = #path(::core::concat!(::core::module_path!(), #test));)
+        });
         quote! {
             #[::core::prelude::v1::test]
             #(#test_attrs)*
-            fn #name() {
+            pub(super) fn #name() {
+                #verdict
                 ::barista::__private::run_test_case(&CASE, #n)
             }
         }

@@ -74,6 +74,15 @@ pub struct ExerciseResult {
 pub struct TestResult {
     pub name: String,
     pub passed: bool,
+    /// One of the instructor's hidden tests (`grade --tests DIR`): shown to
+    /// students as such, without its name or message.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+impl TestResult {
+    /// How hidden tests are named in reports: `hidden test 1`, ...
+    pub const HIDDEN: &'static str = "hidden test";
 }
 
 impl ClassReport {
@@ -129,6 +138,7 @@ pub(crate) mod fixture {
                     .map(|(n, p)| TestResult {
                         name: (*n).into(),
                         passed: *p,
+                        hidden: false,
                     })
                     .collect(),
                 message: message.into(),

@@ -1,9 +1,12 @@
 //! Grading a class: one scratch workspace and one target folder for the
-//! whole run (dependencies are built once), each submission's exercise
-//! files swapped in, built in one go (a broken exercise fails only its own
-//! test target), and each exercise's pristine tests run contained.
+//! whole run (dependencies are built once); each submission's exercise
+//! files swapped in and built, contained, as one library its tests depend
+//! on (an exercise that does not compile is left out, and the rest built
+//! again); each exercise's tests run contained, in a process of its own,
+//! judged only by the verdicts its pristine tests report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -11,9 +14,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::build::{self, Built};
 use super::intake::{self, Taken};
 use super::model::{ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult};
-use super::sandbox::Sandbox;
+use super::sandbox::{remove_tree, Policy, Sandbox};
+use super::scratch::{self, Scratch, COMBINED, SHIPPED_PACKAGE, STANDALONE, TESTS_PACKAGE};
 use crate::curriculum::{Curriculum, Exercise, Package};
 use crate::runner;
 
@@ -24,21 +29,28 @@ pub struct Options {
     pub limit: Duration,
     /// Memory limit for one test process.
     pub memory_bytes: u64,
+    /// Time limit for one build of a submission.
+    pub build_limit: Duration,
+    /// Memory limit for a build (cargo, rustc and the linker, each).
+    pub build_memory_bytes: u64,
+    /// The instructor's hidden tests, one `NAME.rs` per exercise.
+    pub hidden_tests: Option<PathBuf>,
 }
-
-/// The test target that holds every exercise's tests, as modules.
-const COMBINED: &str = "all";
 
 /// Exercises of one submission run at the same time.
 const RUNS_AT_ONCE: usize = 8;
-
 /// A message kept in a report is at most this long.
 const MESSAGE_CAP: usize = 2000;
+/// The largest file a test process may write.
+const RUN_FILE_BYTES: u64 = 256 << 20;
+/// The largest file a build may write (a test binary, an rlib).
+const BUILD_FILE_BYTES: u64 = 2 << 30;
+/// Of a verdict file, no more than this is read.
+const VERDICTS_CAP: u64 = 64 * 1024;
+/// The warm-up builds every dependency once: it may take long.
+const WARM_UP_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassReport> {
-    // Every build of the run shares one target folder, apart from the
-    // grader's own (dependencies are built once, across runs too).
-    std::env::set_var("CARGO_TARGET_DIR", curriculum.root.join("target/grading"));
     let grader = Grader::new(curriculum, options)?;
     let bar = ProgressBar::new(options.submissions.len() as u64);
     bar.set_style(
@@ -48,9 +60,17 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
     );
     let mut students = Vec::new();
     for dir in &options.submissions {
-        let submission = intake::take(curriculum, dir)?;
-        bar.set_message(submission.student.clone());
-        students.push(grader.grade(submission)?);
+        let student = dir.file_name().map_or_else(
+            || "submission".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        bar.set_message(student.clone());
+        // A submission the grader cannot finish costs that student only.
+        let report = intake::take(curriculum, dir)
+            .and_then(|submission| grader.grade(submission))
+            .unwrap_or_else(|err| grader.not_graded(&student, &err));
+        grader.clean_up();
+        students.push(report);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -67,7 +87,9 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
             })
             .collect(),
         students,
-        protections: grader.sandbox.protections(),
+        protections: grader
+            .sandbox
+            .protections(&grader.build_policy, &grader.run_policy),
     })
 }
 
@@ -77,103 +99,172 @@ struct Grader<'a> {
     options: &'a Options,
     scratch: Scratch,
     sandbox: Sandbox,
-    /// Each exercise's pristine test names.
-    pristine_tests: BTreeMap<String, Vec<String>>,
-    /// Test binaries whose build reads no exercise file (their tests read
-    /// it when they run, as trybuild does): built once, and run while a
-    /// submission's other exercises build.
-    standalone: BTreeMap<String, PathBuf>,
+    build_policy: Policy,
+    /// A test process's policy; each run gets its own folder in it.
+    run_policy: Policy,
+    /// The grader's own folder (outside every policy): verdict files, the
+    /// runs' folders, the copied test binaries.
+    private: tempfile::TempDir,
+    /// Each exercise's tests, from the solutions' build: (name, hidden).
+    tests: BTreeMap<String, Vec<(String, bool)>>,
+    /// The standalone exercises' test binary, built once.
+    standalone: Option<PathBuf>,
     /// How long each exercise's run took last time: the longest start
     /// first, so that they do not finish last.
     took: Mutex<BTreeMap<String, Duration>>,
 }
 
-/// One exercise's run: its binary (the combined one with a filter, or its
-/// own) and what it is worth.
+/// One exercise's run.
 struct Run {
     slot: usize,
     binary: PathBuf,
-    filter: Option<String>,
-    name: String,
-    points: f64,
-    tests: Vec<String>,
+    exercise: Exercise,
 }
 
 impl<'a> Grader<'a> {
     fn new(curriculum: &'a Curriculum, options: &'a Options) -> Result<Grader<'a>> {
-        let pristine_tests = pristine_test_names(curriculum)?;
-        let scratch = Scratch::new(curriculum)?;
-        let (reads, writes, shared) = scratch.access(curriculum);
-        let layers = scratch.root.join("layers");
-        let sandbox = Sandbox::probe(options.memory_bytes, reads, writes, shared, layers);
-        sandbox.clear_layers();
+        let scratch = Scratch::new(curriculum, options.hidden_tests.as_deref())?;
+        let private = tempfile::Builder::new()
+            .prefix("barista-grading-")
+            .tempdir()?;
+        for folder in ["bin", "runs", "verdicts", "build-tmp"] {
+            std::fs::create_dir_all(private.path().join(folder))?;
+        }
+        let target = curriculum.root.join("target/grading");
+        // trybuild (the compile-error lesson) builds its project here; a
+        // rule needs the folder to exist.
+        std::fs::create_dir_all(target.join("tests"))?;
+        let (build_policy, run_policy) = policies(curriculum, options, &scratch, private.path());
+        let sandbox = Sandbox::probe(&run_policy.private, private.path());
         let mut grader = Grader {
             curriculum,
             options,
             scratch,
             sandbox,
-            pristine_tests,
-            standalone: BTreeMap::new(),
+            build_policy,
+            run_policy,
+            private,
+            tests: BTreeMap::new(),
+            standalone: None,
             took: Mutex::new(BTreeMap::new()),
         };
-        grader.standalone = grader.warm_up()?;
+        grader.warm_up()?;
         Ok(grader)
     }
 
     /// Builds and runs the solutions once, contained, before any
-    /// submission: whatever the tests build at run time (trybuild's
-    /// project, for the compile-error lesson) is then built once per run,
-    /// not inside a student's time limit; and a sandbox that stops even
-    /// the solutions is reported before anyone is graded. Returns the
-    /// standalone test binaries (see `standalone`).
-    fn warm_up(&self) -> Result<BTreeMap<String, PathBuf>> {
+    /// submission: the dependencies and whatever the tests build at run
+    /// time (trybuild's project) are then built once per run, not inside a
+    /// student's limits; the tests are listed from this build (a
+    /// submission cannot change what is listed); and a sandbox that stops
+    /// even the solutions is reported before anyone is graded.
+    fn warm_up(&mut self) -> Result<()> {
         for exercise in &self.curriculum.exercises {
             let solved = std::fs::read(self.curriculum.source(Package::Solutions, exercise))?;
-            write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
+            scratch::write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
         }
-        let build = runner::build_one(&self.scratch.root, Package::Exercises, COMBINED, false)?;
-        let Some(binary) = build.binaries.get(COMBINED) else {
-            anyhow::bail!(
-                "the solutions do not build in the grading workspace: run `cargo xtask check`"
-            );
-        };
-        let standalone = self.scratch.standalone_binaries(self.curriculum, binary)?;
-        // Run from where a submission's binary runs; removed after, since
-        // the solutions are compiled into it.
-        let binary = self.scratch.runnable(binary)?;
-        // Whatever the tests build at run time stays, for every run after.
-        let filling = self.sandbox.filling_shared();
-        let mut command = self.scratch.test_command(&filling, &binary);
-        // Most tests wait more than they compute.
-        command.arg("--test-threads=8");
-        let outcome = runner::execute(command, Duration::from_secs(20 * 60));
-        self.scratch.clear_runs(&standalone)?;
-        let outcome = outcome?;
-        if !outcome.passed {
+        self.scratch.select(&self.scratch.modules)?;
+        let mut binaries = Vec::new();
+        for (package, target) in [(TESTS_PACKAGE, COMBINED), (SHIPPED_PACKAGE, STANDALONE)] {
+            let built = self.build((package, target), WARM_UP_LIMIT)?;
+            let Built::Binary(binary) = built else {
+                anyhow::bail!(
+                    "the solutions do not build in the grading workspace ({package}, test {target}): {built:?}\n(run `cargo xtask check`)"
+                );
+            };
+            binaries.push(self.runnable(&binary)?);
+        }
+        for binary in &binaries {
+            let listing = std::process::Command::new(binary)
+                .args(["--list", "--format", "terse"])
+                .output()
+                .with_context(|| format!("listing the tests of {}", binary.display()))?;
+            for (exercise, tests) in
+                scratch::tests_by_exercise(&String::from_utf8_lossy(&listing.stdout))
+            {
+                self.tests.entry(exercise).or_default().extend(tests);
+            }
+        }
+        // Whatever the tests build at run time stays, for every run after
+        // (no overlay: the shared folders are written themselves).
+        let (mut verdicts, mut output) = (BTreeSet::new(), String::new());
+        for binary in &binaries {
+            let (passed, outcome) = self.run_contained(
+                binary,
+                "warm-up",
+                &["judged::".into()],
+                Duration::from_secs(20 * 60),
+                Shared::Direct,
+            )?;
+            verdicts.extend(passed);
+            output.push_str(&outcome.output);
+        }
+        let missing: Vec<String> = self
+            .tests
+            .iter()
+            .flat_map(|(exercise, tests)| {
+                tests
+                    .iter()
+                    .map(|(test, hidden)| full_name(exercise, test, *hidden))
+            })
+            .filter(|name| !verdicts.contains(name))
+            .collect();
+        if !missing.is_empty() {
             eprintln!(
-                "warning: the solutions' tests did not all pass in the grading sandbox:\n{}",
-                runner::first_failure(&outcome.output)
+                "warning: tests that the solutions did not pass in the grading sandbox (check the sandbox and the hidden tests):\n{}\n{}",
+                missing.join("\n"),
+                runner::first_failure(&output)
             );
         }
-        Ok(standalone)
+        self.standalone = Some(binaries.pop().expect("two binaries"));
+        Ok(())
+    }
+
+    fn build(&self, target: (&str, &str), limit: Duration) -> Result<Built> {
+        build::build(
+            &self.sandbox,
+            &self.build_policy,
+            &self.scratch,
+            &self.curriculum.exercises,
+            target,
+            limit,
+        )
     }
 
     fn grade(&self, submission: intake::Submission) -> Result<StudentReport> {
-        // Swap the submission's files in (the shipped file where it has
-        // none, so that the other exercises still build).
-        for exercise in &self.curriculum.exercises {
-            let text = match &submission.files[&exercise.name] {
-                Taken::Text(text) => text.clone(),
-                _ => std::fs::read_to_string(self.curriculum.source(Package::Exercises, exercise))?,
-            };
-            // Unchanged files keep their timestamps, so cargo rebuilds only
-            // the exercises that differ from the previous submission's.
-            write_if_changed(&self.scratch.exercise_file(&exercise.name), text.as_bytes())?;
-        }
         let mut slots: Vec<Option<Result<ExerciseResult>>> = Vec::new();
+        let mut to_build = Vec::new();
+        let mut to_run_now = Vec::new();
+        for exercise in &self.curriculum.exercises {
+            let slot = slots.len();
+            slots.push(None);
+            let name = &exercise.name;
+            let result = match &submission.files[name] {
+                Taken::Text(text) => {
+                    scratch::write_if_changed(&self.scratch.exercise_file(name), text.as_bytes())?;
+                    if self.scratch.standalone.contains(name) {
+                        to_run_now.push(slot);
+                    } else {
+                        to_build.push(slot);
+                    }
+                    continue;
+                }
+                Taken::Missing => self.none_passed(
+                    exercise,
+                    Status::Missing,
+                    format!("no {name}.rs in the submission"),
+                ),
+                Taken::Rejected(why) => self.none_passed(exercise, Status::Rejected, why.clone()),
+                Taken::Unparsable(why) => {
+                    self.none_passed(exercise, Status::CompileError, why.clone())
+                }
+            };
+            slots[slot] = Some(Ok(result));
+        }
         let (queue, queued) = std::sync::mpsc::channel::<Run>();
         let queued = Mutex::new(queued);
         let finished = Mutex::new(Vec::new());
+        let exercises = &self.curriculum.exercises;
         std::thread::scope(|scope| -> Result<()> {
             // Most of a run's time is waiting (time limits, sleeps in
             // paused-time lessons): several run side by side, and start
@@ -187,69 +278,33 @@ impl<'a> Grader<'a> {
                     finished.lock().unwrap().push((run.slot, result));
                 });
             }
-            let mut later = Vec::new();
-            for exercise in &self.curriculum.exercises {
-                let slot = slots.len();
-                slots.push(None);
-                let name = &exercise.name;
-                let (status, message) = match &submission.files[name] {
-                    Taken::Missing => (Status::Missing, format!("no {name}.rs in the submission")),
-                    Taken::Rejected(why) => (Status::Rejected, why.clone()),
-                    Taken::Text(_) => {
-                        match self.standalone.get(name) {
-                            Some(binary) => queue.send(self.run(slot, exercise, binary, None))?,
-                            None => later.push((slot, exercise)),
-                        }
-                        continue;
-                    }
-                };
-                slots[slot] = Some(Ok(self.none_passed(exercise, status, message)));
+            let standalone = self.standalone.clone().context("no warm-up")?;
+            for slot in to_run_now {
+                queue.send(Run {
+                    slot,
+                    binary: standalone.clone(),
+                    exercise: exercises[slot].clone(),
+                })?;
             }
-            let (build, combined) = self.build()?;
-            let took = self.took.lock().unwrap().clone();
-            later.sort_by_key(|(_, exercise)| {
-                std::cmp::Reverse(took.get(&exercise.name).copied().unwrap_or_default())
-            });
-            for (slot, exercise) in later {
-                let name = &exercise.name;
-                match (&combined, build.errors.get(name), build.binaries.get(name)) {
-                    (Some(binary), _, _) => {
-                        let filter = format!("{name}::");
-                        queue.send(self.run(slot, exercise, binary, Some(filter)))?;
-                    }
-                    (None, Some(errors), _) => {
-                        slots[slot] = Some(Ok(self.none_passed(
-                            exercise,
-                            Status::CompileError,
-                            errors.clone(),
-                        )));
-                    }
-                    (None, None, Some(binary)) => {
-                        let binary = self.scratch.runnable(binary)?;
-                        queue.send(self.run(slot, exercise, &binary, None))?;
-                    }
-                    (None, None, None) => {
-                        slots[slot] = Some(Ok(self.none_passed(
-                            exercise,
-                            Status::CompileError,
-                            "its tests were not built".into(),
-                        )));
-                    }
+            for (slot, built) in self.build_exercises(to_build)? {
+                match built {
+                    Ok(binary) => queue.send(Run {
+                        slot,
+                        binary,
+                        exercise: exercises[slot].clone(),
+                    })?,
+                    Err(result) => slots[slot] = Some(Ok(result)),
                 }
             }
             drop(queue);
             Ok(())
         })?;
-        // This submission's binaries go: the next one's runs must not
-        // read them.
-        self.scratch.clear_runs(&self.standalone)?;
-        self.sandbox.clear_layers();
         for (slot, result) in finished.into_inner().unwrap() {
             slots[slot] = Some(result);
         }
         let results = slots
             .into_iter()
-            .flatten()
+            .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("an exercise was not graded"))))
             .collect::<Result<Vec<ExerciseResult>>>()?;
         Ok(StudentReport {
             student: submission.student,
@@ -260,38 +315,119 @@ impl<'a> Grader<'a> {
         })
     }
 
-    /// Builds the submission: one crate with every exercise's tests builds
-    /// and links once; only a submission with an exercise that does not
-    /// compile falls back to one test target per exercise, where the
-    /// broken one fails alone. With it, the combined binary, ready to run.
-    fn build(&self) -> Result<(runner::Build, Option<PathBuf>)> {
-        let root = &self.scratch.root;
-        let combined = runner::build_one(root, Package::Exercises, COMBINED, false)?;
-        Ok(match combined.binaries.get(COMBINED) {
-            Some(binary) if combined.errors.is_empty() => {
-                let binary = self.scratch.runnable(binary)?;
-                (combined, Some(binary))
+    /// Builds the exercises of `set` (slots in the curriculum): each gets
+    /// the test binary to run it from, or its result if it did not build.
+    /// Exercises whose errors name them are left out and the rest built
+    /// again; a build that stops without blaming any (a time limit, memory,
+    /// a kill) is done again one exercise at a time, so that one costs
+    /// only itself. The slowest exercises (as last measured) come first.
+    fn build_exercises(
+        &self,
+        mut set: Vec<usize>,
+    ) -> Result<Vec<(usize, std::result::Result<PathBuf, ExerciseResult>)>> {
+        let exercises = &self.curriculum.exercises;
+        let mut built = Vec::new();
+        while !set.is_empty() {
+            let names: Vec<String> = set.iter().map(|&s| exercises[s].name.clone()).collect();
+            self.scratch.select(&names)?;
+            match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
+                Built::Binary(binary) => {
+                    let binary = self.runnable(&binary)?;
+                    let took = self.took.lock().unwrap().clone();
+                    set.sort_by_key(|&s| {
+                        std::cmp::Reverse(took.get(&exercises[s].name).copied().unwrap_or_default())
+                    });
+                    built.extend(set.drain(..).map(|slot| (slot, Ok(binary.clone()))));
+                }
+                Built::Errors { by_exercise, .. }
+                    if names.iter().any(|n| by_exercise.contains_key(n)) =>
+                {
+                    set.retain(|&slot| match by_exercise.get(&exercises[slot].name) {
+                        Some(errors) => {
+                            let result = self.none_passed(
+                                &exercises[slot],
+                                Status::CompileError,
+                                errors.clone(),
+                            );
+                            built.push((slot, Err(result)));
+                            false
+                        }
+                        None => true,
+                    });
+                }
+                _ if set.len() > 1 => {
+                    for slot in std::mem::take(&mut set) {
+                        self.scratch
+                            .select(std::slice::from_ref(&exercises[slot].name))?;
+                        built.push(
+                            match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
+                                Built::Binary(binary) => (slot, Ok(self.runnable(&binary)?)),
+                                failed => (slot, Err(self.not_built(&exercises[slot], failed))),
+                            },
+                        );
+                    }
+                }
+                failed => {
+                    for slot in set.drain(..) {
+                        built.push((slot, Err(self.not_built(&exercises[slot], failed.clone()))));
+                    }
+                }
             }
-            _ => (runner::build(root, Package::Exercises)?, None),
-        })
+        }
+        Ok(built)
     }
 
-    fn run(&self, slot: usize, exercise: &Exercise, binary: &Path, filter: Option<String>) -> Run {
-        Run {
-            slot,
-            binary: binary.to_path_buf(),
-            filter,
-            name: exercise.name.clone(),
-            points: f64::from(exercise.points),
-            tests: self.tests(exercise),
+    /// A student the grader could not finish grading: nothing earned, and
+    /// the reason (the class report is still written).
+    fn not_graded(&self, student: &str, err: &anyhow::Error) -> StudentReport {
+        let message = format!("the grader could not grade this submission: {err:#}");
+        let exercises: Vec<ExerciseResult> = self
+            .curriculum
+            .exercises
+            .iter()
+            .map(|e| self.none_passed(e, Status::Crashed, message.clone()))
+            .collect();
+        StudentReport {
+            student: student.to_string(),
+            score: 0.0,
+            max_score: exercises.iter().map(|r| r.max_score).sum(),
+            exercises,
+            ignored: Vec::new(),
         }
     }
 
-    fn tests(&self, exercise: &Exercise) -> Vec<String> {
-        self.pristine_tests
-            .get(&exercise.name)
-            .cloned()
-            .unwrap_or_default()
+    /// After each submission, whatever it left: its binaries, its runs'
+    /// folders and overlays, its verdicts.
+    fn clean_up(&self) {
+        let keep = self.standalone.as_deref();
+        for folder in ["bin", "runs", "verdicts", "build-tmp"] {
+            let path = self.private.path().join(folder);
+            if folder == "bin" {
+                for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                    if Some(entry.path().as_path()) != keep {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+                continue;
+            }
+            remove_tree(&path);
+            let _ = std::fs::create_dir_all(&path);
+        }
+    }
+
+    fn not_built(&self, exercise: &Exercise, built: Built) -> ExerciseResult {
+        let message = match built {
+            Built::Binary(_) => "its tests were not built".to_string(),
+            Built::Errors { by_exercise, other } => {
+                let mut text = by_exercise.get(&exercise.name).cloned().unwrap_or_default();
+                if text.is_empty() {
+                    text = self.scratch.learner_paths(&other);
+                }
+                text
+            }
+            Built::Stopped(why) => format!("{why} while building {}", exercise.name),
+        };
+        self.none_passed(exercise, Status::CompileError, message)
     }
 
     /// The result of an exercise that did not get to run.
@@ -302,75 +438,105 @@ impl<'a> Grader<'a> {
             score: 0.0,
             max_score: f64::from(exercise.points),
             tests: self
-                .tests(exercise)
+                .tests_of(exercise)
                 .into_iter()
-                .map(|name| TestResult {
+                .map(|(_, name, hidden)| TestResult {
                     name,
                     passed: false,
+                    hidden,
                 })
                 .collect(),
-            message: cap(&message),
+            message: self.for_students(&message),
         }
     }
 
-    /// Runs one exercise's tests; a test passed only if the harness itself
-    /// logged it as passed (text printed by the submission does not count,
-    /// and an early `exit(0)` leaves the remaining tests unlogged, so
-    /// failed).
+    /// An exercise's tests: the verdict's name, the name shown (a hidden
+    /// test's is not: "hidden test N"), and whether it is hidden.
+    fn tests_of(&self, exercise: &Exercise) -> Vec<(String, String, bool)> {
+        let mut hidden_seen = 0;
+        self.tests
+            .get(&exercise.name)
+            .into_iter()
+            .flatten()
+            .map(|(test, hidden)| {
+                let shown = if *hidden {
+                    hidden_seen += 1;
+                    format!("{} {hidden_seen}", TestResult::HIDDEN)
+                } else {
+                    test.clone()
+                };
+                (full_name(&exercise.name, test, *hidden), shown, *hidden)
+            })
+            .collect()
+    }
+
+    /// A copy of `binary` where runs may read it. The copy, not the
+    /// build's own file: the next build overwrites that one while this
+    /// submission's runs go on.
+    fn runnable(&self, binary: &Path) -> Result<PathBuf> {
+        static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = binary.file_name().context("a test binary without a name")?;
+        let copy = self
+            .private
+            .path()
+            .join("bin")
+            .join(format!("{n}-{}", name.to_string_lossy()));
+        std::fs::copy(binary, &copy)
+            .with_context(|| format!("copying {} to {}", binary.display(), copy.display()))?;
+        Ok(copy)
+    }
+
+    /// Runs one exercise's tests; a test passed only if its pristine body
+    /// reported so on the grader's descriptor.
     fn run_exercise(&self, run: &Run) -> Result<ExerciseResult> {
         let Run {
-            binary,
-            filter,
-            name,
-            points,
-            tests,
-            ..
+            binary, exercise, ..
         } = run;
+        let name = &exercise.name;
         let limit = self.options.limit;
-        let log = self.scratch.root.join(format!("logs/{name}.log"));
-        let _ = std::fs::remove_file(&log);
-        let mut command = self.scratch.test_command(&self.sandbox, binary);
-        command.arg("--logfile").arg(&log).arg("--test-threads=2");
-        if let Some(filter) = filter {
-            command.arg(filter);
-        }
         let started = std::time::Instant::now();
-        let outcome = runner::execute(command, limit)?;
+        let (verdicts, outcome) = self.run_contained(
+            binary,
+            name,
+            &[
+                format!("judged::{name}::"),
+                format!("judged::hidden_{name}::"),
+            ],
+            limit,
+            if self.scratch.standalone.contains(name) {
+                Shared::Overlay
+            } else {
+                Shared::Unused
+            },
+        )?;
         self.took
             .lock()
             .unwrap()
             .insert(name.clone(), started.elapsed());
-        let logged = std::fs::read_to_string(&log).unwrap_or_default();
-        // In the combined crate, test names carry the exercise's module.
-        let passed: Vec<&str> = logged
-            .lines()
-            .filter_map(|l| l.strip_prefix("ok "))
-            .map(|t| {
-                filter
-                    .as_deref()
-                    .and_then(|f| t.strip_prefix(f))
-                    .unwrap_or(t)
-            })
-            .collect();
-        let results: Vec<TestResult> = tests
-            .iter()
-            .map(|t| TestResult {
-                name: t.clone(),
-                passed: passed.contains(&t.as_str()),
+        let results: Vec<TestResult> = self
+            .tests_of(exercise)
+            .into_iter()
+            .map(|(verdict, shown, hidden)| TestResult {
+                passed: verdicts.contains(&verdict),
+                name: shown,
+                hidden,
             })
             .collect();
         let passing = results.iter().filter(|t| t.passed).count();
         let all = !results.is_empty() && passing == results.len();
-        let status = if outcome.timed_out {
-            Status::TimedOut
-        } else if all && outcome.passed {
+        // The status follows the verdicts; how the process ended only says
+        // why the others are missing.
+        let status = if all {
             Status::Passed
-        } else if outcome.status_code.is_none() || (outcome.passed && !all) {
-            // Killed by a signal (stack overflow, out of memory), or it exited
-            // "successfully" before the harness reported every test.
-            Status::Crashed
-        } else {
+        } else if outcome.timed_out {
+            Status::TimedOut
+        } else if outcome.status_code == Some(101) {
             Status::Failed
+        } else {
+            // Killed by a signal (stack overflow, out of memory), or it
+            // exited before every test finished.
+            Status::Crashed
         };
         let message = match status {
             Status::Passed => String::new(),
@@ -378,11 +544,13 @@ impl<'a> Grader<'a> {
                 "did not finish in {} s: likely a deadlock or a task that never yields",
                 limit.as_secs()
             ),
-            Status::Crashed if outcome.passed => {
-                "the test process exited before the harness reported every test".to_string()
-            }
-            _ => runner::first_failure(&outcome.output),
+            Status::Crashed if outcome.status_code.is_some() => format!(
+                "the test process exited (code {}) before every test finished",
+                outcome.status_code.unwrap_or_default()
+            ),
+            _ => first_visible_failure(&outcome.output, &results),
         };
+        let points = f64::from(exercise.points);
         let score = if results.is_empty() {
             0.0
         } else {
@@ -392,11 +560,125 @@ impl<'a> Grader<'a> {
             name: name.to_string(),
             status,
             score: (score * 100.0).round() / 100.0,
-            max_score: *points,
+            max_score: points,
             tests: results,
-            message: cap(&message),
+            message: self.for_students(&message),
         })
     }
+
+    /// Runs a test binary contained, in a folder of its own, with a fresh
+    /// verdict file; returns the verdicts (`module::test` names) and how
+    /// it ended; `shared`: how it sees the folders runs share.
+    fn run_contained(
+        &self,
+        binary: &Path,
+        label: &str,
+        filters: &[String],
+        limit: Duration,
+        shared: Shared,
+    ) -> Result<(BTreeSet<String>, runner::Outcome)> {
+        let folder = self.private.path().join("runs").join(label);
+        remove_tree(&folder);
+        let tmp = folder.join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let verdict_path = self.private.path().join("verdicts").join(label);
+        let verdict_file = std::fs::File::create(&verdict_path)?;
+        let mut policy = self.run_policy.clone();
+        policy.writes.push(tmp.clone());
+        set_env(&mut policy.env, "TMPDIR", tmp.as_os_str());
+        set_env(&mut policy.env, "HOME", tmp.as_os_str());
+        let layer = folder.join("layer");
+        let layer = match shared {
+            Shared::Direct => None,
+            Shared::Overlay => Some(layer.as_path()),
+            Shared::Unused => {
+                policy.private.clear();
+                None
+            }
+        };
+        let mut command = self
+            .sandbox
+            .command(&policy, layer, Some(&verdict_file), binary);
+        command.args(["--color", "never", "--test-threads=8"]);
+        command.args(filters);
+        let outcome = runner::execute(command, limit)?;
+        drop(verdict_file);
+        let verdicts = read_capped(&verdict_path, VERDICTS_CAP)
+            .lines()
+            .filter_map(|l| l.strip_prefix("passed "))
+            .map(str::to_owned)
+            .collect();
+        Ok((verdicts, outcome))
+    }
+
+    /// A message as a student may see it: paths as the learner knows them,
+    /// none of the grader's machine, capped.
+    fn for_students(&self, text: &str) -> String {
+        let mut text = self.scratch.learner_paths(text);
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let mut prefixes: Vec<(PathBuf, &str)> = vec![
+            (self.scratch.root.clone(), "."),
+            (self.private.path().to_path_buf(), "."),
+            (self.curriculum.root.clone(), "."),
+            (cargo_home(), "$CARGO_HOME"),
+            (rustup_home(), "$RUSTUP_HOME"),
+        ];
+        if let Some(home) = home {
+            prefixes.push((home, "~"));
+        }
+        // Longest first: a folder inside another is replaced whole.
+        prefixes.sort_by_key(|(p, _)| std::cmp::Reverse(p.as_os_str().len()));
+        for (prefix, name) in prefixes {
+            let prefix = prefix.display().to_string();
+            if prefix.len() > 1 {
+                text = text.replace(&prefix, name);
+            }
+        }
+        cap(&text)
+    }
+}
+
+/// How a run sees the folders every run writes to (trybuild's build folder).
+enum Shared {
+    /// Written as they are: the warm-up, which fills them.
+    Direct,
+    /// Through an overlay of the run's own.
+    Overlay,
+    /// Not at all: the exercise's tests do not build anything.
+    Unused,
+}
+
+/// The verdict name of a test: `NAME::test`, or `hidden_NAME::test`.
+fn full_name(exercise: &str, test: &str, hidden: bool) -> String {
+    if hidden {
+        format!("judged::hidden_{exercise}::{test}")
+    } else {
+        format!("judged::{exercise}::{test}")
+    }
+}
+
+/// The first failing test's report that is not a hidden test's; hidden
+/// failures are only counted.
+fn first_visible_failure(output: &str, results: &[TestResult]) -> String {
+    let visible: String = output
+        .split("\n---- ")
+        .filter(|section| !section.starts_with("judged::hidden_"))
+        .collect::<Vec<_>>()
+        .join("\n---- ");
+    let hidden_failed = results.iter().filter(|t| t.hidden && !t.passed).count();
+    let shown_failed = results.iter().any(|t| !t.hidden && !t.passed);
+    let mut message = if shown_failed {
+        runner::first_failure(&visible)
+    } else {
+        String::new()
+    };
+    if hidden_failed > 0 {
+        if !message.is_empty() {
+            message.push('\n');
+        }
+        message.push_str(&format!("{hidden_failed} hidden test(s) did not pass"));
+    }
+    message
 }
 
 fn cap(text: &str) -> String {
@@ -410,267 +692,157 @@ fn cap(text: &str) -> String {
     format!("{}\n[... cut]", &text[..end])
 }
 
-/// The names of each exercise's pristine tests, from the solutions' build
-/// (a submission cannot change what is listed).
-fn pristine_test_names(curriculum: &Curriculum) -> Result<BTreeMap<String, Vec<String>>> {
-    let build = runner::build(&curriculum.root, Package::Solutions)?;
-    let mut names = BTreeMap::new();
-    for (exercise, binary) in &build.binaries {
-        let out = std::process::Command::new(binary)
-            .args(["--list", "--format", "terse"])
-            .output()
-            .with_context(|| format!("listing the tests of {exercise}"))?;
-        let tests: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.strip_suffix(": test"))
-            .map(str::to_owned)
-            .collect();
-        names.insert(exercise.clone(), tests);
+/// At most `cap` bytes of a file, as text (a sparse file of gigabytes is
+/// never read whole).
+fn read_capped(path: &Path, cap: u64) -> String {
+    use std::io::Read;
+    let mut text = Vec::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file.take(cap).read_to_end(&mut text);
     }
-    Ok(names)
+    String::from_utf8_lossy(&text).into_owned()
 }
 
-/// The workspace submissions build in: the grader's repository without its
-/// solutions or tools, at a fixed place inside the grading target folder, so
-/// that later runs rebuild only what changed.
-struct Scratch {
-    root: PathBuf,
-    /// Where test binaries run from: the only part of the grading target
-    /// folder a run may read (the rest holds the compiler's caches, which
-    /// may hold the solutions, built in the warm-up).
-    runs: PathBuf,
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home().join(".cargo"))
 }
 
-impl Scratch {
-    fn new(curriculum: &Curriculum) -> Result<Scratch> {
-        let root = curriculum.root.join("target/grading/workspace");
-        let copy = crate::copy::RepoCopy::of(&curriculum.root)?;
-        copy_tree(
-            &copy.root,
-            &root,
-            &["solutions", "xtask", ".git", ".barista", "target"],
-        )?;
-        // The workspace without the members left out.
-        let manifest = root.join("Cargo.toml");
-        let mut cargo: toml::Table = toml::from_str(&std::fs::read_to_string(&manifest)?)?;
-        if let Some(workspace) = cargo.get_mut("workspace").and_then(|w| w.as_table_mut()) {
-            workspace.insert(
-                "members".into(),
-                toml::Value::Array(vec!["macros".into(), "exercises".into()]),
-            );
-            workspace.insert(
-                "default-members".into(),
-                toml::Value::Array(vec![".".into(), "macros".into(), "exercises".into()]),
-            );
-        }
-        // No debug information: a test binary links in a fraction of the
-        // time, and a failure's message and location do not need it.
-        let profile = cargo
-            .entry("profile")
-            .or_insert_with(|| toml::Table::new().into());
-        if let Some(profile) = profile.as_table_mut() {
-            let dev = profile
-                .entry("dev")
-                .or_insert_with(|| toml::Table::new().into());
-            if let Some(dev) = dev.as_table_mut() {
-                dev.insert("debug".into(), 0.into());
-            }
-        }
-        write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
-        write_combined_target(curriculum, &root)?;
-        std::fs::create_dir_all(root.join("logs"))?;
-        std::fs::create_dir_all(root.join("tmp"))?;
-        let runs = curriculum.root.join("target/grading/run");
-        // Nothing left from an earlier grading.
-        let _ = std::fs::remove_dir_all(&runs);
-        std::fs::create_dir_all(&runs)?;
-        Ok(Scratch { root, runs })
-    }
+fn rustup_home() -> PathBuf {
+    std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home().join(".rustup"))
+}
 
-    /// What a test process may read, write, and write through an overlay
-    /// of its own (what every run shares). Not the grader's repository
-    /// (the solutions live there), not the pristine tests' sources; the
-    /// snapshots, the exercise crate and what the build needs.
-    fn access(&self, curriculum: &Curriculum) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<PathBuf>) {
-        let home = std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        let cargo_home = std::env::var_os("CARGO_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".cargo"));
-        let rustup_home = std::env::var_os("RUSTUP_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".rustup"));
-        let target = curriculum.root.join("target/grading");
-        let mut reads: Vec<PathBuf> = [
-            "/usr", "/lib", "/lib64", "/bin", "/etc", "/proc", "/sys", "/dev",
-        ]
+fn home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+fn set_env(env: &mut Vec<(OsString, OsString)>, key: &str, value: &std::ffi::OsStr) {
+    env.retain(|(k, _)| k != key);
+    env.push((key.into(), value.to_owned()));
+}
+
+/// The variables a build or a run keeps from the grader's environment:
+/// what cargo and rustup need to find the toolchain, nothing else.
+const KEPT_ENV: &[&str] = &[
+    "PATH",
+    "CARGO_HOME",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "CARGO",
+];
+
+/// What a build and a test process may touch.
+fn policies(
+    curriculum: &Curriculum,
+    options: &Options,
+    scratch: &Scratch,
+    private: &Path,
+) -> (Policy, Policy) {
+    let target = curriculum.root.join("target/grading");
+    let cargo_home = cargo_home();
+    let mut env: Vec<(OsString, OsString)> = KEPT_ENV
+        .iter()
+        .filter_map(|k| std::env::var_os(k).map(|v| (OsString::from(k), v)))
+        .collect();
+    set_env(&mut env, "CARGO_HOME", cargo_home.as_os_str());
+    set_env(&mut env, "RUSTUP_HOME", rustup_home().as_os_str());
+    set_env(&mut env, "CARGO_TARGET_DIR", target.as_os_str());
+    set_env(&mut env, "CARGO_NET_OFFLINE", "true".as_ref());
+    set_env(&mut env, "CARGO_TERM_COLOR", "never".as_ref());
+    // The toolchain, the system's programs and libraries (the linker), the
+    // dependencies' sources: never /etc or /proc, never the grader's home.
+    let mut reads: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
         .into_iter()
         .map(PathBuf::from)
+        .filter(|p| p.exists())
         .collect();
-        reads.extend([cargo_home.clone(), rustup_home, self.runs.clone()]);
-        // Cargo reads every `.cargo/` above the workspace, the grader's own
-        // included (aliases, nothing secret); denied, it would stop.
-        reads.push(curriculum.root.join(".cargo"));
-        // (Cargo reads every target the root package names: benches and
-        // examples too.)
-        for part in [
-            ".cargo",
-            "Cargo.toml",
-            "Cargo.lock",
-            "src",
-            "benches",
-            "examples",
-            "macros",
-            "exercises",
-            "curriculum/tests/snapshots",
-        ] {
-            reads.push(self.root.join(part));
-        }
-        // trybuild (the compile-error lesson) builds its project here; a
-        // rule needs the folder to exist.
-        let _ = std::fs::create_dir_all(target.join("tests"));
-        reads.push(target.join("tests"));
-        let mut writes = vec![
-            self.root.join("logs"),
-            self.root.join("tmp"),
-            PathBuf::from("/dev/null"),
-        ];
-        // Cargo's lock files (trybuild runs cargo), and nothing else of it.
-        for lock in [".package-cache", ".global-cache"] {
-            let path = cargo_home.join(lock);
-            if path.is_file() {
-                writes.push(path);
-            }
-        }
-        // trybuild's project and build folder: every run writes there.
-        (reads, writes, vec![target.join("tests")])
-    }
-
-    /// A contained run of a test binary built in this workspace.
-    fn test_command(&self, sandbox: &Sandbox, binary: &Path) -> std::process::Command {
-        let mut command = sandbox.command(binary);
-        runner::test_binary_command(&mut command, &self.root.join("exercises"));
-        command
-            .env("TMPDIR", self.root.join("tmp"))
-            // insta would run `cargo metadata` to find the workspace: say it.
-            .env("INSTA_WORKSPACE_ROOT", &self.root);
-        command
-    }
-
-    /// A copy of `binary` where runs may read it. The copy, not the
-    /// build's own file: the next build overwrites that one while this
-    /// submission's runs go on.
-    fn runnable(&self, binary: &Path) -> Result<PathBuf> {
-        let name = binary.file_name().context("a test binary without a name")?;
-        let copy = self.runs.join(name);
-        std::fs::copy(binary, &copy)
-            .with_context(|| format!("copying {} to {}", binary.display(), copy.display()))?;
-        Ok(copy)
-    }
-
-    /// Removes every binary from the run folder but those to `keep`.
-    fn clear_runs(&self, keep: &BTreeMap<String, PathBuf>) -> Result<()> {
-        for entry in std::fs::read_dir(&self.runs)? {
-            let path = entry?.path();
-            if !keep.values().any(|kept| *kept == path) {
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("removing {}", path.display()))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The exercises whose tests are built without reading the exercise's
-    /// file: those the combined binary's dependency list (cargo's `.d`
-    /// file beside it) does not name. Each gets its own test target built,
-    /// once: it never needs building again, whatever the submission.
-    fn standalone_binaries(
-        &self,
-        curriculum: &Curriculum,
-        combined: &Path,
-    ) -> Result<BTreeMap<String, PathBuf>> {
-        let depends = std::fs::read_to_string(combined.with_extension("d"))
-            .with_context(|| format!("reading what {} was built from", combined.display()))?;
-        let mut standalone = BTreeMap::new();
-        for exercise in &curriculum.exercises {
-            // (Paths in the list escape spaces: match the part without any.)
-            if depends.contains(&format!("exercises/src/{}.rs", exercise.name)) {
-                continue;
-            }
-            let build = runner::build_one(&self.root, Package::Exercises, &exercise.name, false)?;
-            let Some(binary) = build.binaries.get(&exercise.name) else {
-                anyhow::bail!("the tests of {} do not build", exercise.name);
-            };
-            standalone.insert(exercise.name.clone(), self.runnable(binary)?);
-        }
-        Ok(standalone)
-    }
-
-    fn exercise_file(&self, name: &str) -> PathBuf {
-        self.root.join(format!("exercises/src/{name}.rs"))
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target, &[])?;
-        } else {
-            write_if_changed(&target, &std::fs::read(entry.path())?)?;
+    for file in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"] {
+        if Path::new(file).exists() {
+            reads.push(file.into());
         }
     }
-    Ok(())
-}
-
-/// Adds the `all` test target to the scratch exercises crate: each
-/// exercise's pristine tests as a module, and its snapshots under the names
-/// insta gives them there (`all__NAME__...`).
-fn write_combined_target(curriculum: &Curriculum, root: &Path) -> Result<()> {
-    let mut modules =
-        String::from("// Generated by `cargo xtask grade`: every exercise's tests in one crate.\n");
-    for exercise in &curriculum.exercises {
-        modules.push_str(&format!(
-            "#[path = \"../curriculum/tests/{0}.rs\"]\nmod {0};\n",
-            exercise.name
-        ));
-    }
-    write_if_changed(&root.join("exercises/all.rs"), modules.as_bytes())?;
-    let manifest = root.join("exercises/Cargo.toml");
-    let mut cargo: toml::Table = toml::from_str(&std::fs::read_to_string(&manifest)?)?;
-    let mut all = toml::Table::new();
-    all.insert("name".into(), COMBINED.into());
-    all.insert("path".into(), "all.rs".into());
-    if let Some(tests) = cargo.get_mut("test").and_then(|t| t.as_array_mut()) {
-        tests.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(COMBINED));
-        tests.push(toml::Value::Table(all));
-    }
-    write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
-    let snapshots = root.join("curriculum/tests/snapshots");
-    for entry in std::fs::read_dir(&snapshots)?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".snap") && !name.starts_with("all__") {
-            write_if_changed(
-                &snapshots.join(format!("all__{name}")),
-                &std::fs::read(entry.path())?,
-            )?;
+    reads.push(rustup_home());
+    for part in ["bin", "registry", "git", "config.toml", "config"] {
+        let path = cargo_home.join(part);
+        if path.exists() {
+            reads.push(path);
         }
     }
-    Ok(())
-}
-
-/// Writes only when the content differs: unchanged files keep their
-/// timestamps, and cargo rebuilds nothing for them.
-fn write_if_changed(path: &Path, content: &[u8]) -> Result<()> {
-    if std::fs::read(path).ok().as_deref() != Some(content) {
-        std::fs::write(path, content)?;
+    // Cargo's lock files, and nothing else of `$CARGO_HOME`, are written.
+    let mut cargo_locks = Vec::new();
+    for lock in [".package-cache", ".package-cache-mutate", ".global-cache"] {
+        let path = cargo_home.join(lock);
+        if path.is_file() {
+            cargo_locks.push(path);
+        }
     }
-    Ok(())
+    // Cargo reads every `.cargo/` above the workspace (aliases, nothing
+    // secret); denied, it would stop.
+    reads.push(curriculum.root.join(".cargo"));
+    let build_tmp = private.join("build-tmp");
+    let mut build_env = env.clone();
+    set_env(&mut build_env, "TMPDIR", build_tmp.as_os_str());
+    set_env(&mut build_env, "HOME", build_tmp.as_os_str());
+    let build = Policy {
+        reads: reads
+            .iter()
+            .cloned()
+            .chain([scratch.root.clone()])
+            .collect(),
+        writes: [target.clone(), build_tmp, PathBuf::from("/dev/null")]
+            .into_iter()
+            .chain(cargo_locks.iter().cloned())
+            .collect(),
+        private: Vec::new(),
+        memory_bytes: options.build_memory_bytes,
+        file_bytes: BUILD_FILE_BYTES,
+        env: build_env,
+        cwd: scratch.root.clone(),
+    };
+    // A test process reads its copied binary; trybuild (the compile-error
+    // lesson) reads the shipped crate, its dependencies' sources and the
+    // workspace's manifests, and builds in its project folder (through an
+    // overlay). Not the tests' sources (the hidden ones are there), not
+    // the compiler's caches (the solutions went through them).
+    let mut run_reads = reads;
+    run_reads.push(private.join("bin"));
+    for part in [
+        ".cargo",
+        "Cargo.toml",
+        "Cargo.lock",
+        "src",
+        "benches",
+        "examples",
+        "macros",
+        SHIPPED_PACKAGE,
+        "graded/Cargo.toml",
+    ] {
+        run_reads.push(scratch.root.join(part));
+    }
+    let mut run_env = env;
+    set_env(&mut run_env, "RUST_BACKTRACE", "0".as_ref());
+    set_env(
+        &mut run_env,
+        "CARGO_MANIFEST_DIR",
+        scratch.root.join(SHIPPED_PACKAGE).as_os_str(),
+    );
+    let run = Policy {
+        reads: run_reads,
+        writes: [PathBuf::from("/dev/null")]
+            .into_iter()
+            .chain(cargo_locks)
+            .collect(),
+        private: vec![target.join("tests")],
+        memory_bytes: options.memory_bytes,
+        file_bytes: RUN_FILE_BYTES,
+        env: run_env,
+        // As under `cargo test`: the package's folder (trybuild looks there).
+        cwd: scratch.root.join(SHIPPED_PACKAGE),
+    };
+    (build, run)
 }

@@ -1,53 +1,64 @@
-//! Containing a submission's test process without Docker or root-only
-//! tricks (see shared/reference/sandbox-notes.md):
-//! - a memory limit with `RLIMIT_DATA` (an address-space limit breaks
-//!   thread-heavy tokio code), which also caps runaway threads, since each
-//!   thread's stack counts;
-//! - where `unshare` works, new user, network and PID namespaces: no network
-//!   but loopback, and when the run ends, `--kill-child` takes the whole PID
-//!   namespace with it, even a process that moved to a session of its own;
-//! - Landlock (through `xtask __contain`): reads only below the system's
-//!   folders, the toolchain and the grading workspace (never the grader's
-//!   repository, where the solutions are); writes only below the run's
-//!   scratch folders;
+//! Containing what a submission makes run — the build (cargo, rustc, the
+//! linker) as well as the tests — without Docker or root-only tricks (see
+//! docs/grading.md):
+//! - an environment cleared to an allowlist (no secret of the grader's
+//!   reaches `option_env!` or `std::env::vars()`);
+//! - limits: memory with `RLIMIT_DATA` (an address-space limit breaks
+//!   thread-heavy tokio code; thread stacks count, so runaway threads are
+//!   capped too) and the size of any file written with `RLIMIT_FSIZE`;
+//! - where `unshare` works, new user, mount, network and PID namespaces: no
+//!   network but loopback, and when the run ends, `--kill-child` takes the
+//!   whole PID namespace with it, even a process that moved to a session of
+//!   its own;
+//! - Landlock (through `xtask __contain`): reads and writes only below the
+//!   paths of the [`Policy`]; no signals to processes outside the sandbox;
+//!   no TCP;
 //! - where `unshare` gives a mount namespace, the folders every run shares
 //!   (trybuild's build folder) are seen through an overlay of the run's own:
 //!   what one submission writes there, the next never meets;
-//! - always, a process group of its own, killed whole after the time limit.
+//! - always, a process group of its own, killed whole after the time limit
+//!   (`runner::execute`).
 
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// What protects the runs on this machine, probed once.
+/// What one kind of contained process may touch.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Paths it may read (and execute) below.
+    pub reads: Vec<PathBuf>,
+    /// Paths it may read and write below.
+    pub writes: Vec<PathBuf>,
+    /// Folders it writes as if its own, through an overlay of its own
+    /// (see [`Sandbox::command`]'s `layer`).
+    pub private: Vec<PathBuf>,
+    /// `RLIMIT_DATA`, in bytes.
+    pub memory_bytes: u64,
+    /// `RLIMIT_FSIZE`: the largest file it may write, in bytes.
+    pub file_bytes: u64,
+    /// Its whole environment.
+    pub env: Vec<(OsString, OsString)>,
+    /// Where it starts.
+    pub cwd: PathBuf,
+}
+
+/// What protects contained processes on this machine, probed once.
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     unshare: bool,
     /// How Landlock is enforced here: "fully", "partially" or "not".
     landlock: String,
+    /// Whether a contained process can lay private overlays here.
+    overlays: bool,
     /// The `xtask` binary, which provides `__contain`.
-    xtask: std::path::PathBuf,
-    pub memory_bytes: u64,
-    /// Paths a test process may read, and write.
-    pub reads: Vec<std::path::PathBuf>,
-    pub writes: Vec<std::path::PathBuf>,
-    /// Paths every run writes to (filled once, by the warm-up); a run
-    /// writes to its own overlay of them where `overlays` works here.
-    pub shared: Vec<std::path::PathBuf>,
-    /// Where each run's overlay layers go (one folder a run), when the
-    /// overlays work here.
-    layers: Option<std::path::PathBuf>,
+    xtask: PathBuf,
 }
 
-/// Runs started so far by this process: names each run's layer.
-static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
 impl Sandbox {
-    pub fn probe(
-        memory_bytes: u64,
-        reads: Vec<std::path::PathBuf>,
-        writes: Vec<std::path::PathBuf>,
-        shared: Vec<std::path::PathBuf>,
-        layers: std::path::PathBuf,
-    ) -> Sandbox {
+    /// Probes `unshare`, Landlock and overlays (over `shared`, with a trial
+    /// layer below `scratch`).
+    pub fn probe(shared: &[PathBuf], scratch: &Path) -> Sandbox {
         let unshare = Command::new("unshare")
             .args(UNSHARE)
             .arg("true")
@@ -67,7 +78,7 @@ impl Sandbox {
             .unwrap_or_else(|| "not".into());
         // Overlays need the mount namespace `unshare` gives; try one.
         let overlays = unshare && !shared.is_empty() && {
-            let trial = layers.join("probe");
+            let trial = scratch.join("overlay-probe");
             let works = Command::new("unshare")
                 .args(UNSHARE)
                 .arg("--")
@@ -81,80 +92,76 @@ impl Sandbox {
                 )
                 .output()
                 .is_ok_and(|out| out.status.success());
-            remove_layers(&trial);
+            remove_tree(&trial);
             works
         };
         Sandbox {
             unshare,
             landlock,
+            overlays,
             xtask,
-            memory_bytes,
-            reads,
-            writes,
-            shared,
-            layers: overlays.then_some(layers),
-        }
-    }
-
-    /// The same sandbox, but writing to the shared folders themselves:
-    /// for the warm-up, which fills them for every run after it.
-    pub fn filling_shared(&self) -> Sandbox {
-        // Without layers, `command` lets runs write the shared folders.
-        Sandbox {
-            layers: None,
-            ..self.clone()
-        }
-    }
-
-    /// Removes the layers of the runs so far (call when none is running).
-    pub fn clear_layers(&self) {
-        if let Some(layers) = &self.layers {
-            remove_layers(layers);
         }
     }
 
     /// The protections, in words, for the report.
-    pub fn protections(&self) -> Vec<String> {
+    pub fn protections(&self, build: &Policy, run: &Policy) -> Vec<String> {
         let mut list = vec![
+            "only the exercise files taken from submissions, each checked on the Rust grammar; manifests, build scripts and tests are the grader's".to_string(),
+            "each submission's library built with #![forbid(unsafe_code)], apart from the tests".to_string(),
+            "a test counts only when its pristine body ran to the end: reported on a descriptor the grader opened, which no code of the submission can reach".to_string(),
             format!(
-                "memory limited to {} MiB per test process (RLIMIT_DATA)",
-                self.memory_bytes >> 20
+                "builds: memory limited to {} MiB (RLIMIT_DATA), files to {} MiB (RLIMIT_FSIZE), a time limit, environment cleared",
+                build.memory_bytes >> 20,
+                build.file_bytes >> 20
             ),
-            "each run's process group killed at its time limit".to_string(),
-            "only the exercise files taken from submissions; manifests, build scripts and tests are the grader's".to_string(),
+            format!(
+                "test processes: memory limited to {} MiB (RLIMIT_DATA), files to {} MiB (RLIMIT_FSIZE), environment cleared, process group killed at the time limit",
+                run.memory_bytes >> 20,
+                run.file_bytes >> 20
+            ),
+            "a fresh scratch folder for every run, removed after the submission".to_string(),
         ];
         match self.landlock.as_str() {
             "not" => list.push(
                 "NOT active: file-system confinement (Landlock is not available here)".into(),
             ),
             how => list.push(format!(
-                "file system confined by Landlock ({how} enforced): no reading the grader's repository, writing only to the run's scratch folder"
+                "builds and test processes confined by Landlock ({how} enforced): reading only the toolchain, the dependencies and the grading workspace (never the grader's repository, /proc or /etc), writing only their own folders; no signals out, no TCP"
             )),
         }
-        match (&self.layers, self.shared.is_empty()) {
-            (_, true) => {}
-            (Some(_), false) => list.push(
-                "folders every run writes to (trybuild's build folder) seen through an overlay of each run's own: no run meets what another wrote there".into(),
-            ),
-            (None, false) => list.push(
-                "NOT active: private overlays over the folders every run writes to (trybuild's build folder is shared: a run could leave something there for a later one)".into(),
-            ),
+        if !run.private.is_empty() {
+            list.push(if self.overlays {
+                "folders every run writes to (trybuild's build folder) seen through an overlay of each run's own: no run meets what another wrote there".into()
+            } else {
+                "NOT active: private overlays over the folders every run writes to (trybuild's build folder is shared: a run could leave something there for a later one)".into()
+            });
         }
         if self.unshare {
             list.push("network cut off (a new network namespace: loopback only)".into());
-            list.push("every process of a run killed with it (a new PID namespace)".into());
+            list.push(
+                "every process of a build or run killed with it (a new PID namespace)".into(),
+            );
         } else {
             list.push(
-                "NOT active: network isolation and PID namespaces (`unshare` is not usable here)"
+                "NOT active: network namespace and PID namespace (`unshare` is not usable here)"
                     .into(),
             );
         }
         list
     }
 
-    /// A command that runs `program` inside the sandbox; its arguments
-    /// follow.
-    pub fn command(&self, program: &std::path::Path) -> Command {
+    /// A command that runs `program` under `policy`; its arguments follow.
+    /// `layer`: where this process's overlays keep their changes (one folder
+    /// per process; `None` writes the private folders themselves, for the
+    /// warm-up that fills them). `verdicts`: a file the process gets as
+    /// descriptor 3, and nothing else of the grader's.
+    pub fn command(
+        &self,
+        policy: &Policy,
+        layer: Option<&Path>,
+        verdicts: Option<&std::fs::File>,
+        program: &Path,
+    ) -> Command {
         let mut command = if self.unshare {
             let mut command = Command::new("unshare");
             command.args(UNSHARE).arg("--").arg(&self.xtask);
@@ -163,49 +170,78 @@ impl Sandbox {
             Command::new(&self.xtask)
         };
         command.arg("__contain");
-        for path in &self.reads {
+        for path in &policy.reads {
             command.arg("--read").arg(path);
         }
-        for path in &self.writes {
+        for path in &policy.writes {
             command.arg("--write").arg(path);
         }
-        match &self.layers {
-            Some(layers) => {
-                let run = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                command.arg("--layer").arg(layers.join(run.to_string()));
-                for path in &self.shared {
+        match layer.filter(|_| self.overlays) {
+            Some(layer) => {
+                command.arg("--layer").arg(layer);
+                for path in &policy.private {
                     command.arg("--private").arg(path);
                 }
             }
-            // No overlays here: the shared folders are written as they are.
             None => {
-                for path in &self.shared {
+                for path in &policy.private {
                     command.arg("--write").arg(path);
                 }
             }
         }
-        command.arg("--").arg(program);
+        command
+            .arg("--")
+            .arg(program)
+            .current_dir(&policy.cwd)
+            .env_clear()
+            .envs(policy.env.iter().map(|(k, v)| (k, v)));
         #[cfg(unix)]
         {
+            use std::os::fd::AsRawFd;
             use std::os::unix::process::CommandExt;
-            let limit = self.memory_bytes;
+            let (memory, files) = (policy.memory_bytes, policy.file_bytes);
+            let verdicts = verdicts.map(AsRawFd::as_raw_fd);
             // SAFETY: only async-signal-safe calls between fork and exec.
             unsafe {
                 command.pre_exec(move || {
-                    let rlimit = libc::rlimit {
-                        rlim_cur: limit as libc::rlim_t,
-                        rlim_max: limit as libc::rlim_t,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_DATA, &rlimit) != 0 {
-                        return Err(std::io::Error::last_os_error());
+                    for (resource, limit) in
+                        [(libc::RLIMIT_DATA, memory), (libc::RLIMIT_FSIZE, files)]
+                    {
+                        let rlimit = libc::rlimit {
+                            rlim_cur: limit as libc::rlim_t,
+                            rlim_max: limit as libc::rlim_t,
+                        };
+                        if libc::setrlimit(resource, &rlimit) != 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                    }
+                    // dup2 leaves the copy open across exec; the test binary's
+                    // harness takes it over before any submitted code runs.
+                    // (When the file already is descriptor 3, dup2 does
+                    // nothing: clear its close-on-exec flag instead.)
+                    if let Some(fd) = verdicts {
+                        let done = if fd == VERDICT_FD {
+                            libc::fcntl(fd, libc::F_SETFD, 0)
+                        } else {
+                            libc::dup2(fd, VERDICT_FD)
+                        };
+                        if done < 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
                     }
                     Ok(())
                 });
             }
         }
+        #[cfg(not(unix))]
+        let _ = verdicts;
         command
     }
 }
+
+/// The descriptor a test process reports finished tests on (see
+/// `harness/verdict.rs`).
+pub const VERDICT_FD: i32 = 3;
 
 /// New user (mapped to root inside), mount, network and PID namespaces;
 /// the namespace's first process dies when `unshare` does.
@@ -219,14 +255,15 @@ const UNSHARE: &[&str] = &[
     "--kill-child",
 ];
 
-/// Removes a folder of overlay layers. The kernel leaves an overlay's work
-/// folder unreadable (mode 000), which stops a plain recursive removal
-/// for anyone but root: open such folders up first.
-fn remove_layers(path: &std::path::Path) {
-    if std::fs::remove_dir_all(path).is_ok() || !path.exists() {
+/// Removes a folder whatever a contained process left in it: folders made
+/// unreadable (an overlay's work folder is left mode 000; a submission can
+/// `chmod` its own), read-only files, sparse files. Open folders up first
+/// where a plain removal fails.
+pub fn remove_tree(path: &Path) {
+    if std::fs::remove_dir_all(path).is_ok() || std::fs::symlink_metadata(path).is_err() {
         return;
     }
-    fn open_up(dir: &std::path::Path) {
+    fn open_up(dir: &Path) {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -240,4 +277,32 @@ fn remove_layers(path: &std::path::Path) {
     }
     open_up(path);
     let _ = std::fs::remove_dir_all(path);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remove_tree;
+
+    #[test]
+    fn a_tree_with_locked_folders_and_read_only_files_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("left");
+        let inner = tree.join("a/b");
+        std::fs::create_dir_all(&inner).unwrap();
+        let file = inner.join("sparse");
+        std::fs::File::create(&file)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = |mode| std::fs::Permissions::from_mode(mode);
+            std::fs::set_permissions(&file, perms(0o400)).unwrap();
+            std::fs::set_permissions(&inner, perms(0o000)).unwrap();
+            std::fs::set_permissions(tree.join("a"), perms(0o500)).unwrap();
+        }
+        remove_tree(&tree);
+        assert!(!tree.exists());
+    }
 }

@@ -140,7 +140,9 @@ fn error_message(graded: &[&ExerciseResult]) -> String {
 /// Points at the pristine test; an exercise reported as a single entry
 /// (it has no tests listed) points at its whole test file.
 fn test_code(exercise: &str, test: &str) -> String {
-    if test == exercise {
+    if test.starts_with(crate::grade::model::TestResult::HIDDEN) {
+        "// one of the instructor's hidden tests".to_string()
+    } else if test == exercise {
         format!("// the tests in curriculum/tests/{exercise}.rs")
     } else {
         format!("// #[test] fn {test} in curriculum/tests/{exercise}.rs")

@@ -696,10 +696,12 @@ mod tests {
                                 TestResult {
                                     name: "first".into(),
                                     passed: score > 0.0,
+                                    hidden: false,
                                 },
                                 TestResult {
                                     name: "second".into(),
                                     passed: status == Status::Passed,
+                                    hidden: false,
                                 },
                             ],
                             message: if status == Status::Passed {

@@ -1,0 +1,536 @@
+//! The workspace submissions are built in (`target/grading/workspace/`):
+//! the grader's repository without its solutions or tools, laid out so
+//! that a submission's code cannot see into the tests that judge it:
+//!
+//! ```text
+//! submission/src/  the student's exercise files
+//! graded/all.rs    one test crate: each exercise being built as a module
+//!                  `#[forbid(unsafe_code)]` at the crate's root, and `judged`,
+//!                  a private module holding the verdict harness and each
+//!                  exercise's pristine tests (and the instructor's hidden
+//!                  ones), copied to judged/ with a verdict at the top of every
+//!                  test; privacy keeps the harness out of the exercises' reach
+//! graded/src/      NAME.rs only re-exports the exercise's module, which the
+//!                  tests' `exercise!()` includes
+//! exercises/       the learner's crate as shipped, for the exercises whose
+//!                  tests build without the exercise file (the compile-error
+//!                  lesson, whose test hands it to trybuild at run time): their
+//!                  judged tests are one test binary, `standalone`, built once
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::curriculum::{Curriculum, Exercise};
+
+/// The test target with every module exercise's tests.
+pub const COMBINED: &str = "all";
+/// The test target with the standalone exercises' tests.
+pub const STANDALONE: &str = "standalone";
+/// Packages of the scratch workspace.
+pub const TESTS_PACKAGE: &str = "graded";
+pub const SHIPPED_PACKAGE: &str = "exercises";
+/// Where the submission's files go.
+const SUBMISSION: &str = "submission/src";
+
+/// What every test calls first (see `xtask/harness/verdict.rs`).
+const VERDICT: &str = "crate::judged::__barista_verdict::started";
+const HARNESS: &str = include_str!("../../harness/verdict.rs");
+
+pub struct Scratch {
+    pub root: PathBuf,
+    /// Exercises whose tests include the exercise's file (`exercise!()`).
+    pub modules: Vec<String>,
+    /// The others: their tests build without it.
+    pub standalone: Vec<String>,
+    /// Exercises with hidden tests.
+    pub hidden: Vec<String>,
+}
+
+impl Scratch {
+    /// Lays the workspace out anew (what is unchanged keeps its timestamps,
+    /// so cargo rebuilds only what changed), with the instructor's hidden
+    /// tests from `hidden` (one file per exercise, `NAME.rs`).
+    pub fn new(curriculum: &Curriculum, hidden: Option<&Path>) -> Result<Scratch> {
+        let root = curriculum.root.join("target/grading/workspace");
+        let copy = crate::copy::RepoCopy::of(&curriculum.root)?;
+        copy_tree(
+            &copy.root,
+            &root,
+            &["solutions", "xtask", ".git", ".barista", "target"],
+        )?;
+        let mut modules = Vec::new();
+        let mut standalone = Vec::new();
+        for exercise in &curriculum.exercises {
+            let tests = std::fs::read_to_string(curriculum.tests(exercise))?;
+            if includes_the_exercise(&tests).with_context(|| {
+                format!(
+                    "reading {}",
+                    curriculum.relative(&curriculum.tests(exercise))
+                )
+            })? {
+                modules.push(exercise.name.clone());
+            } else {
+                standalone.push(exercise.name.clone());
+            }
+        }
+        let judged = root.join("graded/judged");
+        let _ = std::fs::remove_dir_all(&judged);
+        copy_tree(
+            &root.join("curriculum/tests/common"),
+            &judged.join("common"),
+            &[],
+        )?;
+        for exercise in &curriculum.exercises {
+            let tests = std::fs::read_to_string(curriculum.tests(exercise))?;
+            let file = format!("{}.rs", exercise.name);
+            write_if_changed(
+                &judged.join(&file),
+                with_verdicts(&tests)
+                    .with_context(|| format!("curriculum/tests/{file}"))?
+                    .as_bytes(),
+            )?;
+        }
+        let hidden = match hidden {
+            Some(dir) => take_hidden(curriculum, dir, &judged, &standalone)?,
+            None => Vec::new(),
+        };
+        let scratch = Scratch {
+            root,
+            modules,
+            standalone,
+            hidden,
+        };
+        scratch.write_manifests()?;
+        scratch.write_standalone_target()?;
+        Ok(scratch)
+    }
+
+    /// The workspace manifest and `graded/`'s, from the shipped exercises
+    /// crate's dependencies (one list to keep in step).
+    fn write_manifests(&self) -> Result<()> {
+        let root = &self.root;
+        let manifest = root.join("Cargo.toml");
+        let mut cargo: toml::Table = toml::from_str(&std::fs::read_to_string(&manifest)?)?;
+        if let Some(workspace) = cargo.get_mut("workspace").and_then(|w| w.as_table_mut()) {
+            let members: Vec<toml::Value> = ["macros", SHIPPED_PACKAGE, TESTS_PACKAGE]
+                .into_iter()
+                .map(Into::into)
+                .collect();
+            workspace.insert("members".into(), members.clone().into());
+            workspace.insert("default-members".into(), members.into());
+        }
+        // No debug information: a test binary links in a fraction of the
+        // time, and a failure's message and location do not need it.
+        table(table(&mut cargo, "profile"), "dev").insert("debug".into(), 0.into());
+        write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
+
+        let mut shipped: toml::Table = toml::from_str(&std::fs::read_to_string(
+            root.join(SHIPPED_PACKAGE).join("Cargo.toml"),
+        )?)?;
+        let mut package = toml::Table::new();
+        package.insert("name".into(), TESTS_PACKAGE.into());
+        package.insert("version".into(), "0.1.0".into());
+        package.insert("edition".into(), "2021".into());
+        package.insert("publish".into(), false.into());
+        package.insert("autotests".into(), false.into());
+        let mut graded = toml::Table::new();
+        graded.insert("package".into(), package.into());
+        for key in ["dependencies", "dev-dependencies"] {
+            if let Some(deps) = shipped.get(key) {
+                graded.insert(key.into(), deps.clone());
+            }
+        }
+        graded.insert(
+            "test".into(),
+            vec![toml::Value::from(target(COMBINED))].into(),
+        );
+        std::fs::create_dir_all(root.join("graded/src"))?;
+        std::fs::create_dir_all(root.join(SUBMISSION))?;
+        write_if_changed(
+            &root.join("graded/Cargo.toml"),
+            toml::to_string(&graded)?.as_bytes(),
+        )?;
+        // What `exercise!()` includes: the exercise's module.
+        for name in &self.modules {
+            let shim = format!("pub use crate::{name}::*;\n");
+            write_if_changed(&root.join(format!("graded/src/{name}.rs")), shim.as_bytes())?;
+        }
+
+        // The shipped crate gets the standalone target, besides its own.
+        if let Some(tests) = shipped.get_mut("test").and_then(|t| t.as_array_mut()) {
+            tests.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(STANDALONE));
+            tests.push(target(STANDALONE).into());
+        }
+        write_if_changed(
+            &root.join(SHIPPED_PACKAGE).join("Cargo.toml"),
+            toml::to_string(&shipped)?.as_bytes(),
+        )?;
+        Ok(())
+    }
+
+    fn write_standalone_target(&self) -> Result<()> {
+        let mut judged = String::new();
+        for name in &self.standalone {
+            judged.push_str(&format!("    #[path = \"{name}.rs\"]\n    mod {name};\n"));
+        }
+        write_if_changed(
+            &self
+                .root
+                .join(SHIPPED_PACKAGE)
+                .join(format!("{STANDALONE}.rs")),
+            test_crate("", "../graded/judged", &judged).as_bytes(),
+        )
+    }
+
+    /// Makes the next build compile `set` (module exercises): each as a
+    /// module of the combined test crate, with its tests and hidden tests.
+    pub fn select(&self, set: &[String]) -> Result<()> {
+        let mut exercises = String::new();
+        let mut judged = String::new();
+        for name in set {
+            exercises.push_str(&format!(
+                "#[forbid(unsafe_code)]\n#[path = \"../{SUBMISSION}/{name}.rs\"]\npub mod {name};\n"
+            ));
+            judged.push_str(&format!("    #[path = \"{name}.rs\"]\n    mod {name};\n"));
+            if self.hidden.contains(name) {
+                judged.push_str(&format!(
+                    "    #[path = \"hidden_{name}.rs\"]\n    mod hidden_{name};\n"
+                ));
+            }
+        }
+        write_if_changed(
+            &self.root.join("graded/all.rs"),
+            test_crate(&exercises, "judged", &judged).as_bytes(),
+        )
+    }
+
+    /// Where a submission's file for `exercise` goes.
+    pub fn exercise_file(&self, name: &str) -> PathBuf {
+        if self.standalone.iter().any(|s| s == name) {
+            self.root.join(format!("{SHIPPED_PACKAGE}/src/{name}.rs"))
+        } else {
+            self.root.join(format!("{SUBMISSION}/{name}.rs"))
+        }
+    }
+
+    /// Paths of the scratch workspace as a learner knows them, for
+    /// messages: the submission's files are `exercises/src/`, the tests'
+    /// `curriculum/tests/`; hidden tests say only that they are hidden.
+    pub fn learner_paths(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (from, to) in [
+            ("submission/src/", "exercises/src/"),
+            ("graded/src/", "exercises/src/"),
+            ("graded/judged/hidden_", "(hidden test) "),
+            ("graded/judged/", "curriculum/tests/"),
+        ] {
+            text = text.replace(from, to);
+        }
+        text
+    }
+
+    /// Which exercise a file of the scratch workspace belongs to, if any.
+    pub fn exercise_of<'e>(&self, exercises: &'e [Exercise], file: &str) -> Option<&'e Exercise> {
+        let stem = Path::new(file).file_stem()?.to_str()?;
+        let stem = stem.strip_prefix("hidden_").unwrap_or(stem);
+        let owned = file.contains("submission/src/")
+            || file.contains("graded/judged/")
+            || file.contains("graded/src/");
+        exercises.iter().find(|e| owned && e.name == stem)
+    }
+
+    /// Whether `file` (as cargo reports it) is an instructor's hidden test.
+    pub fn is_hidden_test(file: &str) -> bool {
+        file.contains("graded/judged/hidden_")
+    }
+}
+
+/// A test crate: the exercises' modules at its root, and `judged` (its
+/// files in `dir`), whose private harness only the tests inside it can name.
+fn test_crate(exercises: &str, dir: &str, judged: &str) -> String {
+    format!(
+        "// Generated by `cargo xtask grade`.\n{exercises}\n#[path = \"{dir}\"]\nmod judged {{\n{HARNESS}\n{judged}}}\n"
+    )
+}
+
+fn target(name: &str) -> toml::Table {
+    let mut target = toml::Table::new();
+    target.insert("name".into(), name.into());
+    target.insert("path".into(), format!("{name}.rs").into());
+    target
+}
+
+fn table<'t>(parent: &'t mut toml::Table, key: &str) -> &'t mut toml::Table {
+    let entry = parent
+        .entry(key)
+        .or_insert_with(|| toml::Table::new().into());
+    if !entry.is_table() {
+        *entry = toml::Table::new().into();
+    }
+    entry.as_table_mut().expect("made a table above")
+}
+
+/// The instructor's hidden tests: `DIR/NAME.rs` for an exercise NAME,
+/// copied next to the judged pristine tests (with verdicts).
+fn take_hidden(
+    curriculum: &Curriculum,
+    dir: &Path,
+    judged: &Path,
+    standalone: &[String],
+) -> Result<Vec<String>> {
+    let mut hidden = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("--tests {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let Some(stem) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|_| path.extension().is_some_and(|e| e == "rs"))
+        else {
+            continue;
+        };
+        let Some(exercise) = curriculum.exercises.iter().find(|e| e.name == stem) else {
+            bail!(
+                "--tests {}: {} is named after no exercise (hidden tests for an exercise NAME go in NAME.rs, e.g. {}.rs)",
+                dir.display(),
+                path.display(),
+                curriculum.exercises[0].name
+            );
+        };
+        if standalone.contains(&exercise.name) {
+            bail!(
+                "--tests {}: {} is for {}, whose tests build without the exercise file; hidden tests are for exercises whose tests include it with `exercise!()`",
+                dir.display(),
+                path.display(),
+                exercise.name
+            );
+        }
+        let tests = std::fs::read_to_string(&path)?;
+        if !includes_the_exercise(&tests).with_context(|| format!("reading {}", path.display()))? {
+            bail!(
+                "{}: hidden tests start like the pristine ones: `#[macro_use] mod common;` and `exercise!({});`",
+                path.display(),
+                exercise.name
+            );
+        }
+        let judged_tests = with_verdicts(&tests).with_context(|| path.display().to_string())?;
+        write_if_changed(
+            &judged.join(format!("hidden_{stem}.rs")),
+            judged_tests.as_bytes(),
+        )?;
+        hidden.push(exercise.name.clone());
+    }
+    hidden.sort();
+    Ok(hidden)
+}
+
+/// Whether a test file includes its exercise (`exercise!(NAME);` at its top
+/// level).
+fn includes_the_exercise(tests: &str) -> Result<bool> {
+    let file = syn::parse_file(tests)?;
+    Ok(file
+        .items
+        .iter()
+        .any(|item| matches!(item, syn::Item::Macro(m) if m.mac.path.is_ident("exercise"))))
+}
+
+/// The test file with a verdict made first in every test: `#[test]`
+/// functions get a statement at the top of their body,
+/// `#[barista::test]` the `verdict` key. Every insertion stays on its line,
+/// so a failure's location is the pristine file's.
+pub fn with_verdicts(tests: &str) -> Result<String> {
+    use syn::spanned::Spanned;
+    use syn::visit::Visit;
+
+    struct Tests {
+        /// (line, column) of each insertion, and the text.
+        inserts: Vec<(proc_macro2::LineColumn, String)>,
+    }
+    impl<'ast> Visit<'ast> for Tests {
+        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            for attr in &item.attrs {
+                let path = attr.path();
+                if path.is_ident("test") {
+                    let name = &item.sig.ident;
+                    self.inserts.push((
+                        item.block.brace_token.span.open().end(),
+                        format!(
+                            " let _verdict = {VERDICT}(::core::concat!(::core::module_path!(), \"::{name}\"));"
+                        ),
+                    ));
+                } else if path.segments.len() == 2
+                    && path.segments[0].ident == "barista"
+                    && path.segments[1].ident == "test"
+                {
+                    match &attr.meta {
+                        syn::Meta::List(list) => self.inserts.push((
+                            list.delimiter.span().open().end(),
+                            format!("verdict = {VERDICT}, "),
+                        )),
+                        _ => self
+                            .inserts
+                            .push((path.span().end(), format!("(verdict = {VERDICT})"))),
+                    }
+                }
+            }
+            syn::visit::visit_item_fn(self, item);
+        }
+    }
+    let file = syn::parse_file(tests)?;
+    let mut found = Tests {
+        inserts: Vec::new(),
+    };
+    found.visit_file(&file);
+    let mut offsets: Vec<(usize, String)> = found
+        .inserts
+        .into_iter()
+        .map(|(at, text)| (byte_offset(tests, at), text))
+        .collect();
+    offsets.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let mut judged = tests.to_string();
+    for (at, text) in offsets {
+        judged.insert_str(at, &text);
+    }
+    Ok(judged)
+}
+
+/// The byte offset of a 1-based line and 0-based character column.
+fn byte_offset(text: &str, at: proc_macro2::LineColumn) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(at.line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line = &text[line_start..];
+    line_start
+        + line
+            .char_indices()
+            .nth(at.column)
+            .map_or(line.len(), |(i, _)| i)
+}
+
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target, &[])?;
+        } else {
+            write_if_changed(&target, &std::fs::read(entry.path())?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes only when the content differs: unchanged files keep their
+/// timestamps, and cargo rebuilds nothing for them.
+pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<()> {
+    if std::fs::read(path).ok().as_deref() != Some(content) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, content).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Names of the tests per exercise, from `--list` output of test
+/// binaries whose tests are modules of `judged` named after exercises
+/// (hidden ones `hidden_NAME`): exercise -> [(test name, hidden)].
+pub fn tests_by_exercise(listing: &str) -> BTreeMap<String, Vec<(String, bool)>> {
+    let mut tests: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    for line in listing.lines() {
+        let Some(name) = line.strip_suffix(": test") else {
+            continue;
+        };
+        // The exercises' own `#[test]`s, if any, are not the tests.
+        let Some((module, test)) = name
+            .strip_prefix("judged::")
+            .and_then(|n| n.split_once("::"))
+        else {
+            continue;
+        };
+        let (exercise, hidden) = match module.strip_prefix("hidden_") {
+            Some(exercise) => (exercise, true),
+            None => (module, false),
+        };
+        tests
+            .entry(exercise.to_string())
+            .or_default()
+            .push((test.to_string(), hidden));
+    }
+    tests
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_test_gets_a_verdict_on_its_own_line() {
+        let tests = "\
+#[macro_use]
+mod common;
+exercise!(ex01_demo);
+
+#[test]
+fn plain() {
+    assert!(true);
+}
+
+#[barista::test(workers = [1, 2])]
+async fn matrix() {}
+
+#[barista::test]
+async fn bare() {}
+
+fn helper() {}
+";
+        let judged = with_verdicts(tests).unwrap();
+        let lines: Vec<&str> = judged.lines().collect();
+        assert_eq!(lines.len(), tests.lines().count());
+        assert_eq!(
+            lines[5],
+            "fn plain() { let _verdict = crate::judged::__barista_verdict::started(::core::concat!(::core::module_path!(), \"::plain\"));"
+        );
+        assert_eq!(
+            lines[9],
+            "#[barista::test(verdict = crate::judged::__barista_verdict::started, workers = [1, 2])]"
+        );
+        assert_eq!(
+            lines[12],
+            "#[barista::test(verdict = crate::judged::__barista_verdict::started)]"
+        );
+        assert_eq!(lines[15], "fn helper() {}");
+    }
+
+    #[test]
+    fn a_file_that_includes_its_exercise_is_told_from_one_that_does_not() {
+        assert!(includes_the_exercise("#[macro_use] mod common;\nexercise!(ex01_demo);").unwrap());
+        // Only a mention, in a comment: the compile-error lesson's case.
+        assert!(!includes_the_exercise("//! does not use `exercise!()`\nnamed!(ex14);").unwrap());
+    }
+
+    #[test]
+    fn listed_tests_are_sorted_by_exercise_and_hidden_ones_marked() {
+        let listing = "judged::ex01_demo::plain: test\njudged::ex01_demo::matrix::workers_1: test\njudged::hidden_ex01_demo::secret: test\njudged::ex02_other::x: test\nex02_other::the_students_own: test\n\n3 tests, 0 benchmarks\n";
+        let tests = tests_by_exercise(listing);
+        assert_eq!(
+            tests["ex01_demo"],
+            vec![
+                ("plain".to_string(), false),
+                ("matrix::workers_1".to_string(), false),
+                ("secret".to_string(), true)
+            ]
+        );
+        assert_eq!(tests["ex02_other"], vec![("x".to_string(), false)]);
+    }
+}
