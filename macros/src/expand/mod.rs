@@ -150,14 +150,14 @@ mod tests {
                 #[::core::prelude::v1::test]
                 #[should_panic]
                 #[cfg_attr(miri, ignore)]
-                fn workers_1() {
+                pub(super) fn workers_1() {
                     ::barista::__private::run_test_case(&CASE, 1)
                 }
 
                 #[::core::prelude::v1::test]
                 #[should_panic]
                 #[cfg_attr(miri, ignore)]
-                fn workers_2() {
+                pub(super) fn workers_2() {
                     ::barista::__private::run_test_case(&CASE, 2)
                 }
             }

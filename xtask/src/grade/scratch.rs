@@ -222,10 +222,13 @@ impl Scratch {
     pub fn learner_paths(&self, text: &str) -> String {
         let mut text = text.to_string();
         for (from, to) in [
+            ("graded/../submission/src/", "exercises/src/"),
             ("submission/src/", "exercises/src/"),
             ("graded/src/", "exercises/src/"),
             ("graded/judged/hidden_", "(hidden test) "),
             ("graded/judged/", "curriculum/tests/"),
+            ("judged::hidden_", "(hidden) "),
+            ("judged::", ""),
         ] {
             text = text.replace(from, to);
         }
