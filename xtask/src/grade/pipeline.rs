@@ -199,6 +199,11 @@ impl<'a> Grader<'a> {
             verdicts.extend(passed);
             output.push_str(&outcome.output);
         }
+        // What the runs built from the solutions there (trybuild's compiled
+        // program) goes: a later run must not find the solution's program.
+        for folder in &self.run_policy.private {
+            remove_solutions_builds(folder);
+        }
         let missing: Vec<String> = self
             .tests
             .iter()
@@ -646,6 +651,24 @@ enum Shared {
     Overlay,
     /// Not at all: the exercise's tests do not build anything.
     Unused,
+}
+
+/// Removes trybuild's compiled test cases (`trybuild000`, its `.d`,
+/// fingerprints and incremental data) below `folder`, keeping the
+/// dependencies it built.
+fn remove_solutions_builds(folder: &Path) {
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().contains("trybuild0") {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_tree(&path);
+            } else {
+                let _ = std::fs::remove_file(&path);
+            }
+        } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_solutions_builds(&path);
+        }
+    }
 }
 
 /// The verdict name of a test: `NAME::test`, or `hidden_NAME::test`.
