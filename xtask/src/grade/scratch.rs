@@ -61,37 +61,37 @@ impl Scratch {
             &root,
             &["solutions", "xtask", ".git", ".barista", "target"],
         )?;
-        let mut modules = Vec::new();
-        let mut standalone = Vec::new();
-        for exercise in &curriculum.exercises {
-            let tests = std::fs::read_to_string(curriculum.tests(exercise))?;
-            if includes_the_exercise(&tests).with_context(|| {
-                format!(
-                    "reading {}",
-                    curriculum.relative(&curriculum.tests(exercise))
-                )
-            })? {
-                modules.push(exercise.name.clone());
-            } else {
-                standalone.push(exercise.name.clone());
-            }
-        }
+        // Each pristine test, read once: whether it includes its exercise,
+        // and its judged copy. (Rewritten only where it changed, so that
+        // cargo rebuilds nothing for an unchanged curriculum.)
         let judged = root.join("graded/judged");
-        let _ = std::fs::remove_dir_all(&judged);
         copy_tree(
             &root.join("curriculum/tests/common"),
             &judged.join("common"),
             &[],
         )?;
+        let mut modules = Vec::new();
+        let mut standalone = Vec::new();
         for exercise in &curriculum.exercises {
-            let tests = std::fs::read_to_string(curriculum.tests(exercise))?;
-            let file = format!("{}.rs", exercise.name);
+            let path = curriculum.tests(exercise);
+            let tests = std::fs::read_to_string(&path)?;
+            let reading = || format!("reading {}", curriculum.relative(&path));
+            if includes_the_exercise(&tests).with_context(reading)? {
+                modules.push(exercise.name.clone());
+            } else {
+                standalone.push(exercise.name.clone());
+            }
+            let judged_tests = with_verdicts(&tests).with_context(reading)?;
             write_if_changed(
-                &judged.join(&file),
-                with_verdicts(&tests)
-                    .with_context(|| format!("curriculum/tests/{file}"))?
-                    .as_bytes(),
+                &judged.join(format!("{}.rs", exercise.name)),
+                judged_tests.as_bytes(),
             )?;
+        }
+        // Hidden tests of an earlier run are not this run's.
+        for entry in std::fs::read_dir(&judged)?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("hidden_") {
+                std::fs::remove_file(entry.path())?;
+            }
         }
         let hidden = match hidden {
             Some(dir) => take_hidden(curriculum, dir, &judged, &standalone)?,
