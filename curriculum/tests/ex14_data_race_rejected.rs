@@ -3,65 +3,92 @@
 //! Unlike the other exercises, this one is a whole program (`fn main`) that
 //! does not compile as shipped: the compiler's error IS the lesson. So this
 //! target does not use `exercise!()`, which would include the file into the
-//! test crate and turn its compile error into this test's. trybuild builds
-//! the file as a program of its own, runs it, and shows the compiler's
-//! message when it does not build.
+//! test crate and turn its compile error into this test's. The test hands
+//! the file to `rustc` as a program of its own (it needs nothing but the
+//! standard library), shows the compiler's message when it does not build,
+//! and runs it when it does.
 
 #[macro_use]
 mod common;
 named!(ex14_data_race_rejected);
 
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The learner's file, as they know it (`exercises/src/...`): the compiler
+/// runs from the folder above the crate, so its messages name that path.
+const SOURCE: &str = concat!(env!("CARGO_PKG_NAME"), "/src/ex14_data_race_rejected.rs");
+
 #[test]
 fn the_counter_program_compiles_and_counts_to_4000() {
-    // Shown only if the test fails (libtest captures it otherwise).
-    println!(
-        "{}",
-        common::look(
-            "the counter program must compile, print `count: 4000` and exit normally; \
-             the compiler's own error, if any, is printed above"
-        )
-    );
-    let cases = trybuild::TestCases::new();
-    cases.pass(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src/ex14_data_race_rejected.rs"
-    ));
-    // Dropping the cases builds and runs them: it compiles, and it exits
-    // normally. trybuild does not look at what it prints; this test does.
-    drop(cases);
-    let program = built_program().expect("trybuild built the program");
-    let output = std::process::Command::new(&program)
+    let folder = Scratch::new();
+    let program = folder.0.join("ex14_data_race_rejected");
+    let compiled = Command::new(rustc())
+        .args(["--edition", "2021", "--crate-type", "bin"])
+        .args(["--crate-name", "ex14_data_race_rejected"])
+        .args(["-C", "debuginfo=0", "-o"])
+        .arg(&program)
+        .arg(SOURCE)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
-        .expect("the program runs again");
+        .expect("the Rust compiler runs (rustc, or $RUSTC)");
+    assert!(
+        compiled.status.success(),
+        "{}",
+        common::look(format!(
+            "the counter program does not compile yet; the compiler says:\n\n{}",
+            String::from_utf8_lossy(&compiled.stderr).trim_end()
+        ))
+    );
+    let output = Command::new(&program)
+        .output()
+        .expect("the compiled program starts");
     let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        common::look(format!(
+            "the program compiles, but it did not exit normally ({}); it printed {printed:?} and\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        ))
+    );
     assert!(
         printed.lines().any(|line| line.trim() == "count: 4000"),
         "{}",
         common::look(format!(
-            "the program compiles, but it printed {printed:?}, not `count: 4000`"
+            "the program compiles and runs, but it printed {printed:?}, not `count: 4000`"
         ))
     );
 }
 
-/// The program trybuild built last: `trybuild000` below its build folder
-/// (`tests/trybuild/` in the target folder, beside `CARGO_TARGET_TMPDIR`).
-fn built_program() -> Option<std::path::PathBuf> {
-    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).parent()?;
-    let mut folders = vec![target.join("tests/trybuild")];
-    let mut newest: Option<(std::time::SystemTime, std::path::PathBuf)> = None;
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                folders.push(path);
-            } else if entry.file_name() == "trybuild000" {
-                let modified = meta.modified().ok()?;
-                if newest.as_ref().is_none_or(|(at, _)| modified > *at) {
-                    newest = Some((modified, path));
-                }
-            }
-        }
+/// The compiler cargo was run with where it says so, else the one on `PATH`
+/// (under rustup, the toolchain this test was built with).
+fn rustc() -> std::ffi::OsString {
+    std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into())
+}
+
+/// A folder of this run's own for the compiled program, removed at the end:
+/// no run ever finds a program an earlier run built.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        let folder = std::env::temp_dir().join(format!(
+            "barista-ex14-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&folder).expect("a temporary folder for the program");
+        Scratch(folder)
     }
-    newest.map(|(_, path)| path)
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -25,7 +25,7 @@
 // touching the same memory without synchronization, it can.
 //
 // What to do: make the program compile and print `count: 4000`. The test
-// builds and runs it (the first build takes a while, later ones are cached).
+// compiles it with `rustc`, shows you the compiler's message, and runs it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -182,18 +182,30 @@ fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
     let students = if quick { 2 } else { 30 };
     // How many students the references grade: a fresh build costs minutes.
     let (naive_students, shared_students) = if quick { (1, 1) } else { (1, 3) };
-    let class = tempfile::tempdir()?;
-    for i in 0..students {
-        let src = class.path().join(format!("student{i:02}/src"));
-        std::fs::create_dir_all(&src)?;
-        for exercise in &curriculum.exercises {
-            let solved = std::fs::read_to_string(curriculum.source(Package::Solutions, exercise))?;
-            std::fs::write(
-                src.join(format!("{}.rs", exercise.name)),
-                format!("{solved}\npub fn student_{i}() -> usize {{ {i} }}\n"),
-            )?;
+    // Two classes: each student's own function added at the end of every
+    // file (the class the goal is set for), and every line moved (a line
+    // of the student's own at the top of every file): the worst case for
+    // incremental builds, as every item's position changes.
+    let class_of = |moved: bool| -> Result<tempfile::TempDir> {
+        let class = tempfile::tempdir()?;
+        for i in 0..students {
+            let src = class.path().join(format!("student{i:02}/src"));
+            std::fs::create_dir_all(&src)?;
+            for exercise in &curriculum.exercises {
+                let solved =
+                    std::fs::read_to_string(curriculum.source(Package::Solutions, exercise))?;
+                let text = if moved {
+                    format!("// student {i}{}\n{solved}", "\n//".repeat(i % 7))
+                } else {
+                    format!("{solved}\npub fn student_{i}() -> usize {{ {i} }}\n")
+                };
+                std::fs::write(src.join(format!("{}.rs", exercise.name)), text)?;
+            }
         }
-    }
+        Ok(class)
+    };
+    let class = class_of(false)?;
+    let moved_class = class_of(true)?;
     let xtask = std::env::current_exe()?;
     let grade = |dir: &Path| -> Result<Duration> {
         let started = Instant::now();
@@ -218,6 +230,7 @@ fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
     grade(warm_up.path())?;
     let took = grade(class.path())?;
     let per = took.as_secs_f64() / students as f64;
+    let took_moved = grade(moved_class.path())?;
 
     // The references: plain `cargo test -p exercises` in a copy of the
     // repository holding the student's files, with a fresh target folder
@@ -255,7 +268,9 @@ fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
          solution with a function of the student's own added). barista's grader: \
          `cargo xtask grade CLASS` on {students} students, after a first run on one of them \
          (which builds the dependencies and the grading workspace), contained as for a real \
-         class. The references grade students of the same class with plain \
+         class; then a second class of the same students with every line of every file \
+         moved (a comment of the student's own at the top): the worst case for cargo's \
+         incremental builds, the goal's class being the first. The references grade students of the same class with plain \
          `cargo test -p exercises --no-fail-fast` in a copy of the repository holding the \
          student's files, uncontained: with a fresh target folder per student (naive; \
          {}), or one target folder shared by the class ({}; the folder the first naive \
@@ -270,6 +285,12 @@ fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
         out,
         "| barista's grader | `cargo xtask grade CLASS` | {students} | {per:.2} s | – (one class run, {:.1} s in all) |",
         took.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "| barista's grader, every line moved | `cargo xtask grade CLASS` | {students} | {:.2} s | – (one class run, {:.1} s in all) |",
+        took_moved.as_secs_f64() / students as f64,
+        took_moved.as_secs_f64()
     )?;
     for (what, samples, command) in [
         (

@@ -290,9 +290,9 @@ fn run_time_reads(curriculum: &Curriculum, dir: &Path, problems: &mut Vec<String
     }
 }
 
-/// The tests that libtest reports as passed (`test NAME ... ok`) in `output`.
-/// Only plain test paths count: trybuild prints lines of its own in the same
-/// shape, naming a file.
+/// The tests that libtest reports as passed (`test NAME ... ok`) in `output`
+/// (plain test paths only: a line in that shape a program printed, naming a
+/// file or with spaces, is not one).
 fn passing_tests(output: &str) -> Vec<String> {
     output
         .lines()

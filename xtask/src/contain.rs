@@ -1,10 +1,8 @@
-//! `xtask __contain`: the wrapper a graded test process is started through.
-//! Inside a mount namespace of its own, it first lays a private overlay
-//! over each folder the runs share (their writes land in the run's own
-//! layer and vanish with it); then it confines itself with Landlock (no
-//! privileges needed; the rules pass on to everything it starts), and
-//! becomes the test binary. Done in a fresh process rather than between
-//! fork and exec of the grader, so that setting up can allocate freely.
+//! `xtask __contain`: the wrapper a graded build or test process is started
+//! through. It confines itself with Landlock (no privileges needed; the
+//! rules pass on to everything it starts), and becomes the program. Done in
+//! a fresh process rather than between fork and exec of the grader, so that
+//! setting up can allocate freely.
 
 use std::path::PathBuf;
 
@@ -22,14 +20,6 @@ pub struct ContainArgs {
     /// Paths the program may read and write below.
     #[arg(long = "write")]
     write: Vec<PathBuf>,
-    /// Folders the program may write as if its own: an overlay over each,
-    /// its changes kept below `--layer` (needs a mount namespace in which
-    /// this process may mount, as under `unshare --user --mount`).
-    #[arg(long = "private", requires = "layer")]
-    private: Vec<PathBuf>,
-    /// Where the overlays keep this run's changes (created if missing).
-    #[arg(long)]
-    layer: Option<PathBuf>,
     /// Only report whether the rules can be enforced here, then exit.
     #[arg(long)]
     probe: bool,
@@ -43,11 +33,6 @@ pub struct ContainArgs {
 const ABI_WANTED: ABI = ABI::V6;
 
 pub fn contain(args: ContainArgs) -> Result<bool> {
-    if let Some(layer) = &args.layer {
-        for (i, folder) in args.private.iter().enumerate() {
-            overlay(folder, &layer.join(i.to_string()))?;
-        }
-    }
     // No TCP rule is added: every bind and connect is denied. Signals and
     // abstract sockets reach only processes inside the same sandbox (the
     // grader is outside it).
@@ -61,7 +46,7 @@ pub fn contain(args: ContainArgs) -> Result<bool> {
             AccessFs::from_read(ABI_WANTED),
         ))?
         .add_rules(path_beneath_rules(
-            args.write.iter().chain(&args.private),
+            &args.write,
             AccessFs::from_all(ABI_WANTED),
         ))?
         .restrict_self()?;
@@ -88,64 +73,4 @@ pub fn contain(args: ContainArgs) -> Result<bool> {
         let status = std::process::Command::new(program).args(rest).status()?;
         Ok(status.success())
     }
-}
-
-/// Mounts an overlay over `folder` whose changes go below `layer`: the
-/// folder looks the same, and whatever this process and its children write
-/// there stays in the layer (the folder itself is never changed).
-#[cfg(target_os = "linux")]
-fn overlay(folder: &std::path::Path, layer: &std::path::Path) -> Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-
-    let (upper, work) = (layer.join("upper"), layer.join("work"));
-    std::fs::create_dir_all(&upper)?;
-    std::fs::create_dir_all(&work)?;
-    let paths = [folder, &upper, &work];
-    // The mount options separate with `,` and `:`; no escaping is attempted.
-    if let Some(odd) = paths
-        .iter()
-        .find(|p| p.as_os_str().as_bytes().iter().any(|b| b",:\\".contains(b)))
-    {
-        bail!(
-            "cannot lay an overlay over {}: `,`, `:` or `\\` in {}",
-            folder.display(),
-            odd.display()
-        );
-    }
-    let options = format!(
-        "lowerdir={},upperdir={},workdir={},userxattr",
-        folder.display(),
-        upper.display(),
-        work.display()
-    );
-    let target = CString::new(folder.as_os_str().as_bytes())?;
-    let kind = CString::new("overlay")?;
-    let options = CString::new(options)?;
-    // SAFETY: every pointer is a valid C string for the call's duration.
-    let result = unsafe {
-        libc::mount(
-            kind.as_ptr(),
-            target.as_ptr(),
-            kind.as_ptr(),
-            0,
-            options.as_ptr().cast(),
-        )
-    };
-    if result != 0 {
-        bail!(
-            "cannot lay an overlay over {}: {}",
-            folder.display(),
-            std::io::Error::last_os_error()
-        );
-    }
-    Ok(())
-}
-
-#[cfg(not(target_os = "linux"))]
-fn overlay(folder: &std::path::Path, _layer: &std::path::Path) -> Result<()> {
-    bail!(
-        "cannot lay an overlay over {}: Linux only",
-        folder.display()
-    )
 }

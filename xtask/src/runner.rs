@@ -176,7 +176,9 @@ pub fn execute(mut command: Command, limit: Duration) -> Result<Outcome> {
             kill_group(&mut child);
             break child.wait()?;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        // Short runs are noticed at once, long ones polled less often.
+        let waited = started.elapsed() / 8;
+        std::thread::sleep(waited.clamp(Duration::from_millis(1), Duration::from_millis(20)));
     };
     // Whatever the binary left behind in its group goes too.
     kill_group(&mut child);
@@ -230,7 +232,7 @@ fn kill_group(child: &mut std::process::Child) {
     #[cfg(unix)]
     {
         // The test binary leads its own process group: take down everything
-        // it started too (trybuild runs cargo, for instance).
+        // it started too (a compiler, the program it built).
         let pid = child.id() as i32;
         unsafe {
             libc::kill(-pid, libc::SIGKILL);

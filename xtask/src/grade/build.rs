@@ -90,7 +90,7 @@ pub fn build(
     (package, target): (&str, &str),
     limit: Duration,
 ) -> Result<Built> {
-    let mut command = sandbox.command(policy, None, None, Path::new(&runner::cargo()));
+    let mut command = sandbox.command(policy, None, Path::new(&runner::cargo()));
     command
         .args([
             "build",

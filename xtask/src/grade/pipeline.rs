@@ -58,21 +58,43 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
             .unwrap()
             .progress_chars("=> "),
     );
+    // Two submissions at a time: while one's tests run, the next one is
+    // taken in and built (a build keeps about one core busy, the runs the
+    // other; each submission has a private folder of its own).
     let mut students = Vec::new();
-    for dir in &options.submissions {
-        let student = dir.file_name().map_or_else(
-            || "submission".to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        bar.set_message(student.clone());
-        // A submission the grader cannot finish costs that student only.
-        let report = intake::take(curriculum, dir)
-            .and_then(|submission| grader.grade(submission))
-            .unwrap_or_else(|err| grader.not_graded(&student, &err));
-        grader.clean_up();
-        students.push(report);
-        bar.inc(1);
-    }
+    std::thread::scope(|scope| {
+        let mut running: Option<(String, std::thread::ScopedJoinHandle<StudentReport>)> = None;
+        let grader = &grader;
+        let bar = &bar;
+        for (n, dir) in options.submissions.iter().enumerate() {
+            let student = dir.file_name().map_or_else(
+                || "submission".to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            bar.set_message(student.clone());
+            let folder = grader.student_folder(n);
+            let prepared = intake::take(curriculum, dir)
+                .and_then(|submission| grader.prepare(submission, &folder));
+            if let Some((name, previous)) = running.take() {
+                students.push(grader.joined(&name, previous));
+            }
+            running = Some((
+                student.clone(),
+                scope.spawn(move || {
+                    // A submission the grader cannot finish costs that student only.
+                    let report = prepared
+                        .and_then(|prepared| grader.finish(prepared))
+                        .unwrap_or_else(|err| grader.not_graded(&student, &err));
+                    remove_tree(&folder);
+                    bar.inc(1);
+                    report
+                }),
+            ));
+        }
+        if let Some((name, last)) = running {
+            students.push(grader.joined(&name, last));
+        }
+    });
     bar.finish_and_clear();
     students.sort_by(|a, b| a.student.cmp(&b.student));
     Ok(ClassReport {
@@ -121,21 +143,30 @@ struct Run {
     exercise: Exercise,
 }
 
+/// A submission taken in and built, its tests still to run.
+struct Prepared {
+    submission: intake::Submission,
+    /// The submission's private folder: its binaries, runs and verdicts.
+    folder: PathBuf,
+    /// Each exercise's result where it is known already (it did not
+    /// build, was missing or rejected).
+    slots: Vec<Option<ExerciseResult>>,
+    /// The built exercises' runs.
+    runs: Vec<Run>,
+    /// The standalone exercises (slot and file): their tests read the file
+    /// when they run, so it is written only when their turn comes.
+    standalone: Vec<(usize, String)>,
+}
+
 impl<'a> Grader<'a> {
     fn new(curriculum: &'a Curriculum, options: &'a Options) -> Result<Grader<'a>> {
         let scratch = Scratch::new(curriculum, options.hidden_tests.as_deref())?;
         let private = tempfile::Builder::new()
             .prefix("barista-grading-")
             .tempdir()?;
-        for folder in ["bin", "runs", "verdicts", "build-tmp"] {
-            std::fs::create_dir_all(private.path().join(folder))?;
-        }
-        let target = curriculum.root.join("target/grading");
-        // trybuild (the compile-error lesson) builds its project here; a
-        // rule needs the folder to exist.
-        std::fs::create_dir_all(target.join("tests"))?;
+        std::fs::create_dir_all(private.path().join("build-tmp"))?;
         let (build_policy, run_policy) = policies(curriculum, options, &scratch, private.path());
-        let sandbox = Sandbox::probe(&run_policy.private, private.path());
+        let sandbox = Sandbox::probe();
         let mut grader = Grader {
             curriculum,
             options,
@@ -153,9 +184,8 @@ impl<'a> Grader<'a> {
     }
 
     /// Builds and runs the solutions once, contained, before any
-    /// submission: the dependencies and whatever the tests build at run
-    /// time (trybuild's project) are then built once per run, not inside a
-    /// student's limits; the tests are listed from this build (a
+    /// submission: the dependencies are then built once per run, not inside
+    /// a student's limits; the tests are listed from this build (a
     /// submission cannot change what is listed); and a sandbox that stops
     /// even the solutions is reported before anyone is graded.
     fn warm_up(&mut self) -> Result<()> {
@@ -164,6 +194,10 @@ impl<'a> Grader<'a> {
             scratch::write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
         }
         self.scratch.select(&self.scratch.modules)?;
+        // The warm-up's folder stays for the whole class: the standalone
+        // exercises' binary is run from it (alone in its folder, since a
+        // run may read its binary's folder).
+        let warm_up = self.private.path().join("warm-up");
         let mut binaries = Vec::new();
         for (package, target) in [(TESTS_PACKAGE, COMBINED), (SHIPPED_PACKAGE, STANDALONE)] {
             let built = self.build((package, target), WARM_UP_LIMIT)?;
@@ -172,9 +206,11 @@ impl<'a> Grader<'a> {
                     "the solutions do not build in the grading workspace ({package}, test {target}): {built:?}\n(run `cargo xtask check`)"
                 );
             };
-            binaries.push(self.runnable(&binary)?);
+            let place = warm_up.join(target);
+            std::fs::create_dir_all(place.join("bin"))?;
+            binaries.push((target, self.runnable(&binary, &place)?));
         }
-        for binary in &binaries {
+        for (_, binary) in &binaries {
             let listing = std::process::Command::new(binary)
                 .args(["--list", "--format", "terse"])
                 .output()
@@ -185,24 +221,17 @@ impl<'a> Grader<'a> {
                 self.tests.entry(exercise).or_default().extend(tests);
             }
         }
-        // Whatever the tests build at run time stays, for every run after
-        // (no overlay: the shared folders are written themselves).
         let (mut verdicts, mut output) = (BTreeSet::new(), String::new());
-        for binary in &binaries {
+        for (target, binary) in &binaries {
             let (passed, outcome) = self.run_contained(
                 binary,
-                "warm-up",
+                &warm_up,
+                target,
                 &["judged::".into()],
-                Duration::from_secs(20 * 60),
-                Shared::Direct,
+                WARM_UP_LIMIT,
             )?;
             verdicts.extend(passed);
             output.push_str(&outcome.output);
-        }
-        // What the runs built from the solutions there (trybuild's compiled
-        // program) goes: a later run must not find the solution's program.
-        for folder in &self.run_policy.private {
-            remove_solutions_builds(folder);
         }
         let missing: Vec<String> = self
             .tests
@@ -221,7 +250,7 @@ impl<'a> Grader<'a> {
                 runner::first_failure(&output)
             );
         }
-        self.standalone = Some(binaries.pop().expect("two binaries"));
+        self.standalone = binaries.pop().map(|(_, binary)| binary);
         Ok(())
     }
 
@@ -236,22 +265,28 @@ impl<'a> Grader<'a> {
         )
     }
 
-    fn grade(&self, submission: intake::Submission) -> Result<StudentReport> {
-        let mut slots: Vec<Option<Result<ExerciseResult>>> = Vec::new();
-        let mut to_build = Vec::new();
-        let mut to_run_now = Vec::new();
-        for exercise in &self.curriculum.exercises {
-            let slot = slots.len();
-            slots.push(None);
+    /// A submission's own folder in the grader's private one.
+    fn student_folder(&self, n: usize) -> PathBuf {
+        self.private.path().join("students").join(n.to_string())
+    }
+
+    /// Takes in a submission and builds it: the exercises that compile
+    /// are ready to run, the others have their results.
+    fn prepare(&self, submission: intake::Submission, folder: &Path) -> Result<Prepared> {
+        std::fs::create_dir_all(folder.join("bin"))?;
+        let exercises = &self.curriculum.exercises;
+        let mut slots = vec![None; exercises.len()];
+        let (mut to_build, mut standalone) = (Vec::new(), Vec::new());
+        for (slot, exercise) in exercises.iter().enumerate() {
             let name = &exercise.name;
-            let result = match &submission.files[name] {
+            slots[slot] = Some(match &submission.files[name] {
+                Taken::Text(text) if self.scratch.standalone.contains(name) => {
+                    standalone.push((slot, text.clone()));
+                    continue;
+                }
                 Taken::Text(text) => {
                     scratch::write_if_changed(&self.scratch.exercise_file(name), text.as_bytes())?;
-                    if self.scratch.standalone.contains(name) {
-                        to_run_now.push(slot);
-                    } else {
-                        to_build.push(slot);
-                    }
+                    to_build.push(slot);
                     continue;
                 }
                 Taken::Missing => self.none_passed(
@@ -263,47 +298,76 @@ impl<'a> Grader<'a> {
                 Taken::Unparsable(why) => {
                     self.none_passed(exercise, Status::CompileError, why.clone())
                 }
-            };
-            slots[slot] = Some(Ok(result));
+            });
         }
-        let (queue, queued) = std::sync::mpsc::channel::<Run>();
-        let queued = Mutex::new(queued);
+        let built = self.build_exercises(to_build, folder);
+        // Whatever the build left in its temporary folder goes, even when
+        // it failed.
+        let build_tmp = self.private.path().join("build-tmp");
+        remove_tree(&build_tmp);
+        std::fs::create_dir_all(&build_tmp)?;
+        let mut runs = Vec::new();
+        for (slot, built) in built? {
+            match built {
+                Ok(binary) => runs.push(Run {
+                    slot,
+                    binary,
+                    exercise: exercises[slot].clone(),
+                }),
+                Err(result) => slots[slot] = Some(result),
+            }
+        }
+        Ok(Prepared {
+            submission,
+            folder: folder.to_path_buf(),
+            slots,
+            runs,
+            standalone,
+        })
+    }
+
+    /// Runs a prepared submission's tests, and reports.
+    fn finish(&self, prepared: Prepared) -> Result<StudentReport> {
+        let Prepared {
+            submission,
+            folder,
+            slots,
+            mut runs,
+            standalone,
+        } = prepared;
+        let binary = self.standalone.clone().context("no warm-up")?;
+        for (slot, text) in standalone {
+            let exercise = &self.curriculum.exercises[slot];
+            scratch::write_if_changed(
+                &self.scratch.exercise_file(&exercise.name),
+                text.as_bytes(),
+            )?;
+            runs.insert(
+                0,
+                Run {
+                    slot,
+                    binary: binary.clone(),
+                    exercise: exercise.clone(),
+                },
+            );
+        }
+        let mut slots: Vec<Option<Result<ExerciseResult>>> =
+            slots.into_iter().map(|r| r.map(Ok)).collect();
+        // Most of a run's time is waiting (time limits, sleeps in
+        // paused-time lessons): several run side by side.
+        let queued = Mutex::new(runs.into_iter());
         let finished = Mutex::new(Vec::new());
-        let exercises = &self.curriculum.exercises;
-        std::thread::scope(|scope| -> Result<()> {
-            // Most of a run's time is waiting (time limits, sleeps in
-            // paused-time lessons): several run side by side, and start
-            // while the rest of the submission builds.
+        std::thread::scope(|scope| {
             for _ in 0..RUNS_AT_ONCE {
                 scope.spawn(|| loop {
-                    let Ok(run) = queued.lock().unwrap().recv() else {
+                    let Some(run) = queued.lock().unwrap().next() else {
                         break;
                     };
-                    let result = self.run_exercise(&run);
+                    let result = self.run_exercise(&run, &folder);
                     finished.lock().unwrap().push((run.slot, result));
                 });
             }
-            let standalone = self.standalone.clone().context("no warm-up")?;
-            for slot in to_run_now {
-                queue.send(Run {
-                    slot,
-                    binary: standalone.clone(),
-                    exercise: exercises[slot].clone(),
-                })?;
-            }
-            for (slot, built) in self.build_exercises(to_build)? {
-                match built {
-                    Ok(binary) => queue.send(Run {
-                        slot,
-                        binary,
-                        exercise: exercises[slot].clone(),
-                    })?,
-                    Err(result) => slots[slot] = Some(Ok(result)),
-                }
-            }
-            drop(queue);
-            Ok(())
-        })?;
+        });
         for (slot, result) in finished.into_inner().unwrap() {
             slots[slot] = Some(result);
         }
@@ -320,6 +384,18 @@ impl<'a> Grader<'a> {
         })
     }
 
+    /// A finished submission's report; one whose grading panicked scores
+    /// nothing, with the reason.
+    fn joined(
+        &self,
+        student: &str,
+        handle: std::thread::ScopedJoinHandle<'_, StudentReport>,
+    ) -> StudentReport {
+        handle.join().unwrap_or_else(|_| {
+            self.not_graded(student, &anyhow::anyhow!("the grader failed (a panic)"))
+        })
+    }
+
     /// Builds the exercises of `set` (slots in the curriculum): each gets
     /// the test binary to run it from, or its result if it did not build.
     /// Exercises whose errors name them are left out and the rest built
@@ -329,6 +405,7 @@ impl<'a> Grader<'a> {
     fn build_exercises(
         &self,
         mut set: Vec<usize>,
+        folder: &Path,
     ) -> Result<Vec<(usize, std::result::Result<PathBuf, ExerciseResult>)>> {
         let exercises = &self.curriculum.exercises;
         let mut built = Vec::new();
@@ -337,7 +414,7 @@ impl<'a> Grader<'a> {
             self.scratch.select(&names)?;
             match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
                 Built::Binary(binary) => {
-                    let binary = self.runnable(&binary)?;
+                    let binary = self.runnable(&binary, folder)?;
                     let took = self.took.lock().unwrap().clone();
                     set.sort_by_key(|&s| {
                         std::cmp::Reverse(took.get(&exercises[s].name).copied().unwrap_or_default())
@@ -366,7 +443,9 @@ impl<'a> Grader<'a> {
                             .select(std::slice::from_ref(&exercises[slot].name))?;
                         built.push(
                             match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
-                                Built::Binary(binary) => (slot, Ok(self.runnable(&binary)?)),
+                                Built::Binary(binary) => {
+                                    (slot, Ok(self.runnable(&binary, folder)?))
+                                }
                                 failed => (slot, Err(self.not_built(&exercises[slot], failed))),
                             },
                         );
@@ -398,25 +477,6 @@ impl<'a> Grader<'a> {
             max_score: exercises.iter().map(|r| r.max_score).sum(),
             exercises,
             ignored: Vec::new(),
-        }
-    }
-
-    /// After each submission, whatever it left: its binaries, its runs'
-    /// folders and overlays, its verdicts.
-    fn clean_up(&self) {
-        let keep = self.standalone.as_deref();
-        for folder in ["bin", "runs", "verdicts", "build-tmp"] {
-            let path = self.private.path().join(folder);
-            if folder == "bin" {
-                for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
-                    if Some(entry.path().as_path()) != keep {
-                        let _ = std::fs::remove_file(entry.path());
-                    }
-                }
-                continue;
-            }
-            remove_tree(&path);
-            let _ = std::fs::create_dir_all(&path);
         }
     }
 
@@ -478,13 +538,11 @@ impl<'a> Grader<'a> {
     /// A copy of `binary` where runs may read it. The copy, not the
     /// build's own file: the next build overwrites that one while this
     /// submission's runs go on.
-    fn runnable(&self, binary: &Path) -> Result<PathBuf> {
+    fn runnable(&self, binary: &Path, folder: &Path) -> Result<PathBuf> {
         static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = binary.file_name().context("a test binary without a name")?;
-        let copy = self
-            .private
-            .path()
+        let copy = folder
             .join("bin")
             .join(format!("{n}-{}", name.to_string_lossy()));
         std::fs::copy(binary, &copy)
@@ -494,7 +552,7 @@ impl<'a> Grader<'a> {
 
     /// Runs one exercise's tests; a test passed only if its pristine body
     /// reported so on the grader's descriptor.
-    fn run_exercise(&self, run: &Run) -> Result<ExerciseResult> {
+    fn run_exercise(&self, run: &Run, folder: &Path) -> Result<ExerciseResult> {
         let Run {
             binary, exercise, ..
         } = run;
@@ -503,17 +561,13 @@ impl<'a> Grader<'a> {
         let started = std::time::Instant::now();
         let (verdicts, outcome) = self.run_contained(
             binary,
+            folder,
             name,
             &[
                 format!("judged::{name}::"),
                 format!("judged::hidden_{name}::"),
             ],
             limit,
-            if self.scratch.standalone.contains(name) {
-                Shared::Overlay
-            } else {
-                Shared::Unused
-            },
         )?;
         self.took
             .lock()
@@ -571,39 +625,30 @@ impl<'a> Grader<'a> {
         })
     }
 
-    /// Runs a test binary contained, in a folder of its own, with a fresh
-    /// verdict file; returns the verdicts (`module::test` names) and how
-    /// it ended; `shared`: how it sees the folders runs share.
+    /// Runs a test binary contained, in a folder of its own below `folder`
+    /// (the only one it may write), with a fresh verdict file; returns the
+    /// verdicts (`module::test` names) and how it ended.
     fn run_contained(
         &self,
         binary: &Path,
+        folder: &Path,
         label: &str,
         filters: &[String],
         limit: Duration,
-        shared: Shared,
     ) -> Result<(BTreeSet<String>, runner::Outcome)> {
-        let folder = self.private.path().join("runs").join(label);
-        remove_tree(&folder);
-        let tmp = folder.join("tmp");
+        let tmp = folder.join("runs").join(label);
+        remove_tree(&tmp);
         std::fs::create_dir_all(&tmp)?;
-        let verdict_path = self.private.path().join("verdicts").join(label);
+        std::fs::create_dir_all(folder.join("verdicts"))?;
+        let verdict_path = folder.join("verdicts").join(label);
         let verdict_file = std::fs::File::create(&verdict_path)?;
         let mut policy = self.run_policy.clone();
+        // It reads its own binary's folder, nothing else of the grader's.
+        policy.reads.extend(binary.parent().map(Path::to_path_buf));
         policy.writes.push(tmp.clone());
         set_env(&mut policy.env, "TMPDIR", tmp.as_os_str());
         set_env(&mut policy.env, "HOME", tmp.as_os_str());
-        let layer = folder.join("layer");
-        let layer = match shared {
-            Shared::Direct => None,
-            Shared::Overlay => Some(layer.as_path()),
-            Shared::Unused => {
-                policy.private.clear();
-                None
-            }
-        };
-        let mut command = self
-            .sandbox
-            .command(&policy, layer, Some(&verdict_file), binary);
+        let mut command = self.sandbox.command(&policy, Some(&verdict_file), binary);
         command.args(["--color", "never", "--test-threads=8"]);
         command.args(filters);
         let outcome = runner::execute(command, limit)?;
@@ -640,34 +685,6 @@ impl<'a> Grader<'a> {
             }
         }
         cap(&text)
-    }
-}
-
-/// How a run sees the folders every run writes to (trybuild's build folder).
-enum Shared {
-    /// Written as they are: the warm-up, which fills them.
-    Direct,
-    /// Through an overlay of the run's own.
-    Overlay,
-    /// Not at all: the exercise's tests do not build anything.
-    Unused,
-}
-
-/// Removes trybuild's compiled test cases (`trybuild000`, its `.d`,
-/// fingerprints and incremental data) below `folder`, keeping the
-/// dependencies it built.
-fn remove_solutions_builds(folder: &Path) {
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().contains("trybuild0") {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                remove_tree(&path);
-            } else {
-                let _ = std::fs::remove_file(&path);
-            }
-        } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_solutions_builds(&path);
-        }
     }
 }
 
@@ -774,97 +791,85 @@ fn policies(
         .collect();
     set_env(&mut env, "CARGO_HOME", cargo_home.as_os_str());
     set_env(&mut env, "RUSTUP_HOME", rustup_home().as_os_str());
-    set_env(&mut env, "CARGO_TARGET_DIR", target.as_os_str());
-    set_env(&mut env, "CARGO_NET_OFFLINE", "true".as_ref());
-    set_env(&mut env, "CARGO_TERM_COLOR", "never".as_ref());
-    // The toolchain, the system's programs and libraries (the linker), the
-    // dependencies' sources: never /etc or /proc, never the grader's home.
-    let mut reads: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
+    // The toolchain (through rustup's proxies), the system's programs and
+    // libraries (the linker): never /etc or /proc, never the grader's home.
+    let mut toolchain: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
         .into_iter()
         .map(PathBuf::from)
         .filter(|p| p.exists())
         .collect();
     for file in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"] {
         if Path::new(file).exists() {
-            reads.push(file.into());
+            toolchain.push(file.into());
         }
     }
-    reads.push(rustup_home());
-    for part in ["bin", "registry", "git", "config.toml", "config"] {
+    toolchain.push(rustup_home());
+    toolchain.push(cargo_home.join("bin"));
+
+    // A build also reads the dependencies' sources, cargo's configuration
+    // (every `.cargo/` above the workspace: aliases, nothing secret; denied,
+    // cargo would stop) and the grading workspace; it writes the target
+    // folder, its own temporary folder and cargo's lock files, nothing else
+    // of `$CARGO_HOME`.
+    let mut build_reads = toolchain.clone();
+    for part in ["registry", "git", "config.toml", "config"] {
         let path = cargo_home.join(part);
         if path.exists() {
-            reads.push(path);
+            build_reads.push(path);
         }
     }
-    // Cargo's lock files, and nothing else of `$CARGO_HOME`, are written.
-    let mut cargo_locks = Vec::new();
+    build_reads.push(curriculum.root.join(".cargo"));
+    build_reads.push(scratch.root.clone());
+    let mut build_writes = vec![
+        target.clone(),
+        private.join("build-tmp"),
+        PathBuf::from("/dev/null"),
+    ];
     for lock in [".package-cache", ".package-cache-mutate", ".global-cache"] {
         let path = cargo_home.join(lock);
         if path.is_file() {
-            cargo_locks.push(path);
+            build_writes.push(path);
         }
     }
-    // Cargo reads every `.cargo/` above the workspace (aliases, nothing
-    // secret); denied, it would stop.
-    reads.push(curriculum.root.join(".cargo"));
-    let build_tmp = private.join("build-tmp");
     let mut build_env = env.clone();
-    set_env(&mut build_env, "TMPDIR", build_tmp.as_os_str());
-    set_env(&mut build_env, "HOME", build_tmp.as_os_str());
+    set_env(&mut build_env, "CARGO_TARGET_DIR", target.as_os_str());
+    set_env(&mut build_env, "CARGO_NET_OFFLINE", "true".as_ref());
+    set_env(&mut build_env, "CARGO_TERM_COLOR", "never".as_ref());
+    set_env(
+        &mut build_env,
+        "TMPDIR",
+        private.join("build-tmp").as_os_str(),
+    );
+    set_env(
+        &mut build_env,
+        "HOME",
+        private.join("build-tmp").as_os_str(),
+    );
     let build = Policy {
-        reads: reads
-            .iter()
-            .cloned()
-            .chain([scratch.root.clone()])
-            .collect(),
-        writes: [target.clone(), build_tmp, PathBuf::from("/dev/null")]
-            .into_iter()
-            .chain(cargo_locks.iter().cloned())
-            .collect(),
-        private: Vec::new(),
+        reads: build_reads,
+        writes: build_writes,
         memory_bytes: options.build_memory_bytes,
         file_bytes: BUILD_FILE_BYTES,
         env: build_env,
         cwd: scratch.root.clone(),
     };
-    // A test process reads its copied binary; trybuild (the compile-error
-    // lesson) reads the shipped crate, its dependencies' sources and the
-    // workspace's manifests, and builds in its project folder (through an
-    // overlay). Not the tests' sources (the hidden ones are there), not
-    // the compiler's caches (the solutions went through them).
-    let mut run_reads = reads;
-    run_reads.push(private.join("bin"));
-    for part in [
-        ".cargo",
-        "Cargo.toml",
-        "Cargo.lock",
-        "src",
-        "benches",
-        "examples",
-        "macros",
-        SHIPPED_PACKAGE,
-        "graded/Cargo.toml",
-    ] {
-        run_reads.push(scratch.root.join(part));
-    }
+
+    // A test process reads its copied binary and the shipped crate (where
+    // the compile-error lesson's program is, which its test compiles with
+    // rustc); it writes only its run's own folder (added per run). Not the
+    // tests' sources (the hidden ones are there), not the compiler's caches
+    // (the solutions went through them), not the dependencies' sources.
+    let mut run_reads = toolchain;
+    run_reads.push(scratch.root.join(SHIPPED_PACKAGE));
     let mut run_env = env;
     set_env(&mut run_env, "RUST_BACKTRACE", "0".as_ref());
-    set_env(
-        &mut run_env,
-        "CARGO_MANIFEST_DIR",
-        scratch.root.join(SHIPPED_PACKAGE).as_os_str(),
-    );
     let run = Policy {
         reads: run_reads,
-        writes: [PathBuf::from("/dev/null")]
-            .into_iter()
-            .chain(cargo_locks)
-            .collect(),
-        private: vec![target.join("tests")],
+        writes: vec![PathBuf::from("/dev/null")],
         memory_bytes: options.memory_bytes,
         file_bytes: RUN_FILE_BYTES,
         env: run_env,
-        // As under `cargo test`: the package's folder (trybuild looks there).
+        // As under `cargo test`: the package's folder.
         cwd: scratch.root.join(SHIPPED_PACKAGE),
     };
     (build, run)

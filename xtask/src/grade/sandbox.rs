@@ -13,9 +13,9 @@
 //! - Landlock (through `xtask __contain`): reads and writes only below the
 //!   paths of the [`Policy`]; no signals to processes outside the sandbox;
 //!   no TCP;
-//! - where `unshare` gives a mount namespace, the folders every run shares
-//!   (trybuild's build folder) are seen through an overlay of the run's own:
-//!   what one submission writes there, the next never meets;
+//! - a run writes only its own fresh folder (removed after the
+//!   submission): no folder is shared by runs, so nothing one leaves can
+//!   reach the next;
 //! - always, a process group of its own, killed whole after the time limit
 //!   (`runner::execute`).
 
@@ -30,9 +30,6 @@ pub struct Policy {
     pub reads: Vec<PathBuf>,
     /// Paths it may read and write below.
     pub writes: Vec<PathBuf>,
-    /// Folders it writes as if its own, through an overlay of its own
-    /// (see [`Sandbox::command`]'s `layer`).
-    pub private: Vec<PathBuf>,
     /// `RLIMIT_DATA`, in bytes.
     pub memory_bytes: u64,
     /// `RLIMIT_FSIZE`: the largest file it may write, in bytes.
@@ -49,16 +46,13 @@ pub struct Sandbox {
     unshare: bool,
     /// How Landlock is enforced here: "fully", "partially" or "not".
     landlock: String,
-    /// Whether a contained process can lay private overlays here.
-    overlays: bool,
     /// The `xtask` binary, which provides `__contain`.
     xtask: PathBuf,
 }
 
 impl Sandbox {
-    /// Probes `unshare`, Landlock and overlays (over `shared`, with a trial
-    /// layer below `scratch`).
-    pub fn probe(shared: &[PathBuf], scratch: &Path) -> Sandbox {
+    /// Probes `unshare` and Landlock.
+    pub fn probe() -> Sandbox {
         let unshare = Command::new("unshare")
             .args(UNSHARE)
             .arg("true")
@@ -76,29 +70,9 @@ impl Sandbox {
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| "not".into());
-        // Overlays need the mount namespace `unshare` gives; try one.
-        let overlays = unshare && !shared.is_empty() && {
-            let trial = scratch.join("overlay-probe");
-            let works = Command::new("unshare")
-                .args(UNSHARE)
-                .arg("--")
-                .arg(&xtask)
-                .args(["__contain", "--probe", "--layer"])
-                .arg(&trial)
-                .args(
-                    shared
-                        .iter()
-                        .flat_map(|p| [std::ffi::OsStr::new("--private"), p.as_os_str()]),
-                )
-                .output()
-                .is_ok_and(|out| out.status.success());
-            remove_tree(&trial);
-            works
-        };
         Sandbox {
             unshare,
             landlock,
-            overlays,
             xtask,
         }
     }
@@ -129,13 +103,6 @@ impl Sandbox {
                 "builds and test processes confined by Landlock ({how} enforced): reading only the toolchain, the dependencies and the grading workspace (never the grader's repository, /proc or /etc), writing only their own folders; no signals out, no TCP"
             )),
         }
-        if !run.private.is_empty() {
-            list.push(if self.overlays {
-                "folders every run writes to (trybuild's build folder) seen through an overlay of each run's own: no run meets what another wrote there".into()
-            } else {
-                "NOT active: private overlays over the folders every run writes to (trybuild's build folder is shared: a run could leave something there for a later one)".into()
-            });
-        }
         if self.unshare {
             list.push("network cut off (a new network namespace: loopback only)".into());
             list.push(
@@ -151,14 +118,11 @@ impl Sandbox {
     }
 
     /// A command that runs `program` under `policy`; its arguments follow.
-    /// `layer`: where this process's overlays keep their changes (one folder
-    /// per process; `None` writes the private folders themselves, for the
-    /// warm-up that fills them). `verdicts`: a file the process gets as
-    /// descriptor 3, and nothing else of the grader's.
+    /// `verdicts`: a file the process gets as descriptor 3, and nothing
+    /// else of the grader's.
     pub fn command(
         &self,
         policy: &Policy,
-        layer: Option<&Path>,
         verdicts: Option<&std::fs::File>,
         program: &Path,
     ) -> Command {
@@ -175,19 +139,6 @@ impl Sandbox {
         }
         for path in &policy.writes {
             command.arg("--write").arg(path);
-        }
-        match layer.filter(|_| self.overlays) {
-            Some(layer) => {
-                command.arg("--layer").arg(layer);
-                for path in &policy.private {
-                    command.arg("--private").arg(path);
-                }
-            }
-            None => {
-                for path in &policy.private {
-                    command.arg("--write").arg(path);
-                }
-            }
         }
         command
             .arg("--")
@@ -256,8 +207,8 @@ const UNSHARE: &[&str] = &[
 ];
 
 /// Removes a folder whatever a contained process left in it: folders made
-/// unreadable (an overlay's work folder is left mode 000; a submission can
-/// `chmod` its own), read-only files, sparse files. Open folders up first
+/// unreadable (a submission can `chmod` its own), read-only files, sparse
+/// files. Open folders up first
 /// where a plain removal fails.
 pub fn remove_tree(path: &Path) {
     if std::fs::remove_dir_all(path).is_ok() || std::fs::symlink_metadata(path).is_err() {

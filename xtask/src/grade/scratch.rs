@@ -14,8 +14,9 @@
 //!                  tests' `exercise!()` includes
 //! exercises/       the learner's crate as shipped, for the exercises whose
 //!                  tests build without the exercise file (the compile-error
-//!                  lesson, whose test hands it to trybuild at run time): their
-//!                  judged tests are one test binary, `standalone`, built once
+//!                  lesson, whose test compiles it with rustc at run time):
+//!                  their judged tests are one test binary, `standalone`,
+//!                  built once
 //! ```
 
 use std::collections::BTreeMap;
@@ -124,7 +125,16 @@ impl Scratch {
         }
         // No debug information: a test binary links in a fraction of the
         // time, and a failure's message and location do not need it.
-        table(table(&mut cargo, "profile"), "dev").insert("debug".into(), 0.into());
+        let dev = table(table(&mut cargo, "profile"), "dev");
+        dev.insert("debug".into(), 0.into());
+        // The runtime and the dependencies are built once for the whole
+        // class, optimized: the lessons that spawn thousands of traced
+        // tasks spend much of their run there, and the proc macros expand
+        // every submission faster. (The test crate itself stays at
+        // opt-level 0: optimized, a submission's build takes seconds.)
+        let packages = table(dev, "package");
+        table(packages, "barista").insert("opt-level".into(), 2.into());
+        table(packages, "*").insert("opt-level".into(), 3.into());
         write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
 
         let mut shipped: toml::Table = toml::from_str(&std::fs::read_to_string(
