@@ -32,9 +32,9 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
     layout(curriculum, &mut problems)?;
 
     println!("building the solutions' tests ...");
-    let solutions = runner::build(&curriculum.root, Package::Solutions)?;
+    let solutions = runner::build(&curriculum.root, Package::Solutions, false)?;
     println!("building the exercises' tests ...");
-    let exercises = runner::build(&curriculum.root, Package::Exercises)?;
+    let exercises = runner::build(&curriculum.root, Package::Exercises, false)?;
 
     for exercise in &curriculum.exercises {
         let name = &exercise.name;

@@ -48,7 +48,16 @@ pub fn load_progress(
 /// Builds every exercise (one broken file does not stop the others) and runs
 /// each, with a progress bar on a terminal. Returns (name, passed) in order.
 pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, bool)>> {
-    let bar = if std::io::stderr().is_terminal() {
+    let terminal = std::io::stderr().is_terminal();
+    if terminal {
+        eprintln!(
+            "building every exercise (the first time, the runtime and its dependencies too: \
+             a minute or two; then a second or so)"
+        );
+    }
+    // cargo draws its own progress meanwhile; barista's bar comes after.
+    let build = runner::build(&curriculum.root, Package::Exercises, terminal)?;
+    let bar = if terminal {
         ProgressBar::new(curriculum.exercises.len() as u64)
     } else {
         ProgressBar::hidden()
@@ -58,8 +67,6 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
             .unwrap()
             .progress_chars("=> "),
     );
-    bar.set_message("building the exercises");
-    let build = runner::build(&curriculum.root, Package::Exercises)?;
     let mut results = Vec::new();
     for exercise in &curriculum.exercises {
         bar.set_message(exercise.name.clone());
@@ -105,12 +112,23 @@ pub fn judge_and_record(
     Ok(verdict)
 }
 
+/// What the status screen shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    /// The exercise the learner is at; once every exercise passes, the
+    /// closing screen instead.
+    Current,
+    /// An exercise the learner asked for, passed or not.
+    Chosen,
+}
+
 /// The status screen's text, shared by the watch and the one-shot status.
 pub fn screen(
     curriculum: &Curriculum,
     progress: &Progress,
     exercise: &Exercise,
     verdict: Option<&Verdict>,
+    showing: Showing,
     links: bool,
 ) -> String {
     let total = curriculum.exercises.len();
@@ -126,8 +144,11 @@ pub fn screen(
         bar(done, total, 30)
     ));
     if done == total {
-        out.push_str(&finished(progress, total));
-        return out;
+        if showing == Showing::Current {
+            out.push_str(&finished(progress, total));
+            return out;
+        }
+        out.push_str("Every exercise passes; revisiting one.\n\n");
     }
     out.push_str(&format!(
         "Exercise {position} of {total} · {} ({})\n",
@@ -212,7 +233,14 @@ pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
     };
     print!(
         "{}",
-        screen(curriculum, &progress, &exercise, verdict.as_ref(), false)
+        screen(
+            curriculum,
+            &progress,
+            &exercise,
+            verdict.as_ref(),
+            Showing::Current,
+            false
+        )
     );
     if progress.done.len() < curriculum.exercises.len() {
         println!(
@@ -223,7 +251,8 @@ pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
     Ok(true)
 }
 
-/// `cargo xtask run [NAME]`: its tests and the timeline of the run.
+/// `cargo xtask run [NAME]`: its tests and the timeline of the run,
+/// passed or not.
 pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Result<bool> {
     let (mut progress, _) = load_progress(curriculum, limit)?;
     let exercise = chosen(curriculum, &progress, name)?.clone();
@@ -231,7 +260,14 @@ pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Resu
     let verdict = judge_and_record(curriculum, &mut progress, &exercise, limit, color)?;
     print!(
         "{}",
-        screen(curriculum, &progress, &exercise, Some(&verdict), false)
+        screen(
+            curriculum,
+            &progress,
+            &exercise,
+            Some(&verdict),
+            Showing::Chosen,
+            false
+        )
     );
     Ok(verdict.passed())
 }
@@ -266,14 +302,7 @@ pub fn reset(curriculum: &Curriculum, name: &str) -> Result<bool> {
     let exercise = curriculum.find(name)?;
     let done = reset::reset(curriculum, exercise)?;
     let file = curriculum.relative(&curriculum.source(Package::Exercises, exercise));
-    match done.backup {
-        Some(backup) => println!(
-            "saved your {file} to {}\nthen restored it as shipped (from git {})",
-            curriculum.relative(&backup),
-            done.from
-        ),
-        None => println!("{file} is already as shipped: nothing to reset"),
-    }
+    println!("{}", done.before.describe(curriculum, &file, &done.from));
     if let Loaded::Read(mut progress) = progress::read(curriculum) {
         progress.done.remove(&exercise.name);
         progress.save(curriculum)?;

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use xtask::curriculum::{workspace_root, Curriculum};
-use xtask::{bench, check, contain, grade_cli, learner, progress, watch};
+use xtask::{bench, check, contain, grade_cli, learner, progress, runner, watch};
 
 #[derive(Parser)]
 #[command(
@@ -76,6 +76,19 @@ fn run(cli: Cli) -> Result<bool> {
     if let Some(Command::Contain(args)) = cli.command {
         return contain::contain(args);
     }
+    // Ctrl-C (outside the watch's raw mode) or a kill: nothing this tool
+    // started keeps running.
+    let _ = ctrlc::set_handler(|| {
+        runner::stop_everything();
+        std::process::exit(130);
+    });
+    let result = commands(cli);
+    // The watch may quit while a build runs in the background.
+    runner::stop_everything();
+    result
+}
+
+fn commands(cli: Cli) -> Result<bool> {
     let curriculum = Curriculum::load(&workspace_root()?)?;
     let limit = Duration::from_secs(cli.time_limit.max(1));
     match cli.command {

@@ -24,28 +24,46 @@ pub struct Build {
 }
 
 /// Builds every test target of `package` (exercises are test targets).
-pub fn build(root: &Path, package: Package) -> Result<Build> {
-    cargo_build(root, package, &["--tests", "--keep-going"], false)
+/// With `progress`, cargo shows its own progress on the terminal (the first
+/// build compiles every dependency: minutes, not seconds).
+pub fn build(root: &Path, package: Package, progress: bool) -> Result<Build> {
+    cargo_build(root, package, &["--tests", "--keep-going"], false, progress)
 }
 
 /// Builds one exercise's test target: all a learner's edit needs.
 pub fn build_one(root: &Path, package: Package, name: &str, color: bool) -> Result<Build> {
-    cargo_build(root, package, &["--test", name], color)
+    cargo_build(root, package, &["--test", name], color, false)
 }
 
-fn cargo_build(root: &Path, package: Package, targets: &[&str], color: bool) -> Result<Build> {
+fn cargo_build(
+    root: &Path,
+    package: Package,
+    targets: &[&str],
+    color: bool,
+    progress: bool,
+) -> Result<Build> {
     let format = if color {
         "--message-format=json-diagnostic-rendered-ansi"
     } else {
         "--message-format=json"
     };
-    let output = Command::new(cargo())
+    let mut command = Command::new(cargo());
+    command
         .current_dir(root)
-        .args(["build", "--quiet", "-p", package.dir()])
+        .args(["build", "-p", package.dir()])
         .args(targets)
         .arg(format)
-        .stderr(Stdio::null())
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    if progress {
+        // cargo's progress bar, on the terminal's stderr; the messages
+        // themselves come as JSON on stdout.
+        command.stderr(Stdio::inherit());
+    } else {
+        command.arg("--quiet").stderr(Stdio::null());
+    }
+    let output = spawn_tracked(&mut command)
+        .and_then(|(child, _tracked)| child.wait_with_output())
         .context("running cargo build")?;
     let mut build = Build::default();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
@@ -89,6 +107,57 @@ fn cargo_build(root: &Path, package: Package, targets: &[&str], color: bool) -> 
         );
     }
     Ok(build)
+}
+
+/// Process groups this tool started that may still be running: stopped with
+/// the tool however it ends (`q`, Ctrl-C, an error), so that no build or
+/// test outlives it.
+static GROUPS: std::sync::Mutex<std::collections::BTreeSet<u32>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// A process group known to [`stop_everything`] until this is dropped
+/// (after its leader was waited for).
+struct Tracked(u32);
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        GROUPS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.0);
+    }
+}
+
+/// Starts `command` as the leader of a process group of its own (everything
+/// it starts belongs to it), known to [`stop_everything`].
+fn spawn_tracked(command: &mut Command) -> std::io::Result<(std::process::Child, Tracked)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    // Registered under the lock, so that a stop cannot slip between the
+    // start and the registration.
+    let mut groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+    let child = command.spawn()?;
+    let id = child.id();
+    groups.insert(id);
+    Ok((child, Tracked(id)))
+}
+
+/// Ends every process group this tool started that is still known.
+pub fn stop_everything() {
+    let groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+    for &group in groups.iter() {
+        #[cfg(unix)]
+        // SAFETY: kill has no memory effects; a group that ended already
+        // makes it fail harmlessly.
+        unsafe {
+            libc::kill(-(group as i32), libc::SIGKILL);
+        }
+        #[cfg(not(unix))]
+        let _ = group;
+    }
 }
 
 /// The cargo that runs us (`cargo xtask` sets `CARGO`), else `cargo`.
@@ -145,13 +214,8 @@ pub fn execute(mut command: Command, limit: Duration) -> Result<Outcome> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-    }
     let started = Instant::now();
-    let mut child = command.spawn().context("starting a test binary")?;
+    let (mut child, _tracked) = spawn_tracked(&mut command).context("starting a test binary")?;
     let readers = [
         capture(
             child

@@ -11,7 +11,7 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind
 use crossterm::terminal;
 
 use crate::curriculum::{Curriculum, Exercise, Package};
-use crate::learner;
+use crate::learner::{self, Showing};
 use crate::progress::Progress;
 use crate::reset;
 use crate::verdict::Verdict;
@@ -57,14 +57,23 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
 
     // Saved files: a debounced watcher on the learner's folder.
     let saved = events.clone();
-    let mut watcher = notify_debouncer_mini::new_debouncer(DEBOUNCE, move |result| {
-        if let Ok(changes) = result {
-            let changes: Vec<notify_debouncer_mini::DebouncedEvent> = changes;
-            let _ = saved.send(Event::Saved(changes.into_iter().map(|c| c.path).collect()));
-        }
-    })?;
-    let watching = watcher.watcher().watch(
-        &curriculum.root.join("exercises/src"),
+    let mut watcher = notify_debouncer_full::new_debouncer(
+        DEBOUNCE,
+        None,
+        move |result: notify_debouncer_full::DebounceEventResult| {
+            let Ok(changes) = result else { return };
+            let paths: Vec<PathBuf> = changes
+                .into_iter()
+                .filter(|change| is_a_save(&change.event.kind))
+                .flat_map(|change| change.event.paths.clone())
+                .collect();
+            if !paths.is_empty() {
+                let _ = saved.send(Event::Saved(paths));
+            }
+        },
+    )?;
+    let watching = watcher.watch(
+        curriculum.root.join("exercises/src"),
         notify::RecursiveMode::NonRecursive,
     );
     let mut mode = match (note, watching) {
@@ -91,6 +100,9 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
 
     let mut verdict: Option<Verdict> = None;
     let mut running = false;
+    // Once every exercise passes, the closing screen, until the learner
+    // picks one to revisit.
+    let mut showing = Showing::Current;
     let mut again = false;
     judge(curriculum, &exercise, limit, &events, &mut running);
     draw(
@@ -100,6 +112,7 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
         verdict.as_ref(),
         &mode,
         running,
+        showing,
     )?;
 
     while let Ok(event) = inbox.recv() {
@@ -141,14 +154,12 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
                     }
                     _ if ctrl_c => break,
                     (Mode::ConfirmReset, KeyCode::Char('y')) => {
+                        let file =
+                            curriculum.relative(&curriculum.source(Package::Exercises, &exercise));
                         mode = match reset::reset(curriculum, &exercise) {
-                            Ok(done) => Mode::Message(match done.backup {
-                                Some(backup) => format!(
-                                    "saved your file to {}, then restored the exercise as shipped",
-                                    curriculum.relative(&backup)
-                                ),
-                                None => "the file is already as shipped: nothing to reset".into(),
-                            }),
+                            Ok(done) => {
+                                Mode::Message(done.before.describe(curriculum, &file, &done.from))
+                            }
                             Err(err) => Mode::Message(format!("reset failed: {err:#}")),
                         };
                         judge(curriculum, &exercise, limit, &events, &mut running);
@@ -158,6 +169,7 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
                         let index = (c as u8 - b'a') as usize;
                         if let Some(next) = curriculum.exercises.get(index) {
                             exercise = next.clone();
+                            showing = Showing::Chosen;
                             verdict = None;
                             mode = Mode::Status;
                             judge(curriculum, &exercise, limit, &events, &mut running);
@@ -172,6 +184,7 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
                     (_, KeyCode::Char('l')) => mode = Mode::List,
                     (_, KeyCode::Char('r')) => {
                         mode = Mode::Status;
+                        showing = Showing::Chosen;
                         if running {
                             again = true;
                         } else {
@@ -207,10 +220,26 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
             verdict.as_ref(),
             &mode,
             running,
+            showing,
         )?;
     }
     drop(watcher);
     Ok(true)
+}
+
+/// Whether a file event is a save (new contents or a new file there), not
+/// a read: the compiler opens the file to read it, and were that a save,
+/// every build of a file that does not compile would start the next.
+fn is_a_save(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        // Closed after writing: the end of a save.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
 }
 
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
@@ -246,8 +275,9 @@ fn draw(
     verdict: Option<&Verdict>,
     mode: &Mode,
     running: bool,
+    showing: Showing,
 ) -> Result<()> {
-    let mut text = learner::screen(curriculum, progress, exercise, verdict, true);
+    let mut text = learner::screen(curriculum, progress, exercise, verdict, showing, true);
     if running && verdict.is_some() {
         text.push_str("\n(running again ...)\n");
     }

@@ -143,6 +143,16 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     let (_, out) = copy.xtask(&["list"]);
     assert!(out.contains(" 1. pending ex01_interleaved"), "{out}");
 
+    // A deleted file is restored too: nothing to save is not an error.
+    std::fs::remove_file(copy.exercise("ex01_interleaved")).unwrap();
+    let (ok, out) = copy.xtask(&["reset", "ex01_interleaved"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("was missing: restored it as shipped"), "{out}");
+    assert_eq!(
+        std::fs::read(copy.exercise("ex01_interleaved")).unwrap(),
+        shipped.stdout
+    );
+
     // A corrupt progress file is rebuilt from the exercises, not a crash.
     std::fs::write(copy.root.join(".barista/progress.json"), "{ not json").unwrap();
     let (ok, out) = copy.xtask(&[]);
@@ -198,6 +208,14 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
         "{out}"
     );
     assert!(out.contains("test runs: "), "{out}");
+
+    // A passed exercise can still be revisited: its verdict and timeline.
+    let (ok, out) = copy.xtask(&["run", "ex01"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("revisiting one"), "{out}");
+    assert!(out.contains("Exercise 1 of 16"), "{out}");
+    assert!(out.contains("PASSES"), "{out}");
+    assert!(out.contains("What ran where"), "{out}");
 }
 
 /// The watch mode in a pseudo-terminal: save a solution, see the progress
@@ -259,18 +277,73 @@ fn watch_in_a_terminal(copy: &Copy) {
     wait_for("[n] next");
     keys.write_all(b"n").unwrap();
     wait_for("Exercise 2 of 16");
+    wait_for("not yet: a test fails.");
     keys.write_all(b"h").unwrap();
     wait_for("Barrier");
     keys.write_all(b" ").unwrap();
     wait_for("[q] quit");
-    keys.write_all(b"q").unwrap();
+
+    // A save that does not compile is built once: the compiler reading the
+    // file is not a save. Then [r] builds it once more, and nothing else.
+    let runs = || -> u64 {
+        let progress = std::fs::read_to_string(copy.root.join(".barista/progress.json")).unwrap();
+        let progress: serde_json::Value = serde_json::from_str(&progress).unwrap();
+        progress["runs"].as_u64().unwrap()
+    };
+    let before = runs();
+    let file = copy.exercise("ex02_parallel");
+    let shipped = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{shipped}\nfn broken( {{\n")).unwrap();
+    wait_for("does not compile yet");
+    wait_for("[q] quit");
+    keys.write_all(b"r").unwrap();
+    wait_for("(running again ...)");
+    wait_for("does not compile yet");
+    wait_for("[q] quit");
+    assert_eq!(
+        runs(),
+        before + 2,
+        "one build for the broken save and one for [r], no more"
+    );
+    // Ctrl-C while the restored file builds: the tool ends, and so does
+    // everything it started (cargo, rustc, a test binary).
+    std::fs::write(&file, shipped).unwrap();
+    wait_for("(running again ...)");
+    keys.write_all(b"\x03").unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             assert!(status.success(), "{status:?}");
             break;
         }
-        assert!(Instant::now() < deadline, "q did not quit");
+        assert!(Instant::now() < deadline, "Ctrl-C did not quit");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Killed processes take a moment to go.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = processes_in(&copy.root);
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "left running: {left:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Processes whose working folder is `root` or below it (cargo, rustc and
+/// the test binaries work there).
+fn processes_in(root: &Path) -> Vec<String> {
+    let root = root.canonicalize().unwrap();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
+            continue;
+        };
+        if cwd.starts_with(&root) {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            found.push(String::from_utf8_lossy(&cmdline).replace('\0', " "));
+        }
+    }
+    found
 }
