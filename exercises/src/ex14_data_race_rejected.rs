@@ -1,14 +1,13 @@
 // Exercise 14 · Rust rejects the data race
 //
-// This file is a whole program, with its own `main`, and as shipped it does
-// not compile. That is the lesson. Four threads each add 1 to a shared
-// counter a thousand times. Written in Go, the same program compiles and
-// runs, and can print less than 4000: `count++` is a read, an add and a
-// write, and two threads can interleave them. Go's race detector
+// As shipped, this file does not compile. That is the lesson. Four threads
+// each add 1 to a shared counter a thousand times. Written in Go, the same
+// code compiles and runs, and can count less than 4000: `count++` is a
+// read, an add and a write, and two threads can interleave them. Go's race detector
 // (`go run -race`) reports it, but at run time, for the code that run
 // happens to execute, and only if you remember to ask.
 //
-// Rust refuses the program before it ever runs. `count += 1` inside each
+// Rust refuses the code before it ever runs. `count += 1` inside each
 // thread needs `&mut count`, and `&mut` means exclusive: one holder at a
 // time. Four threads alive at once would be four holders, so the borrow
 // checker stops at the second one ("cannot borrow `count` as mutable more
@@ -24,13 +23,15 @@
 // `.await`, write), which the compiler cannot see. A data race, two threads
 // touching the same memory without synchronization, it can.
 //
-// What to do: make the program compile and print `count: 4000`. The test
-// compiles it with `rustc`, shows you the compiler's message, and runs it.
+// What to do: make `count` compile and return 4000, with the four threads
+// still sharing one counter. Until it compiles, the compiler's message is
+// what the test shows you.
 
-fn main() {
+/// Four threads, a thousand increments each, on one shared counter: the
+/// total they counted.
+pub fn count() -> u64 {
     // TODO: four threads may not hold `&mut count` at once. Share a counter
-    // whose increments are indivisible instead: `std::sync::atomic::AtomicU64`
-    // and its `fetch_add` (or a `std::sync::Mutex<u64>`).
+    // whose increments are indivisible instead.
     let mut count: u64 = 0;
     std::thread::scope(|scope| {
         for _ in 0..4 {
@@ -42,6 +43,5 @@ fn main() {
         }
     });
     // All four threads have finished here: `scope` joins them.
-    println!("count: {count}");
-    assert_eq!(count, 4000, "every increment must arrive");
+    count
 }

@@ -42,13 +42,25 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
 
         // As shipped: must fail, and must say where to look.
         match exercises.binaries.get(name) {
-            None if exercises.errors.contains_key(name) => problems.push(format!(
-                "{name}: the shipped exercise's test target does not compile (only the compile-error lesson may fail to compile, and then inside its own test):\n{}",
-                exercises.errors[name]
-            )),
+            None if exercises.errors.contains_key(name) => {
+                let errors = &exercises.errors[name];
+                if exercise.compiles_as_shipped {
+                    problems.push(format!(
+                        "{name}: the shipped exercise does not compile (only a lesson marked `compiles_as_shipped = false` in curriculum/exercises.toml may not):\n{errors}"
+                    ));
+                } else if !errors.contains(&format!("--> {learner_file}")) {
+                    problems.push(format!(
+                        "{name}: the shipped exercise does not compile, but its errors do not point into {learner_file}:\n{errors}"
+                    ));
+                }
+            }
             None => problems.push(format!("{name}: no test binary was built for the exercise")),
+            Some(_) if !exercise.compiles_as_shipped => problems.push(format!(
+                "{name}: curriculum/exercises.toml says it does not compile as shipped, but it does"
+            )),
             Some(binary) => {
-                let outcome = runner::run(&curriculum.root, Package::Exercises, binary, &[], LIMIT)?;
+                let outcome =
+                    runner::run(&curriculum.root, Package::Exercises, binary, &[], LIMIT)?;
                 // Partial credit is per test: not one may pass for nothing.
                 let passing = passing_tests(&outcome.output);
                 for test in &passing {
@@ -58,7 +70,9 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
                 }
                 if outcome.passed {
                     if passing.is_empty() {
-                        problems.push(format!("{name}: the shipped exercise already passes its tests"));
+                        problems.push(format!(
+                            "{name}: the shipped exercise already passes its tests"
+                        ));
                     }
                 } else if outcome.timed_out {
                     problems.push(format!(
@@ -163,6 +177,27 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
         if !exercise_text.contains("TODO") {
             problems.push(format!("{name}: the learner's file has no TODO mark"));
         }
+        let tests = std::fs::read_to_string(curriculum.tests(exercise)).unwrap_or_default();
+        if !tests
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("exercise!({name})")))
+        {
+            problems.push(format!(
+                "{name}: {} does not name its exercise with `exercise!({name});`",
+                curriculum.relative(&curriculum.tests(exercise))
+            ));
+        }
+        for package in [Package::Exercises, Package::Solutions] {
+            let root_file = curriculum.test_root(package, exercise);
+            let expected = curriculum.test_root_text(exercise);
+            if std::fs::read_to_string(&root_file).ok().as_deref() != Some(expected.as_str()) {
+                problems.push(format!(
+                    "{name}: {} should hold exactly:\n{}",
+                    curriculum.relative(&root_file),
+                    indent(&expected)
+                ));
+            }
+        }
     }
 
     for package in [Package::Exercises, Package::Solutions] {
@@ -185,7 +220,7 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
                 .get("path")
                 .and_then(|p| p.as_str())
                 .unwrap_or_default();
-            let expected = format!("../curriculum/tests/{name}.rs");
+            let expected = format!("tests/{name}.rs");
             if path != expected {
                 problems.push(format!(
                     "{}/Cargo.toml: test {name:?} should have path = {expected:?}",
@@ -211,6 +246,13 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
             &root.join(package.dir()).join("src"),
             &names,
             &["lib"],
+            problems,
+        );
+        orphans(
+            curriculum,
+            &root.join(package.dir()).join("tests"),
+            &names,
+            &[],
             problems,
         );
     }
@@ -268,13 +310,6 @@ fn run_time_reads(curriculum: &Curriculum, dir: &Path, problems: &mut Vec<String
                 .enumerate()
                 .filter(|(_, l)| !l.trim_start().starts_with("//"))
         };
-        // A test that does not include its exercise (the compile-error
-        // lesson) runs none of the submission's code in its process: it may
-        // look at what the exercise's own process built and printed.
-        let in_process = code_lines().any(|(_, l)| l.trim_start().starts_with("exercise!("));
-        if path.parent() == Some(&curriculum.root.join("curriculum/tests")) && !in_process {
-            continue;
-        }
         for (number, line) in code_lines() {
             let code = line.trim_start();
             for (pattern, what) in RUN_TIME_READS {
@@ -370,7 +405,7 @@ hint = "a hint"
         for package in ["exercises", "solutions"] {
             write(
                 &format!("{package}/Cargo.toml"),
-                "[package]\nname = \"x\"\n\n[[test]]\nname = \"ex01_demo\"\npath = \"../curriculum/tests/ex01_demo.rs\"\n",
+                "[package]\nname = \"x\"\n\n[[test]]\nname = \"ex01_demo\"\npath = \"tests/ex01_demo.rs\"\n",
             );
             write(&format!("{package}/src/lib.rs"), "");
             write(
@@ -378,7 +413,17 @@ hint = "a hint"
                 "// TODO: solve me\n",
             );
         }
-        write("curriculum/tests/ex01_demo.rs", "");
+        write(
+            "curriculum/tests/ex01_demo.rs",
+            "#[macro_use]\nmod common;\nexercise!(ex01_demo);\n",
+        );
+        let curriculum = Curriculum::load(root).unwrap();
+        for package in ["exercises", "solutions"] {
+            write(
+                &format!("{package}/tests/ex01_demo.rs"),
+                &curriculum.test_root_text(&curriculum.exercises[0]),
+            );
+        }
         write(
             "curriculum/tests/common/mod.rs",
             "// Reads no std::fs:: at run time.\npub fn file() -> &'static str { env!(\"CARGO_PKG_NAME\") }\n",
@@ -504,12 +549,14 @@ thread 'x' panicked: test quoted ... ok
         let root = dir.path();
         std::fs::write(
             root.join("exercises/Cargo.toml"),
-            "[package]\nname = \"x\"\n\n[[test]]\nname = \"ex01_demo\"\npath = \"tests/mine.rs\"\n",
+            "[package]\nname = \"x\"\n\n[[test]]\nname = \"ex01_demo\"\npath = \"../curriculum/tests/ex01_demo.rs\"\n",
         )
         .unwrap();
         let found = problems(root).join("\n");
         assert!(
-            found.contains(r#"exercises/Cargo.toml: test "ex01_demo" should have path = "../curriculum/tests/ex01_demo.rs""#),
+            found.contains(
+                r#"exercises/Cargo.toml: test "ex01_demo" should have path = "tests/ex01_demo.rs""#
+            ),
             "{found}"
         );
     }

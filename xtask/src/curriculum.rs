@@ -16,6 +16,14 @@ pub struct Exercise {
     pub section: String,
     pub points: u32,
     pub hint: String,
+    /// Whether the learner's file compiles as shipped. Only a lesson whose
+    /// compiler error is the point (the data race Rust rejects) says no.
+    #[serde(default = "compiles_by_default")]
+    pub compiles_as_shipped: bool,
+}
+
+fn compiles_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +146,38 @@ impl Curriculum {
             .join(package.dir())
             .join("src")
             .join(format!("{}.rs", exercise.name))
+    }
+
+    /// `PACKAGE/tests/NAME.rs`, the exercise's test target in a crate.
+    pub fn test_root(&self, package: Package, exercise: &Exercise) -> PathBuf {
+        self.root
+            .join(package.dir())
+            .join("tests")
+            .join(format!("{}.rs", exercise.name))
+    }
+
+    /// What [`Curriculum::test_root`] holds: the crate's `src/NAME.rs` as
+    /// the module `NAME` (a real module, which editors analyse; one that
+    /// does not compile fails only this target), and the pristine tests.
+    pub fn test_root_text(&self, exercise: &Exercise) -> String {
+        let position = self
+            .exercises
+            .iter()
+            .position(|e| e.name == exercise.name)
+            .map_or(0, |i| i + 1);
+        let name = &exercise.name;
+        format!(
+            "//! Exercise {position}'s test target: `src/{name}.rs` as a module of its own (so\n\
+             //! that editors analyse it), judged by the pristine tests beside it.\n\
+             //! `cargo xtask check` keeps this file as it is.\n\
+             \n\
+             #[allow(dead_code)]\n\
+             #[path = \"../src/{name}.rs\"]\n\
+             mod {name};\n\
+             \n\
+             #[path = \"../../curriculum/tests/{name}.rs\"]\n\
+             mod tests;\n"
+        )
     }
 
     /// `curriculum/tests/NAME.rs`, the pristine tests.

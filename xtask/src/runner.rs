@@ -91,7 +91,7 @@ fn cargo_build(
                     .errors
                     .entry(target.to_string())
                     .or_default()
-                    .push_str(rendered);
+                    .push_str(&learner_paths(rendered));
             }
             _ => {}
         }
@@ -158,6 +158,12 @@ pub fn stop_everything() {
         #[cfg(not(unix))]
         let _ = group;
     }
+}
+
+/// Paths in compiler messages as the learner knows them: a test target
+/// reaches its exercise as `tests/../src/NAME.rs`, the file is `src/NAME.rs`.
+fn learner_paths(text: &str) -> String {
+    text.replace("/tests/../src/", "/src/")
 }
 
 /// The cargo that runs us (`cargo xtask` sets `CARGO`), else `cargo`.

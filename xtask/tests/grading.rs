@@ -319,32 +319,29 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
             inject(&shipped("ex07_disjoint_writes"), "println!(\"test ex07_disjoint_writes::many_slots_many_threads ... ok\\ntest result: ok. 4 passed; 0 failed\"); std::process::exit(0);"),
             "crashed|failed",
         ),
-        // The compile-error lesson's program, compiled by its test into the
-        // run's own folder: it looks around for the solution's program (the
-        // warm-up compiled one) and prints what that prints.
+        // The compile-error lesson "solved" with the race kept, through
+        // `unsafe`: the compiler would accept it, the grader does not.
         attack(
-            "runs-the-solutions-program",
+            "races-through-static-mut",
             "ex14_data_race_rejected",
-            r#"fn main() {
-    if std::env::var_os("FOUND_ONE").is_some() { return; }
-    let me = std::env::current_exe().unwrap();
-    let mut dirs = vec![me.parent().unwrap().to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) { dirs.push(path); continue; }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.starts_with("trybuild") || name.ends_with(".d") || path == me { continue; }
-            if let Ok(out) = std::process::Command::new(&path).env("FOUND_ONE", "1").output() {
-                let text = String::from_utf8_lossy(&out.stdout).into_owned();
-                if text.contains("count: 4000") { print!("{text}"); return; }
-            }
+            r#"static mut COUNT: u64 = 0;
+
+pub fn count() -> u64 {
+    unsafe { COUNT = 0 };
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..1000 {
+                    unsafe { COUNT += 1 };
+                }
+            });
         }
-    }
+    });
+    unsafe { COUNT }
 }
 "#
             .into(),
-            "failed",
+            "compile_error",
         ),
         // Harm to others and to the grader.
         attack(

@@ -1,9 +1,12 @@
 //! Shared by every curriculum test: how to include the exercise under test
 //! and how to tell a learner where to look.
 //!
-//! Each test target includes `src/NAME.rs` of the crate that runs it, so the
-//! same pristine tests judge `exercises/` (the learner's files) and
-//! `solutions/` alike.
+//! Each exercise's test target is a small root file in the crate's `tests/`
+//! folder: it declares the crate's `src/NAME.rs` as the module `NAME` (a
+//! real module, so editors analyse the learner's file) and these pristine
+//! tests as a module beside it. The same tests judge `exercises/` (the
+//! learner's files) and `solutions/` alike, and the grader, which builds
+//! every exercise as a module `NAME` of one crate.
 //!
 //! The tests trust nothing the learner's file defines beyond the behaviour
 //! under test: every value that decides a verdict is first turned into a
@@ -17,8 +20,8 @@
 #![allow(dead_code)]
 
 // The macros below are used after `#[macro_use] mod common;`. The
-// exercise's name is passed, not taken from the crate's: the grader also
-// builds every exercise's tests as modules of one crate.
+// exercise's name is passed, not taken from the crate's: the grader builds
+// every exercise's tests as modules of one crate.
 
 /// Names the exercise these tests judge (`EXERCISE`, read by `look`).
 #[allow(unused_macros)]
@@ -28,20 +31,14 @@ macro_rules! named {
     };
 }
 
-/// `mod exercise { <this crate's src/NAME.rs> }`, and the exercise's name.
+/// `exercise`: the module under test, declared at the crate's root as
+/// `NAME`; and the exercise's name.
 #[allow(unused_macros)]
 macro_rules! exercise {
     ($name:ident) => {
         named!($name);
-        #[allow(dead_code)]
-        mod exercise {
-            include!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/src/",
-                stringify!($name),
-                ".rs"
-            ));
-        }
+        #[allow(unused_imports)]
+        use crate::$name as exercise;
     };
 }
 

@@ -1169,6 +1169,7 @@ mod tests {
                         section: String::new(),
                         points: 1,
                         hint: String::new(),
+                        compiles_as_shipped: true,
                     })
                     .collect(),
             }

@@ -18,7 +18,7 @@ use super::build::{self, Built};
 use super::intake::{self, Taken};
 use super::model::{ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult};
 use super::sandbox::{remove_tree, Policy, Sandbox};
-use super::scratch::{self, Scratch, COMBINED, SHIPPED_PACKAGE, STANDALONE, TESTS_PACKAGE};
+use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
 use crate::curriculum::{Curriculum, Exercise, Package};
 use crate::runner;
 
@@ -129,8 +129,6 @@ struct Grader<'a> {
     private: tempfile::TempDir,
     /// Each exercise's tests, from the solutions' build: (name, hidden).
     tests: BTreeMap<String, Vec<(String, bool)>>,
-    /// The standalone exercises' test binary, built once.
-    standalone: Option<PathBuf>,
     /// How long each exercise's run took last time: the longest start
     /// first, so that they do not finish last.
     took: Mutex<BTreeMap<String, Duration>>,
@@ -153,9 +151,6 @@ struct Prepared {
     slots: Vec<Option<ExerciseResult>>,
     /// The built exercises' runs.
     runs: Vec<Run>,
-    /// The standalone exercises (slot and file): their tests read the file
-    /// when they run, so it is written only when their turn comes.
-    standalone: Vec<(usize, String)>,
 }
 
 impl<'a> Grader<'a> {
@@ -176,7 +171,6 @@ impl<'a> Grader<'a> {
             run_policy,
             private,
             tests: BTreeMap::new(),
-            standalone: None,
             took: Mutex::new(BTreeMap::new()),
         };
         grader.warm_up()?;
@@ -194,45 +188,27 @@ impl<'a> Grader<'a> {
             scratch::write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
         }
         self.scratch.select(&self.scratch.modules)?;
-        // The warm-up's folder stays for the whole class: the standalone
-        // exercises' binary is run from it (alone in its folder, since a
-        // run may read its binary's folder).
+        let built = self.build((TESTS_PACKAGE, COMBINED), WARM_UP_LIMIT)?;
+        let Built::Binary(binary) = built else {
+            anyhow::bail!(
+                "the solutions do not build in the grading workspace: {built:?}\n(run `cargo xtask check`)"
+            );
+        };
         let warm_up = self.private.path().join("warm-up");
-        let mut binaries = Vec::new();
-        for (package, target) in [(TESTS_PACKAGE, COMBINED), (SHIPPED_PACKAGE, STANDALONE)] {
-            let built = self.build((package, target), WARM_UP_LIMIT)?;
-            let Built::Binary(binary) = built else {
-                anyhow::bail!(
-                    "the solutions do not build in the grading workspace ({package}, test {target}): {built:?}\n(run `cargo xtask check`)"
-                );
-            };
-            let place = warm_up.join(target);
-            std::fs::create_dir_all(place.join("bin"))?;
-            binaries.push((target, self.runnable(&binary, &place)?));
-        }
-        for (_, binary) in &binaries {
-            let listing = std::process::Command::new(binary)
-                .args(["--list", "--format", "terse"])
-                .output()
-                .with_context(|| format!("listing the tests of {}", binary.display()))?;
-            for (exercise, tests) in
-                scratch::tests_by_exercise(&String::from_utf8_lossy(&listing.stdout))
-            {
-                self.tests.entry(exercise).or_default().extend(tests);
-            }
-        }
-        let (mut verdicts, mut output) = (BTreeSet::new(), String::new());
-        for (target, binary) in &binaries {
-            let (passed, outcome) = self.run_contained(
-                binary,
-                &warm_up,
-                target,
-                &["judged::".into()],
-                WARM_UP_LIMIT,
-            )?;
-            verdicts.extend(passed);
-            output.push_str(&outcome.output);
-        }
+        std::fs::create_dir_all(warm_up.join("bin"))?;
+        let binary = self.runnable(&binary, &warm_up)?;
+        let listing = std::process::Command::new(&binary)
+            .args(["--list", "--format", "terse"])
+            .output()
+            .with_context(|| format!("listing the tests of {}", binary.display()))?;
+        self.tests = scratch::tests_by_exercise(&String::from_utf8_lossy(&listing.stdout));
+        let (verdicts, outcome) = self.run_contained(
+            &binary,
+            &warm_up,
+            "all",
+            &["judged::".into()],
+            WARM_UP_LIMIT,
+        )?;
         let missing: Vec<String> = self
             .tests
             .iter()
@@ -247,10 +223,10 @@ impl<'a> Grader<'a> {
             eprintln!(
                 "warning: tests that the solutions did not pass in the grading sandbox (check the sandbox and the hidden tests):\n{}\n{}",
                 missing.join("\n"),
-                runner::first_failure(&output)
+                runner::first_failure(&outcome.output)
             );
         }
-        self.standalone = binaries.pop().map(|(_, binary)| binary);
+        remove_tree(&warm_up);
         Ok(())
     }
 
@@ -276,14 +252,10 @@ impl<'a> Grader<'a> {
         std::fs::create_dir_all(folder.join("bin"))?;
         let exercises = &self.curriculum.exercises;
         let mut slots = vec![None; exercises.len()];
-        let (mut to_build, mut standalone) = (Vec::new(), Vec::new());
+        let mut to_build = Vec::new();
         for (slot, exercise) in exercises.iter().enumerate() {
             let name = &exercise.name;
             slots[slot] = Some(match &submission.files[name] {
-                Taken::Text(text) if self.scratch.standalone.contains(name) => {
-                    standalone.push((slot, text.clone()));
-                    continue;
-                }
                 Taken::Text(text) => {
                     scratch::write_if_changed(&self.scratch.exercise_file(name), text.as_bytes())?;
                     to_build.push(slot);
@@ -322,7 +294,6 @@ impl<'a> Grader<'a> {
             folder: folder.to_path_buf(),
             slots,
             runs,
-            standalone,
         })
     }
 
@@ -332,25 +303,8 @@ impl<'a> Grader<'a> {
             submission,
             folder,
             slots,
-            mut runs,
-            standalone,
+            runs,
         } = prepared;
-        let binary = self.standalone.clone().context("no warm-up")?;
-        for (slot, text) in standalone {
-            let exercise = &self.curriculum.exercises[slot];
-            scratch::write_if_changed(
-                &self.scratch.exercise_file(&exercise.name),
-                text.as_bytes(),
-            )?;
-            runs.insert(
-                0,
-                Run {
-                    slot,
-                    binary: binary.clone(),
-                    exercise: exercise.clone(),
-                },
-            );
-        }
         let mut slots: Vec<Option<Result<ExerciseResult>>> =
             slots.into_iter().map(|r| r.map(Ok)).collect();
         // Most of a run's time is waiting (time limits, sleeps in
@@ -646,6 +600,7 @@ impl<'a> Grader<'a> {
         // It reads its own binary's folder, nothing else of the grader's.
         policy.reads.extend(binary.parent().map(Path::to_path_buf));
         policy.writes.push(tmp.clone());
+        policy.cwd = tmp.clone();
         set_env(&mut policy.env, "TMPDIR", tmp.as_os_str());
         set_env(&mut policy.env, "HOME", tmp.as_os_str());
         let mut command = self.sandbox.command(&policy, Some(&verdict_file), binary);
@@ -791,27 +746,28 @@ fn policies(
         .collect();
     set_env(&mut env, "CARGO_HOME", cargo_home.as_os_str());
     set_env(&mut env, "RUSTUP_HOME", rustup_home().as_os_str());
-    // The toolchain (through rustup's proxies), the system's programs and
-    // libraries (the linker): never /etc or /proc, never the grader's home.
-    let mut toolchain: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
+    // The system's programs and libraries (the loader, the linker): never
+    // /etc or /proc, never the grader's home.
+    let mut system: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
         .into_iter()
         .map(PathBuf::from)
         .filter(|p| p.exists())
         .collect();
     for file in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"] {
         if Path::new(file).exists() {
-            toolchain.push(file.into());
+            system.push(file.into());
         }
     }
-    toolchain.push(rustup_home());
-    toolchain.push(cargo_home.join("bin"));
 
     // A build also reads the dependencies' sources, cargo's configuration
     // (every `.cargo/` above the workspace: aliases, nothing secret; denied,
     // cargo would stop) and the grading workspace; it writes the target
     // folder, its own temporary folder and cargo's lock files, nothing else
     // of `$CARGO_HOME`.
-    let mut build_reads = toolchain.clone();
+    // The toolchain, through rustup's proxies.
+    let mut build_reads = system.clone();
+    build_reads.push(rustup_home());
+    build_reads.push(cargo_home.join("bin"));
     for part in ["registry", "git", "config.toml", "config"] {
         let path = cargo_home.join(part);
         if path.exists() {
@@ -854,23 +810,20 @@ fn policies(
         cwd: scratch.root.clone(),
     };
 
-    // A test process reads its copied binary and the shipped crate (where
-    // the compile-error lesson's program is, which its test compiles with
-    // rustc); it writes only its run's own folder (added per run). Not the
-    // tests' sources (the hidden ones are there), not the compiler's caches
-    // (the solutions went through them), not the dependencies' sources.
-    let mut run_reads = toolchain;
-    run_reads.push(scratch.root.join(SHIPPED_PACKAGE));
+    // A test process reads the system and the folder of its copied binary,
+    // and writes its run's own folder, where it starts (both added per
+    // run). Nothing of the workspace: not the tests' sources (the hidden
+    // ones are there), not the compiler's caches (the solutions went
+    // through them), not the toolchain or the dependencies' sources.
     let mut run_env = env;
     set_env(&mut run_env, "RUST_BACKTRACE", "0".as_ref());
     let run = Policy {
-        reads: run_reads,
+        reads: system,
         writes: vec![PathBuf::from("/dev/null")],
         memory_bytes: options.memory_bytes,
         file_bytes: RUN_FILE_BYTES,
         env: run_env,
-        // As under `cargo test`: the package's folder.
-        cwd: scratch.root.join(SHIPPED_PACKAGE),
+        cwd: private.to_path_buf(),
     };
     (build, run)
 }

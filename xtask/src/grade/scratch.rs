@@ -10,14 +10,11 @@
 //!                  exercise's pristine tests (and the instructor's hidden
 //!                  ones), copied to judged/ with a verdict at the top of every
 //!                  test; privacy keeps the harness out of the exercises' reach
-//! graded/src/      NAME.rs only re-exports the exercise's module, which the
-//!                  tests' `exercise!()` includes
-//! exercises/       the learner's crate as shipped, for the exercises whose
-//!                  tests build without the exercise file (the compile-error
-//!                  lesson, whose test compiles it with rustc at run time):
-//!                  their judged tests are one test binary, `standalone`,
-//!                  built once
 //! ```
+//!
+//! The pristine tests name their exercise's module with `exercise!(NAME)`
+//! (`use crate::NAME as exercise`), as in the learner's crates, where
+//! `tests/NAME.rs` declares `src/NAME.rs` as the module `NAME`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,10 +23,8 @@ use anyhow::{bail, Context, Result};
 
 use crate::curriculum::{Curriculum, Exercise};
 
-/// The test target with every module exercise's tests.
+/// The test target with every exercise's tests.
 pub const COMBINED: &str = "all";
-/// The test target with the standalone exercises' tests.
-pub const STANDALONE: &str = "standalone";
 /// Packages of the scratch workspace.
 pub const TESTS_PACKAGE: &str = "graded";
 pub const SHIPPED_PACKAGE: &str = "exercises";
@@ -42,10 +37,8 @@ const HARNESS: &str = include_str!("../../harness/verdict.rs");
 
 pub struct Scratch {
     pub root: PathBuf,
-    /// Exercises whose tests include the exercise's file (`exercise!()`).
+    /// Every exercise, as a module of the test crate.
     pub modules: Vec<String>,
-    /// The others: their tests build without it.
-    pub standalone: Vec<String>,
     /// Exercises with hidden tests.
     pub hidden: Vec<String>,
 }
@@ -62,9 +55,9 @@ impl Scratch {
             &root,
             &["solutions", "xtask", ".git", ".barista", "target"],
         )?;
-        // Each pristine test, read once: whether it includes its exercise,
-        // and its judged copy. (Rewritten only where it changed, so that
-        // cargo rebuilds nothing for an unchanged curriculum.)
+        // Each pristine test, read once: that it names its exercise, and its
+        // judged copy. (Rewritten only where it changed, so that cargo
+        // rebuilds nothing for an unchanged curriculum.)
         let judged = root.join("graded/judged");
         copy_tree(
             &root.join("curriculum/tests/common"),
@@ -72,16 +65,18 @@ impl Scratch {
             &[],
         )?;
         let mut modules = Vec::new();
-        let mut standalone = Vec::new();
         for exercise in &curriculum.exercises {
             let path = curriculum.tests(exercise);
             let tests = std::fs::read_to_string(&path)?;
             let reading = || format!("reading {}", curriculum.relative(&path));
-            if includes_the_exercise(&tests).with_context(reading)? {
-                modules.push(exercise.name.clone());
-            } else {
-                standalone.push(exercise.name.clone());
+            if !includes_the_exercise(&tests).with_context(reading)? {
+                bail!(
+                    "{} does not name its exercise: pristine tests start with `#[macro_use] mod common;` and `exercise!({});`",
+                    curriculum.relative(&path),
+                    exercise.name
+                );
             }
+            modules.push(exercise.name.clone());
             let judged_tests = with_verdicts(&tests).with_context(reading)?;
             write_if_changed(
                 &judged.join(format!("{}.rs", exercise.name)),
@@ -95,17 +90,15 @@ impl Scratch {
             }
         }
         let hidden = match hidden {
-            Some(dir) => take_hidden(curriculum, dir, &judged, &standalone)?,
+            Some(dir) => take_hidden(curriculum, dir, &judged)?,
             None => Vec::new(),
         };
         let scratch = Scratch {
             root,
             modules,
-            standalone,
             hidden,
         };
         scratch.write_manifests()?;
-        scratch.write_standalone_target()?;
         Ok(scratch)
     }
 
@@ -116,7 +109,8 @@ impl Scratch {
         let manifest = root.join("Cargo.toml");
         let mut cargo: toml::Table = toml::from_str(&std::fs::read_to_string(&manifest)?)?;
         if let Some(workspace) = cargo.get_mut("workspace").and_then(|w| w.as_table_mut()) {
-            let members: Vec<toml::Value> = ["macros", SHIPPED_PACKAGE, TESTS_PACKAGE]
+            // The shipped exercises crate is read for its dependencies only.
+            let members: Vec<toml::Value> = ["macros", TESTS_PACKAGE]
                 .into_iter()
                 .map(Into::into)
                 .collect();
@@ -137,7 +131,7 @@ impl Scratch {
         table(packages, "*").insert("opt-level".into(), 3.into());
         write_if_changed(&manifest, toml::to_string(&cargo)?.as_bytes())?;
 
-        let mut shipped: toml::Table = toml::from_str(&std::fs::read_to_string(
+        let shipped: toml::Table = toml::from_str(&std::fs::read_to_string(
             root.join(SHIPPED_PACKAGE).join("Cargo.toml"),
         )?)?;
         let mut package = toml::Table::new();
@@ -157,46 +151,18 @@ impl Scratch {
             "test".into(),
             vec![toml::Value::from(target(COMBINED))].into(),
         );
-        std::fs::create_dir_all(root.join("graded/src"))?;
         std::fs::create_dir_all(root.join(SUBMISSION))?;
         write_if_changed(
             &root.join("graded/Cargo.toml"),
             toml::to_string(&graded)?.as_bytes(),
         )?;
-        // What `exercise!()` includes: the exercise's module.
-        for name in &self.modules {
-            let shim = format!("pub use crate::{name}::*;\n");
-            write_if_changed(&root.join(format!("graded/src/{name}.rs")), shim.as_bytes())?;
-        }
-
-        // The shipped crate gets the standalone target, besides its own.
-        if let Some(tests) = shipped.get_mut("test").and_then(|t| t.as_array_mut()) {
-            tests.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(STANDALONE));
-            tests.push(target(STANDALONE).into());
-        }
-        write_if_changed(
-            &root.join(SHIPPED_PACKAGE).join("Cargo.toml"),
-            toml::to_string(&shipped)?.as_bytes(),
-        )?;
+        // What earlier versions of the layout wrote there.
+        let _ = std::fs::remove_dir_all(root.join("graded/src"));
         Ok(())
     }
 
-    fn write_standalone_target(&self) -> Result<()> {
-        let mut judged = String::new();
-        for name in &self.standalone {
-            judged.push_str(&format!("    #[path = \"{name}.rs\"]\n    mod {name};\n"));
-        }
-        write_if_changed(
-            &self
-                .root
-                .join(SHIPPED_PACKAGE)
-                .join(format!("{STANDALONE}.rs")),
-            test_crate("", "../graded/judged", &judged).as_bytes(),
-        )
-    }
-
-    /// Makes the next build compile `set` (module exercises): each as a
-    /// module of the combined test crate, with its tests and hidden tests.
+    /// Makes the next build compile `set`: each exercise as a module of the
+    /// combined test crate, with its tests and hidden tests.
     pub fn select(&self, set: &[String]) -> Result<()> {
         let mut exercises = String::new();
         let mut judged = String::new();
@@ -219,11 +185,7 @@ impl Scratch {
 
     /// Where a submission's file for `exercise` goes.
     pub fn exercise_file(&self, name: &str) -> PathBuf {
-        if self.standalone.iter().any(|s| s == name) {
-            self.root.join(format!("{SHIPPED_PACKAGE}/src/{name}.rs"))
-        } else {
-            self.root.join(format!("{SUBMISSION}/{name}.rs"))
-        }
+        self.root.join(format!("{SUBMISSION}/{name}.rs"))
     }
 
     /// Paths of the scratch workspace as a learner knows them, for
@@ -234,7 +196,6 @@ impl Scratch {
         for (from, to) in [
             ("graded/../submission/src/", "exercises/src/"),
             ("submission/src/", "exercises/src/"),
-            ("graded/src/", "exercises/src/"),
             ("graded/judged/hidden_", "(hidden test) "),
             ("graded/judged/", "curriculum/tests/"),
             ("judged::hidden_", "(hidden) "),
@@ -249,9 +210,7 @@ impl Scratch {
     pub fn exercise_of<'e>(&self, exercises: &'e [Exercise], file: &str) -> Option<&'e Exercise> {
         let stem = Path::new(file).file_stem()?.to_str()?;
         let stem = stem.strip_prefix("hidden_").unwrap_or(stem);
-        let owned = file.contains("submission/src/")
-            || file.contains("graded/judged/")
-            || file.contains("graded/src/");
+        let owned = file.contains("submission/src/") || file.contains("graded/judged/");
         exercises.iter().find(|e| owned && e.name == stem)
     }
 
@@ -288,12 +247,7 @@ fn table<'t>(parent: &'t mut toml::Table, key: &str) -> &'t mut toml::Table {
 
 /// The instructor's hidden tests: `DIR/NAME.rs` for an exercise NAME,
 /// copied next to the judged pristine tests (with verdicts).
-fn take_hidden(
-    curriculum: &Curriculum,
-    dir: &Path,
-    judged: &Path,
-    standalone: &[String],
-) -> Result<Vec<String>> {
+fn take_hidden(curriculum: &Curriculum, dir: &Path, judged: &Path) -> Result<Vec<String>> {
     let mut hidden = Vec::new();
     let entries = std::fs::read_dir(dir).with_context(|| format!("--tests {}", dir.display()))?;
     for entry in entries {
@@ -313,14 +267,6 @@ fn take_hidden(
                 curriculum.exercises[0].name
             );
         };
-        if standalone.contains(&exercise.name) {
-            bail!(
-                "--tests {}: {} is for {}, whose tests build without the exercise file; hidden tests are for exercises whose tests include it with `exercise!()`",
-                dir.display(),
-                path.display(),
-                exercise.name
-            );
-        }
         let tests = std::fs::read_to_string(&path)?;
         if !includes_the_exercise(&tests).with_context(|| format!("reading {}", path.display()))? {
             bail!(
@@ -528,7 +474,7 @@ fn helper() {}
     #[test]
     fn a_file_that_includes_its_exercise_is_told_from_one_that_does_not() {
         assert!(includes_the_exercise("#[macro_use] mod common;\nexercise!(ex01_demo);").unwrap());
-        // Only a mention, in a comment: the compile-error lesson's case.
+        // Only a mention, in a comment.
         assert!(!includes_the_exercise("//! does not use `exercise!()`\nnamed!(ex14);").unwrap());
     }
 
