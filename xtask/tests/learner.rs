@@ -305,10 +305,20 @@ fn watch_in_a_terminal(copy: &Copy) {
         before + 2,
         "one build for the broken save and one for [r], no more"
     );
-    // Ctrl-C while the restored file builds: the tool ends, and so does
-    // everything it started (cargo, rustc, a test binary).
-    std::fs::write(&file, shipped).unwrap();
+    // Ctrl-C while a file builds that takes minutes to compile (a constant
+    // evaluated by a long loop): the tool ends, and so does everything it
+    // started (cargo, rustc).
+    let slow = format!(
+        "{shipped}\n#[allow(long_running_const_eval)]\n\
+         const _SLOW: u64 = {{ let mut i = 0u64; while i < 50_000_000_000 {{ i += 1; }} i }};\n"
+    );
+    std::fs::write(&file, slow).unwrap();
     wait_for("(running again ...)");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !processes_in(&copy.root).iter().any(|p| p.contains("rustc")) {
+        assert!(Instant::now() < deadline, "the slow build never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     keys.write_all(b"\x03").unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -319,8 +329,9 @@ fn watch_in_a_terminal(copy: &Copy) {
         assert!(Instant::now() < deadline, "Ctrl-C did not quit");
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Killed processes take a moment to go.
-    let deadline = Instant::now() + Duration::from_secs(10);
+    // Killed processes go within milliseconds; the compile would take
+    // minutes (its first progress note, seconds).
+    let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let left = processes_in(&copy.root);
         if left.is_empty() {
@@ -329,6 +340,7 @@ fn watch_in_a_terminal(copy: &Copy) {
         assert!(Instant::now() < deadline, "left running: {left:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
+    std::fs::write(&file, shipped).unwrap();
 }
 
 /// Processes whose working folder is `root` or below it (cargo, rustc and
