@@ -136,9 +136,9 @@ struct Grader<'a> {
 
 /// One exercise's run.
 struct Run {
+    /// The exercise's place in the curriculum.
     slot: usize,
     binary: PathBuf,
-    exercise: Exercise,
 }
 
 /// A submission taken in and built, its tests still to run.
@@ -281,11 +281,7 @@ impl<'a> Grader<'a> {
         let mut runs = Vec::new();
         for (slot, built) in built? {
             match built {
-                Ok(binary) => runs.push(Run {
-                    slot,
-                    binary,
-                    exercise: exercises[slot].clone(),
-                }),
+                Ok(binary) => runs.push(Run { slot, binary }),
                 Err(result) => slots[slot] = Some(result),
             }
         }
@@ -507,9 +503,8 @@ impl<'a> Grader<'a> {
     /// Runs one exercise's tests; a test passed only if its pristine body
     /// reported so on the grader's descriptor.
     fn run_exercise(&self, run: &Run, folder: &Path) -> Result<ExerciseResult> {
-        let Run {
-            binary, exercise, ..
-        } = run;
+        let Run { slot, binary } = run;
+        let exercise = &self.curriculum.exercises[*slot];
         let name = &exercise.name;
         let limit = self.options.limit;
         let started = std::time::Instant::now();

@@ -27,7 +27,7 @@ use crate::curriculum::{Curriculum, Exercise};
 pub const COMBINED: &str = "all";
 /// Packages of the scratch workspace.
 pub const TESTS_PACKAGE: &str = "graded";
-pub const SHIPPED_PACKAGE: &str = "exercises";
+const SHIPPED_PACKAGE: &str = "exercises";
 /// Where the submission's files go.
 const SUBMISSION: &str = "submission/src";
 
