@@ -17,14 +17,29 @@ use crate::verdict::{self, Outcome, Verdict};
 /// How long one exercise's tests may run before they count as hung.
 pub const DEFAULT_LIMIT: Duration = Duration::from_secs(15);
 
+/// Where the learner stands when a command starts.
+pub struct Start {
+    pub progress: Progress,
+    /// Why the progress was rebuilt, when it could not be read.
+    pub note: Option<String>,
+    /// The current exercise's verdict, when finding it meant judging it.
+    pub judged: Option<Verdict>,
+}
+
 /// The progress file, or, when it is missing or unreadable, progress rebuilt
-/// by running every exercise (and a note saying so).
-pub fn load_progress(
-    curriculum: &Curriculum,
-    limit: Duration,
-) -> Result<(Progress, Option<String>)> {
+/// the way a learner works: exercises judged in order up to the first that
+/// does not pass yet, which becomes the current one. Later exercises are
+/// judged when the learner reaches them, so the first screen of a fresh
+/// clone waits for one exercise's build, not sixteen.
+pub fn load_progress(curriculum: &Curriculum, limit: Duration) -> Result<Start> {
     let note = match progress::read(curriculum) {
-        Loaded::Read(progress) => return Ok((progress, None)),
+        Loaded::Read(progress) => {
+            return Ok(Start {
+                progress,
+                note: None,
+                judged: None,
+            })
+        }
         Loaded::Missing => None,
         Loaded::Corrupt(why) => Some(format!(
             "the progress file {} was unreadable ({why}); rebuilt it from your exercises",
@@ -35,14 +50,28 @@ pub fn load_progress(
         started: progress::now(),
         ..Progress::default()
     };
-    for (name, passed) in run_all(curriculum, limit)? {
-        if passed {
-            progress.done.insert(name);
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "no progress saved yet: judging the exercises in order up to the first that \
+             does not pass"
+        );
+    }
+    let mut judged = None;
+    for exercise in &curriculum.exercises {
+        let verdict = verdict::judge(curriculum, Package::Exercises, exercise, limit, false)?;
+        progress.record(&exercise.name, verdict.passed());
+        if !verdict.passed() {
+            progress.current = Some(exercise.name.clone());
+            judged = Some(verdict);
+            break;
         }
     }
-    progress.current = progress.first_pending(curriculum).map(str::to_owned);
     progress.save(curriculum)?;
-    Ok((progress, note))
+    Ok(Start {
+        progress,
+        note,
+        judged,
+    })
 }
 
 /// Builds every exercise (one broken file does not stop the others) and runs
@@ -51,12 +80,12 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
     let terminal = std::io::stderr().is_terminal();
     if terminal {
         eprintln!(
-            "building every exercise (the first time, the runtime and its dependencies too: \
-             a minute or two; then a second or so)"
+            "building every exercise's tests (the first time, a few seconds each; then a \
+             second or so)"
         );
     }
     // cargo draws its own progress meanwhile; barista's bar comes after.
-    let build = runner::build(&curriculum.root, Package::Exercises, terminal)?;
+    let build = runner::build(curriculum, Package::Exercises, terminal)?;
     let bar = if terminal {
         ProgressBar::new(curriculum.exercises.len() as u64)
     } else {
@@ -215,13 +244,19 @@ pub fn bar(done: usize, total: usize, width: usize) -> String {
 
 /// No terminal (piped, CI): the status once, never waiting for keys.
 pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
-    let (mut progress, note) = load_progress(curriculum, limit)?;
+    let Start {
+        mut progress,
+        note,
+        judged,
+    } = load_progress(curriculum, limit)?;
     if let Some(note) = note {
         println!("note: {note}\n");
     }
     let exercise = chosen(curriculum, &progress, None)?.clone();
     let verdict = if progress.done.len() == curriculum.exercises.len() {
         None
+    } else if judged.is_some() {
+        judged
     } else {
         Some(judge_and_record(
             curriculum,
@@ -254,7 +289,7 @@ pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
 /// `cargo xtask run [NAME]`: its tests and the timeline of the run,
 /// passed or not.
 pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Result<bool> {
-    let (mut progress, _) = load_progress(curriculum, limit)?;
+    let mut progress = load_progress(curriculum, limit)?.progress;
     let exercise = chosen(curriculum, &progress, name)?.clone();
     let color = std::io::stdout().is_terminal();
     let verdict = judge_and_record(curriculum, &mut progress, &exercise, limit, color)?;

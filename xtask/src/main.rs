@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use xtask::curriculum::{workspace_root, Curriculum};
-use xtask::{bench, check, contain, grade_cli, learner, progress, runner, watch};
+use xtask::{learner, progress, runner, watch};
 
 #[derive(Parser)]
 #[command(
@@ -41,24 +41,25 @@ enum Command {
     Reset { name: String },
     /// Run every exercise's tests; exit non-zero unless all pass.
     Verify,
-    /// (internal) Run a program confined by Landlock; used by `grade`.
-    #[command(name = "__contain", hide = true)]
-    Contain(contain::ContainArgs),
-    /// Grade a class: the pristine tests against each student's exercise files.
-    Grade(grade_cli::GradeArgs),
+    /// Grade a class (the instructor's tools; `cargo xtask grade --help`).
+    #[command(disable_help_flag = true)]
+    Grade(Forwarded),
     /// Measure every speed and memory goal; rewrite BENCHMARKS.md.
-    Bench {
-        /// A smoke run: every benchmark once, small; BENCHMARKS.md untouched.
-        #[arg(long)]
-        quick: bool,
-    },
-    /// Instructor self-check: metadata, files, shipped exercises fail,
-    /// solutions pass repeatedly and at worker limits 1, 2 and 4.
-    Check {
-        /// How many times each solution's tests must pass in a row.
-        #[arg(long, default_value_t = 20)]
-        repeat: usize,
-    },
+    #[command(disable_help_flag = true)]
+    Bench(Forwarded),
+    /// Instructor self-check of the curriculum (`cargo xtask check --help`).
+    #[command(disable_help_flag = true)]
+    Check(Forwarded),
+    /// (internal) Used by `grade`.
+    #[command(name = "__contain", hide = true, disable_help_flag = true)]
+    Contain(Forwarded),
+}
+
+/// An instructor's command's arguments, handed on as they are.
+#[derive(clap::Args)]
+struct Forwarded {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<std::ffi::OsString>,
 }
 
 fn main() -> ExitCode {
@@ -73,15 +74,17 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<bool> {
-    if let Some(Command::Contain(args)) = cli.command {
-        return contain::contain(args);
+    let forwarded = match &cli.command {
+        Some(Command::Grade(args)) => Some(("grade", args)),
+        Some(Command::Bench(args)) => Some(("bench", args)),
+        Some(Command::Check(args)) => Some(("check", args)),
+        Some(Command::Contain(args)) => Some(("__contain", args)),
+        _ => None,
+    };
+    if let Some((command, Forwarded { args })) = forwarded {
+        return instructor(command, args);
     }
-    // Ctrl-C (outside the watch's raw mode) or a kill: nothing this tool
-    // started keeps running.
-    let _ = ctrlc::set_handler(|| {
-        runner::stop_everything();
-        std::process::exit(130);
-    });
+    runner::stop_everything_when_interrupted();
     let result = commands(cli);
     // The watch may quit while a build runs in the background.
     runner::stop_everything();
@@ -121,9 +124,35 @@ fn commands(cli: Cli) -> Result<bool> {
         Some(Command::Hint { name }) => learner::hint(&curriculum, name.as_deref()),
         Some(Command::Reset { name }) => learner::reset(&curriculum, &name),
         Some(Command::Verify) => learner::verify(&curriculum, limit),
-        Some(Command::Contain(_)) => unreachable!("handled above"),
-        Some(Command::Grade(args)) => grade_cli::grade(&curriculum, args),
-        Some(Command::Bench { quick }) => bench::bench(&curriculum, quick),
-        Some(Command::Check { repeat }) => check::check(&curriculum, &check::Options { repeat }),
+        Some(Command::Grade(_) | Command::Bench(_) | Command::Check(_) | Command::Contain(_)) => {
+            unreachable!("handed on above")
+        }
+    }
+}
+
+/// Hands an instructor's command on to `xtask/instructor`, built by cargo
+/// the first time (the learner's commands never build it). The current
+/// folder stays, so that paths on the command line mean what they meant.
+fn instructor(command: &str, args: &[std::ffi::OsString]) -> Result<bool> {
+    let root = workspace_root()?;
+    let mut cargo = std::process::Command::new(runner::cargo());
+    cargo
+        .arg("run")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .args(["--package", "instructor", "--"])
+        .arg(command)
+        .args(args);
+    #[cfg(unix)]
+    {
+        // Become it: signals, the exit status and the terminal are its own.
+        use std::os::unix::process::CommandExt;
+        let err = cargo.exec();
+        anyhow::bail!("running cargo for `{command}`: {err}");
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cargo.status()?;
+        std::process::exit(status.code().unwrap_or(2));
     }
 }

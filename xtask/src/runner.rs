@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::curriculum::Package;
+use crate::curriculum::{Curriculum, Package};
 
 /// What building one package's test targets produced.
 #[derive(Debug, Default, Clone)]
@@ -23,17 +23,29 @@ pub struct Build {
     pub errors: BTreeMap<String, String>,
 }
 
-/// Builds every test target of `package` (exercises are test targets).
-/// With `progress`, cargo shows its own progress on the terminal (the first
-/// build compiles every dependency: minutes, not seconds).
-pub fn build(root: &Path, package: Package, progress: bool) -> Result<Build> {
-    cargo_build(root, package, &["--tests", "--keep-going"], false, progress)
+/// Builds every exercise's test target in `package`. With `progress`,
+/// cargo shows its own progress on the terminal (the first build compiles
+/// every dependency).
+pub fn build(curriculum: &Curriculum, package: Package, progress: bool) -> Result<Build> {
+    let mut targets = vec!["--keep-going"];
+    for exercise in &curriculum.exercises {
+        targets.extend(["--test", exercise.name.as_str()]);
+    }
+    cargo_build(&curriculum.root, package, &targets, false, progress)
 }
 
 /// Builds one exercise's test target: all a learner's edit needs.
 pub fn build_one(root: &Path, package: Package, name: &str, color: bool) -> Result<Build> {
     cargo_build(root, package, &["--test", name], color, false)
 }
+
+/// Every build names this tool's binary beside the exercises: cargo then
+/// resolves the runtime's dependencies with the features this tool's own
+/// build gave them, so the runtime that `cargo xtask` compiled is reused,
+/// not compiled a second time with a slightly different feature set (the
+/// first exercise of a fresh clone waits seconds instead of half a minute).
+/// The binary is already built: this adds no work.
+const SHARE_THE_TOOLS_BUILD: [&str; 4] = ["--package", "xtask", "--bin", "xtask"];
 
 fn cargo_build(
     root: &Path,
@@ -50,7 +62,8 @@ fn cargo_build(
     let mut command = Command::new(cargo());
     command
         .current_dir(root)
-        .args(["build", "-p", package.dir()])
+        .args(["build", "--package", package.dir()])
+        .args(SHARE_THE_TOOLS_BUILD)
         .args(targets)
         .arg(format)
         .stdin(Stdio::null())
@@ -158,6 +171,15 @@ pub fn stop_everything() {
         #[cfg(not(unix))]
         let _ = group;
     }
+}
+
+/// Ctrl-C (outside the watch's raw mode) or a kill: nothing this tool
+/// started keeps running, and the tool exits as interrupted.
+pub fn stop_everything_when_interrupted() {
+    let _ = ctrlc::set_handler(|| {
+        stop_everything();
+        std::process::exit(130);
+    });
 }
 
 /// Paths in compiler messages as the learner knows them: a test target

@@ -51,7 +51,11 @@ impl Drop for RawMode {
 const DEBOUNCE: Duration = Duration::from_millis(100);
 
 pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
-    let (mut progress, note) = learner::load_progress(curriculum, limit)?;
+    let learner::Start {
+        mut progress,
+        note,
+        judged,
+    } = learner::load_progress(curriculum, limit)?;
     let mut exercise = learner::chosen(curriculum, &progress, None)?.clone();
     let (events, inbox) = channel();
 
@@ -98,13 +102,16 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
         }
     });
 
-    let mut verdict: Option<Verdict> = None;
     let mut running = false;
     // Once every exercise passes, the closing screen, until the learner
     // picks one to revisit.
     let mut showing = Showing::Current;
     let mut again = false;
-    judge(curriculum, &exercise, limit, &events, &mut running);
+    // Finding the current exercise may have judged it already.
+    let mut verdict: Option<Verdict> = judged;
+    if verdict.is_none() {
+        judge(curriculum, &exercise, limit, &events, &mut running);
+    }
     draw(
         curriculum,
         &progress,

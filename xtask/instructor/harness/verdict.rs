@@ -1,5 +1,5 @@
 // Written into the grading test crate's private `judged` module by
-// `cargo xtask grade` (see xtask/src/grade/scratch.rs): how a pristine test
+// `cargo xtask grade` (see xtask/instructor/src/grade/scratch.rs): how a pristine test
 // reports that it ran to its end. Every test, plain `#[test]` and `#[barista::test]` alike, makes a
 // `Verdict` first and drops it last; only a drop that is not a panic's
 // unwinding reports the test as passed.

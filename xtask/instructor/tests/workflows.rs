@@ -15,7 +15,8 @@ const STUDENT: &str = "templates/github-classroom/barista-feedback.yml";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+        .ancestors()
+        .nth(2)
         .unwrap()
         .to_path_buf()
 }
@@ -44,7 +45,7 @@ fn run_line(line: &str, dir: &Path, env: &[(&str, &str)]) -> Output {
     Command::new("bash")
         .args(["-e", "-c", &script])
         .current_dir(dir)
-        .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
+        .env("XTASK", env!("CARGO_BIN_EXE_instructor"))
         // The checkout the tool acts on: this one (the current folder is not).
         .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"))
         .envs(env.iter().copied())
@@ -213,7 +214,7 @@ fn combine_refuses_a_student_twice_and_submissions_beside_it() {
     write_json(&a, &job_report("ada", 15.0, &[]));
     write_json(&b, &job_report("ada", 10.0, &[]));
     let xtask = || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_instructor"));
         command
             .current_dir(dir.path())
             .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"));

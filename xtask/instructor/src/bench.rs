@@ -5,17 +5,17 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
 use barista::amdahl::median;
 
-use crate::copy::RepoCopy;
-use crate::curriculum::{Curriculum, Package};
-use crate::runner;
-use crate::verdict::{self, Outcome};
+use xtask::copy::RepoCopy;
+use xtask::curriculum::{Curriculum, Package};
+use xtask::runner;
+use xtask::verdict::{self, Outcome};
 
 /// The exercise whose edits are timed: the first one a learner meets.
 const EDITED: &str = "ex01_interleaved";
@@ -39,6 +39,7 @@ pub fn bench(curriculum: &Curriculum, quick: bool) -> Result<bool> {
         "Reference costs from outside this project (Go, tokio-console, rustlings) are quoted \
          from `shared/reference/anchors.md` and the issues; they were not rerun here.\n"
     )?;
+    report.push_str(&first_run(curriculum)?);
     report.push_str(&edit_to_verdict(curriculum, if quick { 2 } else { 7 })?);
     report.push_str(&grading(curriculum, quick)?);
     report.push_str(&cargo_bench(&curriculum.root, "overhead", quick)?);
@@ -64,6 +65,97 @@ fn machine() -> String {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     format!("{date}, {}", barista::amdahl::machine())
+}
+
+/// A newcomer's first `cargo xtask` on a fresh clone (crates downloaded,
+/// no `target/`), piped: when the first line of progress shows, and when
+/// the first exercise is on screen. Run in --quick too: it is under a
+/// minute, and the one figure a newcomer meets first.
+fn first_run(curriculum: &Curriculum) -> Result<String> {
+    use std::io::BufRead;
+    let copy = RepoCopy::of(&curriculum.root)?;
+    let started = Instant::now();
+    let mut child = Command::new(runner::cargo())
+        .current_dir(&copy.root)
+        .arg("xtask")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_MANIFEST_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running cargo xtask")?;
+    let (lines, seen) = std::sync::mpsc::channel();
+    let readers: Vec<_> = [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ]
+    .into_iter()
+    .map(|stream| {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = lines.send((started.elapsed(), line));
+            }
+        })
+    })
+    .collect();
+    drop(lines);
+    let mut first_line = None;
+    let mut first_exercise = None;
+    let mut printed = Vec::new();
+    for (at, line) in seen {
+        first_line.get_or_insert(at);
+        if first_exercise.is_none() && line.starts_with("Exercise 1 of ") {
+            first_exercise = Some(at);
+        }
+        printed.push(line);
+    }
+    for reader in readers {
+        let _ = reader.join();
+    }
+    let status = child.wait()?;
+    let total = started.elapsed();
+    let (Some(first_line), Some(first_exercise)) = (first_line, first_exercise) else {
+        bail!(
+            "the first `cargo xtask` of a clean copy showed no first exercise ({status}); it printed:\n{}",
+            printed.join("\n")
+        );
+    };
+    let goal = Duration::from_secs(60);
+    let mut out = String::new();
+    writeln!(out, "## A newcomer's first `cargo xtask`\n")?;
+    writeln!(
+        out,
+        "In a fresh copy of the repository (the files git lists, no `target/`; the crates' \
+         downloads already in cargo's cache), `cargo xtask` piped, timed once: the first line \
+         of progress, and the first exercise on screen (its verdict and timeline). It builds \
+         the learner's tool, the runtime and the first exercise's tests, never the \
+         instructor's tools. Goal: the first exercise within 60 s on an idle 2-core machine.\n"
+    )?;
+    writeln!(out, "| what | command | wall time |")?;
+    writeln!(out, "|---|---|---|")?;
+    writeln!(
+        out,
+        "| first line of progress | `cargo xtask` | {:.1} s |",
+        first_line.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "| first exercise on screen | `cargo xtask` | {:.1} s |",
+        first_exercise.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "| the command ends | `cargo xtask` | {:.1} s |",
+        total.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "\nGoal (the first exercise within 60 s): {}.\n",
+        if first_exercise <= goal { "met" } else { "MISSED" }
+    )?;
+    Ok(out)
 }
 
 /// The learner's edit-to-verdict latency, in a copy of the repository (the

@@ -19,8 +19,8 @@ use super::intake::{self, Taken};
 use super::model::{ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult};
 use super::sandbox::{remove_tree, Policy, Sandbox};
 use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
-use crate::curriculum::{Curriculum, Exercise, Package};
-use crate::runner;
+use xtask::curriculum::{Curriculum, Exercise, Package};
+use xtask::runner;
 
 pub struct Options {
     /// One folder per student.

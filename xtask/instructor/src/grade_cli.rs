@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Result};
 
-use crate::curriculum::Curriculum;
+use xtask::curriculum::Curriculum;
 use crate::grade::formats::{self, Format};
 use crate::grade::model::{ClassReport, Status};
 use crate::grade::{grade_class, Options};

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::curriculum::{Curriculum, Exercise};
+use xtask::curriculum::{Curriculum, Exercise};
 
 /// The test target with every exercise's tests.
 pub const COMBINED: &str = "all";
@@ -31,7 +31,7 @@ const SHIPPED_PACKAGE: &str = "exercises";
 /// Where the submission's files go.
 const SUBMISSION: &str = "submission/src";
 
-/// What every test calls first (see `xtask/harness/verdict.rs`).
+/// What every test calls first (see `xtask/instructor/harness/verdict.rs`).
 const VERDICT: &str = "crate::judged::__barista_verdict::started";
 const HARNESS: &str = include_str!("../../harness/verdict.rs");
 
@@ -49,7 +49,7 @@ impl Scratch {
     /// tests from `hidden` (one file per exercise, `NAME.rs`).
     pub fn new(curriculum: &Curriculum, hidden: Option<&Path>) -> Result<Scratch> {
         let root = curriculum.root.join("target/grading/workspace");
-        let copy = crate::copy::RepoCopy::of(&curriculum.root)?;
+        let copy = xtask::copy::RepoCopy::of(&curriculum.root)?;
         copy_tree(
             &copy.root,
             &root,

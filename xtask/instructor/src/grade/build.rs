@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::sandbox::{Policy, Sandbox};
 use super::scratch::Scratch;
-use crate::curriculum::Exercise;
-use crate::runner;
+use xtask::curriculum::Exercise;
+use xtask::runner;
 
 #[derive(Debug, Clone)]
 pub enum Built {

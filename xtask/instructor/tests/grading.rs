@@ -15,11 +15,12 @@ use serde_json::Value;
 /// second clone sharing the target folder must act on that clone).
 fn repo_root() -> PathBuf {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test");
-    Path::new(&manifest).parent().unwrap().to_path_buf()
+    // xtask/instructor/ is two folders down.
+    Path::new(&manifest).ancestors().nth(2).unwrap().to_path_buf()
 }
 
 fn xtask() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_instructor"));
     if let Some(cargo) = std::env::var_os("CARGO") {
         command.env("CARGO", cargo);
     }

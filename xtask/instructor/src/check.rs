@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::curriculum::{Curriculum, Package};
-use crate::runner;
+use xtask::curriculum::{Curriculum, Package};
+use xtask::runner;
 
 /// How long one run of one exercise's tests may take before it counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -32,9 +32,9 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
     layout(curriculum, &mut problems)?;
 
     println!("building the solutions' tests ...");
-    let solutions = runner::build(&curriculum.root, Package::Solutions, false)?;
+    let solutions = runner::build(curriculum, Package::Solutions, false)?;
     println!("building the exercises' tests ...");
-    let exercises = runner::build(&curriculum.root, Package::Exercises, false)?;
+    let exercises = runner::build(curriculum, Package::Exercises, false)?;
 
     for exercise in &curriculum.exercises {
         let name = &exercise.name;

@@ -1,0 +1,10 @@
+//! The instructor's side of `cargo xtask`: `grade` (a class, contained),
+//! `check` (the curriculum's self-check) and `bench` (BENCHMARKS.md). Its
+//! own crate so that the learner's first `cargo xtask` never builds the
+//! sandbox, the source checks or the report writers.
+
+pub mod bench;
+pub mod check;
+pub mod contain;
+pub mod grade;
+pub mod grade_cli;

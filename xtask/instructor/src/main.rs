@@ -1,0 +1,72 @@
+//! The instructor's commands. Run as `cargo xtask grade|check|bench …`:
+//! the learner's `xtask` hands these on (`cargo run --package instructor`),
+//! so they are built only when an instructor first needs them.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use instructor::{bench, check, contain, grade_cli};
+use xtask::curriculum::{workspace_root, Curriculum};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    version,
+    about = "barista's instructor tools: grading, the curriculum's self-check, benchmarks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// (internal) Run a program confined by Landlock; used by `grade`.
+    #[command(name = "__contain", hide = true)]
+    Contain(contain::ContainArgs),
+    /// Grade a class: the pristine tests against each student's exercise files.
+    Grade(grade_cli::GradeArgs),
+    /// Measure every speed and memory goal; rewrite BENCHMARKS.md.
+    Bench {
+        /// A smoke run: every benchmark once, small; BENCHMARKS.md untouched.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Instructor self-check: metadata, files, shipped exercises fail,
+    /// solutions pass repeatedly and at worker limits 1, 2 and 4.
+    Check {
+        /// How many times each solution's tests must pass in a row.
+        #[arg(long, default_value_t = 20)]
+        repeat: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<bool> {
+    if let Command::Contain(args) = cli.command {
+        return contain::contain(args);
+    }
+    xtask::runner::stop_everything_when_interrupted();
+    let curriculum = Curriculum::load(&workspace_root()?)?;
+    let result = match cli.command {
+        Command::Contain(_) => unreachable!("handled above"),
+        Command::Grade(args) => grade_cli::grade(&curriculum, args),
+        Command::Bench { quick } => bench::bench(&curriculum, quick),
+        Command::Check { repeat } => check::check(&curriculum, &check::Options { repeat }),
+    };
+    xtask::runner::stop_everything();
+    result
+}
