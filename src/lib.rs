@@ -29,6 +29,7 @@ mod recorder;
 mod runtime;
 mod summary;
 mod task;
+pub mod thread;
 mod timeline;
 mod trace;
 
@@ -41,7 +42,7 @@ pub use runtime::{live_tasks, record, run, timeline_file_stem, workers, Run, TIM
 pub use summary::Summary;
 pub use task::{spawn, spawn_named, JoinError, JoinHandle};
 pub use timeline::Timeline;
-pub use trace::{PollRecord, TaskEnd, TaskId, TaskRecord, Trace, EVENT_BYTES, UNNAMED};
+pub use trace::{ClockMark, PollRecord, TaskEnd, TaskId, TaskRecord, Trace, EVENT_BYTES, UNNAMED};
 
 /// Gives other tasks a turn: an explicit yield point.
 pub use tokio::task::yield_now;

@@ -37,8 +37,14 @@ pub(crate) struct RunState {
     quiet_main_panic: bool,
     origin: u64,
     logical: AtomicU64,
+    /// Paused time with the logical clock: tokio's clock is read at every
+    /// step, and each step where it moved is kept (a timeline's ruler).
+    paused_clock: Option<PausedClock>,
     next_id: AtomicU64,
     next_worker: AtomicU32,
+    /// Threads started through `barista::thread::traced`, lanes after the
+    /// workers'.
+    next_thread: AtomicU32,
     max_polls: u64,
     polls: AtomicU64,
     dropped_polls: AtomicU64,
@@ -61,8 +67,11 @@ impl RunState {
                 ClockKind::Logical => 0,
             },
             logical: AtomicU64::new(0),
+            paused_clock: (clock == ClockKind::Logical && config.start_paused)
+                .then(PausedClock::default),
             next_id: AtomicU64::new(1),
             next_worker: AtomicU32::new(0),
+            next_thread: AtomicU32::new(0),
             max_polls: config.max_polls as u64,
             polls: AtomicU64::new(0),
             dropped_polls: AtomicU64::new(0),
@@ -75,7 +84,13 @@ impl RunState {
     fn now(&self) -> u64 {
         match self.clock {
             ClockKind::Real => tsc().raw(),
-            ClockKind::Logical => self.logical.fetch_add(1, Ordering::Relaxed) + 1,
+            ClockKind::Logical => {
+                let step = self.logical.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(paused) = &self.paused_clock {
+                    paused.read(step);
+                }
+                step
+            }
         }
     }
 
@@ -111,10 +126,57 @@ impl RunState {
     }
 
     /// Takes everything recorded so far. Call after every thread detached.
-    pub(crate) fn take(&self) -> (Vec<Vec<Event>>, BTreeMap<String, String>, u64) {
-        let chunks = std::mem::take(&mut *self.chunks.lock().unwrap());
-        let results = std::mem::take(&mut *self.results.lock().unwrap());
-        (chunks, results, self.dropped_polls.load(Ordering::Relaxed))
+    pub(crate) fn take(&self) -> Taken {
+        Taken {
+            chunks: std::mem::take(&mut *self.chunks.lock().unwrap()),
+            results: std::mem::take(&mut *self.results.lock().unwrap()),
+            dropped_polls: self.dropped_polls.load(Ordering::Relaxed),
+            clock_marks: self
+                .paused_clock
+                .as_ref()
+                .map(|paused| std::mem::take(&mut *paused.marks.lock().unwrap()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What a run recorded, taken at its end.
+pub(crate) struct Taken {
+    pub(crate) chunks: Vec<Vec<Event>>,
+    pub(crate) results: BTreeMap<String, String>,
+    pub(crate) dropped_polls: u64,
+    pub(crate) clock_marks: Vec<ClockMark>,
+}
+
+/// tokio's paused clock, read at a logical step where it had moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockMark {
+    /// The logical step.
+    pub step: u64,
+    /// tokio's clock then, in nanoseconds since the run's first step.
+    pub nanos: u64,
+}
+
+#[derive(Default)]
+struct PausedClock {
+    origin: OnceLock<tokio::time::Instant>,
+    marks: Mutex<Vec<ClockMark>>,
+}
+
+impl PausedClock {
+    fn read(&self, step: u64) {
+        // Outside the runtime (a thread of its own), tokio's clock is the
+        // real one: nothing to read.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        let now = tokio::time::Instant::now();
+        let origin = *self.origin.get_or_init(|| now);
+        let nanos = now.saturating_duration_since(origin).as_nanos() as u64;
+        let mut marks = self.marks.lock().unwrap();
+        if marks.last().is_none_or(|mark| mark.nanos != nanos) {
+            marks.push(ClockMark { step, nanos });
+        }
     }
 }
 
@@ -335,6 +397,42 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         );
         local.flush_if_full();
     });
+}
+
+/// The task this thread is polling, if any.
+pub(crate) fn current_task() -> Option<TaskId> {
+    LOCAL.with(|local| local.borrow().current)
+}
+
+/// A thread started by `barista::thread::traced` joins `run` as a lane of
+/// its own (after the workers'), running one task, a child of `parent`,
+/// for as long as the thread's closure runs. Returns the task's one poll.
+pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<TaskId>) -> Option<PollStart> {
+    if !run.trace {
+        return None;
+    }
+    attach(run);
+    LOCAL.with(|local| {
+        let local = &mut *local.borrow_mut();
+        local.worker = run.workers as u32 + run.next_thread.fetch_add(1, Ordering::Relaxed);
+        let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
+        local.ids = start + 1..start + ID_BLOCK;
+        let task = TaskId::new(start);
+        let at = run.now();
+        Local::push_unchecked(
+            &mut local.buf,
+            Event {
+                task,
+                kind: EventKind::Spawned { parent, at },
+            },
+        );
+        local.current = Some(task);
+        local.adopt = Some(task);
+        Some(PollStart {
+            task,
+            start: run.now(),
+        })
+    })
 }
 
 /// A `#[barista::task]` function starts: it names the task it starts, if the

@@ -6,7 +6,8 @@ use std::num::NonZeroU64;
 use serde::Serialize;
 
 use crate::config::ClockKind;
-use crate::recorder::RunState;
+pub use crate::recorder::ClockMark;
+use crate::recorder::{RunState, Taken};
 use crate::summary::Summary;
 
 /// Identifies a task within one run. Ids grow in spawn order per worker.
@@ -116,11 +117,17 @@ pub struct Trace {
     polls: Vec<PollRecord>,
     results: BTreeMap<String, String>,
     dropped_polls: u64,
+    clock_marks: Vec<ClockMark>,
 }
 
 impl Trace {
     pub(crate) fn collect(run: &RunState) -> Trace {
-        let (chunks, results, dropped_polls) = run.take();
+        let Taken {
+            chunks,
+            results,
+            dropped_polls,
+            clock_marks,
+        } = run.take();
         // Ids are dense (handed out in blocks from one counter), so a table
         // indexed by id beats a hash map, for time and for memory.
         let mut slots: Vec<Option<TaskRecord>> = Vec::new();
@@ -190,7 +197,20 @@ impl Trace {
             polls,
             results,
             dropped_polls,
+            clock_marks,
         }
+    }
+
+    /// With paused time (the logical clock), tokio's clock at each step
+    /// where it had moved: the first is the run's start, at 0.
+    pub fn clock_marks(&self) -> &[ClockMark] {
+        &self.clock_marks
+    }
+
+    /// Whether a lane is a worker's (else a traced thread's, see
+    /// [`crate::thread::traced`]).
+    pub fn is_worker_lane(&self, lane: u32) -> bool {
+        (lane as usize) < self.workers
     }
 
     /// The worker limit of the run.
@@ -238,13 +258,15 @@ impl Trace {
     }
 
     /// The most tasks that were being polled at the same instant, on distinct
-    /// workers: 1 means interleaved, more means parallel.
+    /// workers: 1 means interleaved, more means parallel. Traced threads'
+    /// lanes do not count: they are not the runtime's workers.
     pub fn observed_parallelism(&self) -> usize {
         // Sweep over poll boundaries; at equal times ends come first, so
         // polls that merely touch do not count as overlapping.
         let mut edges: Vec<(u64, bool, u32)> = Vec::with_capacity(self.polls.len() * 2);
         for poll in &self.polls {
-            if poll.end > poll.start {
+            // Threads of their own are not the runtime's workers.
+            if poll.end > poll.start && self.is_worker_lane(poll.worker) {
                 edges.push((poll.start, true, poll.worker));
                 edges.push((poll.end, false, poll.worker));
             }

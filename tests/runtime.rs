@@ -454,3 +454,192 @@ fn a_scaling_measurement_covers_every_worker_count() {
     let e = scaling.serial_fraction.expect("three worker counts");
     assert!((0.0..=1.0).contains(&e));
 }
+
+/// The bars of a timeline, by lane label, and its order lines, if shown.
+fn bars_and_orders(picture: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let mut bars = Vec::new();
+    let mut orders = Vec::new();
+    let mut in_orders = false;
+    for line in picture.lines() {
+        if line.starts_with("order of polls") {
+            in_orders = true;
+        } else if in_orders && line.starts_with(' ') {
+            // A wrapped order line goes on.
+            let (_, order): &mut (String, String) = orders.last_mut().unwrap();
+            order.push(' ');
+            order.push_str(line.trim());
+        } else if in_orders {
+            match line.split_once(": ") {
+                Some((lane, order)) if lane.starts_with("worker") || lane.starts_with("thread") => {
+                    orders.push((lane.to_string(), order.to_string()))
+                }
+                _ => in_orders = false,
+            }
+        } else if let Some((label, rest)) = line.split_once(" |") {
+            let label = label.trim_end();
+            if label.starts_with("worker") || label.starts_with("thread") {
+                bars.push((label.to_string(), rest.trim_end_matches('|').to_string()));
+            }
+        }
+    }
+    (bars, orders)
+}
+
+/// Runs of one symbol, idle cells left out: `AA..AB` is `A A B`.
+fn runs(symbols: impl Iterator<Item = char>) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    let mut last = None;
+    for c in symbols {
+        if c == '.' {
+            last = None;
+            continue;
+        }
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+#[test]
+fn the_order_of_polls_agrees_with_the_bars() {
+    // Paused (exact) and real time; one worker and two.
+    let real_one = barista::run(at(1), cafe()).unwrap().trace;
+    let real_two = barista::run(at(2), cafe()).unwrap().trace;
+    for trace in [paused_cafe(), real_one, real_two] {
+        let picture = trace.timeline().to_string();
+        let (bars, orders) = bars_and_orders(&picture);
+        assert!(
+            !orders.is_empty(),
+            "few polls: the order is shown\n{picture}"
+        );
+        for (lane, order) in orders {
+            let bar = &bars.iter().find(|(l, _)| *l == lane).unwrap().1;
+            let listed: Vec<char> = order
+                .split(" ")
+                .filter(|s| *s != "->")
+                .filter_map(|s| s.chars().next())
+                .filter(|c| *c != '(')
+                .collect();
+            // Consecutive polls of one task merge in a bar.
+            let mut merged = listed.clone();
+            merged.dedup();
+            let mut drawn = runs(bar.chars());
+            drawn.dedup();
+            assert_eq!(drawn, merged, "{lane} in\n{picture}");
+        }
+    }
+}
+
+#[test]
+fn every_task_drawn_is_in_the_legend_with_its_count() {
+    // Few tasks: a letter each, grouped by name in the legend.
+    let run = barista::run(at(1).start_paused(true), async {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let name = if i % 3 == 0 { "parse" } else { "fetch" };
+                barista::spawn_named(name, async {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.await.unwrap();
+        }
+    })
+    .unwrap();
+    let picture = run.trace.timeline().to_string();
+    assert!(picture.contains("A D G J parse (4 tasks)"), "{picture}");
+    assert!(picture.contains("BC EF HI KL fetch (8 tasks)"), "{picture}");
+    // Many tasks: a symbol per name, counted, and how many were alive.
+    let run = barista::run(at(1), async {
+        let handles: Vec<_> = (0..300)
+            .map(|i| {
+                let name = if i < 200 { "fetch" } else { "parse" };
+                barista::spawn_named(name, async { tokio::task::yield_now().await })
+            })
+            .collect();
+        for handle in handles {
+            handle.await.unwrap();
+        }
+    })
+    .unwrap();
+    let picture = run.trace.timeline().to_string();
+    assert!(
+        picture.contains("timeline: 301 tasks on 1 worker"),
+        "{picture}"
+    );
+    assert!(picture.contains("A fetch (200 tasks)"), "{picture}");
+    assert!(picture.contains("B parse (100 tasks)"), "{picture}");
+    assert!(picture.contains("\nalive    |"), "{picture}");
+    assert!(picture.contains("the most at once (301)"), "{picture}");
+    assert!(!picture.contains('#'), "every name has a symbol: {picture}");
+}
+
+#[test]
+fn a_task_that_waits_is_drawn_waiting() {
+    // Paused time: a 100 ms sleep is one step of tokio's clock.
+    let run = barista::run(at(1).start_paused(true), async {
+        barista::spawn_named("order", async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        })
+        .await
+        .unwrap();
+    })
+    .unwrap();
+    let trace = &run.trace;
+    let marks: Vec<u64> = trace.clock_marks().iter().map(|m| m.nanos).collect();
+    assert_eq!(marks, [0, 100_000_000]);
+    let picture = trace.timeline().to_string();
+    assert!(picture.contains("100ms"), "the clock row: {picture}");
+    let lane = picture
+        .lines()
+        .find(|l| l.starts_with("  A "))
+        .unwrap_or_else(|| panic!("a lane for the task: {picture}"));
+    // Its two polls, and the wait between them.
+    assert!(lane.contains("A-"), "{picture}");
+    assert!(lane.contains("-A"), "{picture}");
+}
+
+#[barista::task]
+fn sum_on_a_thread(n: u64) -> u64 {
+    (1..=n).sum()
+}
+
+#[test]
+fn traced_threads_get_lanes_of_their_own() {
+    let run = barista::run(at(2), async {
+        let mut slots = [0u64; 3];
+        std::thread::scope(|scope| {
+            for slot in slots.iter_mut() {
+                scope.spawn(barista::thread::traced(move || {
+                    *slot = sum_on_a_thread(100)
+                }));
+            }
+        });
+        slots
+    })
+    .unwrap();
+    assert_eq!(run.output, [5050; 3]);
+    let trace = &run.trace;
+    let threads: Vec<u32> = trace
+        .polls()
+        .iter()
+        .filter(|p| trace.task(p.task).unwrap().name == "sum_on_a_thread")
+        .map(|p| p.worker)
+        .collect();
+    let mut lanes = threads.clone();
+    lanes.sort_unstable();
+    assert_eq!(lanes, [2, 3, 4], "after the 2 workers' lanes");
+    assert!(threads.iter().all(|&lane| !trace.is_worker_lane(lane)));
+    // Threads are not workers: they do not raise observed parallelism.
+    assert!(trace.observed_parallelism() <= 2);
+    let picture = trace.timeline().to_string();
+    assert!(picture.contains("on 2 workers and 3 threads"), "{picture}");
+    for lane in 0..3 {
+        assert!(picture.contains(&format!("\nthread {lane} |")), "{picture}");
+    }
+    // Outside a run, the closure runs as it is.
+    assert_eq!(barista::thread::traced(|| sum_on_a_thread(3))(), 6);
+}

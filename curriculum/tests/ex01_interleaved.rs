@@ -14,10 +14,15 @@ async fn two_baristas() -> Vec<&'static str> {
 /// The picture of a solved run: paused time gives a logical clock, so it is
 /// the same on every run.
 const TIMELINE: &str = "\
-timeline: 3 tasks on 1 worker, 22 ticks in 69 columns
-worker 0 |*************AAAAAABBBBBBBBBBBBAAAAAAAAAAAAABBBBBBBBBBBBAAAAAAA******|
+timeline: 3 tasks on 1 worker, paused time, 22 steps, 69 columns
+(a step is a poll starting or ending; tokio's paused clock never moved)
+worker 0 |************AAAAAAABBBBBBBBBBBBBBAAAAAAAAAAAABBBBBBBBBBBBAAAAAA******|
   * main  A barista A  B barista B
-order of polls per worker:
+each task: its letter while it runs, '-' while it waits or is ready
+  *      |************---------------------------------------------------******|
+  A      |            AAAAAAA--------------AAAAAAAAAAAA------------AAAAAA      |
+  B      |            -------BBBBBBBBBBBBBB------------BBBBBBBBBBBB            |
+order of polls per lane:
 worker 0: * -> A -> B -> B -> A -> A -> B -> B -> A -> *
 observed parallelism: 1 of 1 worker
 ";

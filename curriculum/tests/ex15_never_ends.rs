@@ -16,10 +16,16 @@ async fn serve(orders: &'static [&'static str]) -> Vec<String> {
 /// The picture of a solved run: paused time gives a logical clock, so it is
 /// the same on every run.
 const TIMELINE: &str = "\
-timeline: 4 tasks on 1 worker, 13 ticks in 69 columns
-worker 0 |***************************AAAAAAAAAABBBBBBBBBBBCCCCCCCCCC***********|
-  * main  A make_drink  B make_drink  C make_drink
-order of polls per worker:
+timeline: 4 tasks on 1 worker, paused time, 13 steps, 69 columns
+(a step is a poll starting or ending; tokio's paused clock never moved)
+worker 0 |*************************AAAAAAAAAAABBBBBBBBBBBCCCCCCCCCCC***********|
+  * main  A-C make_drink (3 tasks)
+each task: its letter while it runs, '-' while it waits or is ready
+  *      |*************************---------------------------------***********|
+  A      |                         AAAAAAAAAAA                                 |
+  B      |                         -----------BBBBBBBBBBB                      |
+  C      |                         ----------------------CCCCCCCCCCC           |
+order of polls per lane:
 worker 0: * -> A -> B -> C -> *
 observed parallelism: 1 of 1 worker
 ";

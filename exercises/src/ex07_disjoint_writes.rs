@@ -18,12 +18,19 @@
 // filled with 1 + 2 + ... + 1000 = 500500. `barista::workers()` is barista's
 // `runtime.GOMAXPROCS(0)`: the worker limit of the run.
 //
-// What to do: finish `fill`, starting one thread per slot inside
-// `std::thread::scope`, each storing `sum_to(1000)` in its own slot. No
-// `Mutex`, no atomics, no `unsafe`. The tests expect every slot to hold
-// 500500, at 1 worker and at 4.
+// Threads are not tokio's workers: the worker limit does not bound them.
+// The timeline draws each thread as a lane of its own, `thread N`, when its
+// closure is wrapped in `barista::thread::traced(...)` (which changes
+// nothing else): at 1 worker you will see four threads summing at once.
+//
+// What to do: finish `fill`: one thread per slot, all running at once, each
+// storing `sum_to(1000)` in its own slot. No `Mutex`, no atomics, no
+// `unsafe`. The tests expect every slot to hold 500500, at 1 worker and at
+// 4.
 
 /// 1 + 2 + ... + n, the slow way: this is the work each thread does.
+/// (`#[barista::task]` names the thread's lane in the timeline.)
+#[barista::task]
 pub fn sum_to(n: u64) -> u64 {
     (1..=n).sum()
 }
@@ -32,9 +39,10 @@ pub fn sum_to(n: u64) -> u64 {
 pub fn fill(slots: &mut [u64]) {
     for _slot in slots.iter_mut() {
         // TODO: this loop hands out one `&mut u64` per slot, but nothing
-        // writes through it. Wrap the loop in `std::thread::scope(|scope| ...)`
-        // and, for each slot, `scope.spawn` a thread that stores
-        // `sum_to(1000)` in it.
+        // writes through it. The goal: a thread per slot, all of them
+        // running at once, each writing its own slot. The constraint: a
+        // thread may borrow `slot` only if it is sure to end before `fill`
+        // returns (the lesson above names what guarantees that).
     }
 }
 

@@ -65,9 +65,12 @@ pub fn find_workspace_root(manifest_dir: Option<&Path>, cwd: &Path) -> Result<Pa
         .ancestors()
         .find(|dir| is_checkout(dir) && dir.join("Cargo.toml").is_file());
     // cargo names the package's folder: xtask/ or xtask/instructor/.
-    let from_cargo = manifest_dir
-        .map(|dir| cwd.join(dir))
-        .and_then(|dir| dir.ancestors().skip(1).find(|dir| is_checkout(dir)).map(Path::to_path_buf));
+    let from_cargo = manifest_dir.map(|dir| cwd.join(dir)).and_then(|dir| {
+        dir.ancestors()
+            .skip(1)
+            .find(|dir| is_checkout(dir))
+            .map(Path::to_path_buf)
+    });
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,

@@ -94,7 +94,10 @@ fn first_run(curriculum: &Curriculum) -> Result<String> {
     .map(|stream| {
         let lines = lines.clone();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
                 let _ = lines.send((started.elapsed(), line));
             }
         })
@@ -153,7 +156,11 @@ fn first_run(curriculum: &Curriculum) -> Result<String> {
     writeln!(
         out,
         "\nGoal (the first exercise within 60 s): {}.\n",
-        if first_exercise <= goal { "met" } else { "MISSED" }
+        if first_exercise <= goal {
+            "met"
+        } else {
+            "MISSED"
+        }
     )?;
     Ok(out)
 }

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use anyhow::{bail, Result};
 
-use xtask::curriculum::Curriculum;
 use crate::grade::formats::{self, Format};
 use crate::grade::model::{ClassReport, Status};
 use crate::grade::{grade_class, Options};
+use xtask::curriculum::Curriculum;
 
 #[derive(clap::Args)]
 pub struct GradeArgs {

@@ -16,7 +16,11 @@ use serde_json::Value;
 fn repo_root() -> PathBuf {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test");
     // xtask/instructor/ is two folders down.
-    Path::new(&manifest).ancestors().nth(2).unwrap().to_path_buf()
+    Path::new(&manifest)
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_path_buf()
 }
 
 fn xtask() -> Command {
