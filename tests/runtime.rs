@@ -455,8 +455,11 @@ fn a_scaling_measurement_covers_every_worker_count() {
     assert!((0.0..=1.0).contains(&e));
 }
 
+/// Lines of a timeline by lane label: `worker 0` and what follows it.
+type ByLane = Vec<(String, String)>;
+
 /// The bars of a timeline, by lane label, and its order lines, if shown.
-fn bars_and_orders(picture: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn bars_and_orders(picture: &str) -> (ByLane, ByLane) {
     let mut bars = Vec::new();
     let mut orders = Vec::new();
     let mut in_orders = false;

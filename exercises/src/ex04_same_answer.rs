@@ -8,10 +8,18 @@
 //
 // `sum_to_1000` below splits 1..=1000 into one chunk per worker (read with
 // `barista::workers()`, barista's `GOMAXPROCS(0)`) and sums each chunk in a
-// task of its own. Splitting by the worker count is fine: it is a way to give
-// every worker a share. What it must not change is the result. The reference
-// program prints `results[0]` because each of its goroutines sums the WHOLE
-// range, so any one result is the answer. Here each task sums only its share.
+// task of its own. Splitting by the worker count is fine: it is the usual way
+// to offer every worker a share. What it must not change is the result. The
+// reference program prints `results[0]` because each of its goroutines sums
+// the WHOLE range, so any one result is the answer. Here each task sums only
+// its share.
+//
+// In the timeline, look at which worker ran each chunk: often all of them
+// ran on worker 0. A task spawned from a worker goes into that worker's own
+// queue, and the other workers only steal work when they have none; chunks
+// this small are done before anyone steals. Offering every worker a share
+// does not mean each one takes it. Which worker runs a task is tokio's
+// choice, and that must not change the answer either.
 //
 // What to do: run the tests. At 1 worker the total comes out right; at 2
 // and 4 it does not, and the message shows how the answer moved with the

@@ -25,6 +25,10 @@
 //     taken a job. An unbounded channel never makes the producer wait, so on
 //     one worker it queues all 1,000 jobs before any consumer gets a turn.
 //
+// In the timeline of the work pool: the consumers (one letter each, `A-D`)
+// take turns with the producer (`*`); with a bounded queue the producer
+// stops between sends and lets them catch up.
+//
 // What to do: answer every `todo!` in `pick`; write `get_or_insert_with`;
 // in `work_pool`, replace the unbounded channel with a bounded one of
 // capacity `CAPACITY` (its `send` is async: await it). The tests check each

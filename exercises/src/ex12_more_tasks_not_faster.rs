@@ -19,6 +19,10 @@
 // them: with one long chunk per worker, every worker is busy, and the spawn
 // cost is paid a handful of times instead of ten million.
 //
+// In the timeline: as shipped, the legend counts thousands of `chunk`
+// tasks, and the `alive` row shows them queueing for the same few workers:
+// more tasks, no more hands. Solved, one chunk per worker lane.
+//
 // What to do: make `tasks_for` return one task per worker. The tests first
 // sum a small range and count the tasks spawned (at most one per worker, plus
 // `main`), then sum 1..=10,000,000 at 1, 2 and 4 workers: 50000005000000.

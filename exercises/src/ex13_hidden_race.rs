@@ -18,6 +18,13 @@
 // starts, reproducibly for each seed. The Go page says the same of
 // `GOMAXPROCS=1`: a bug that only hides there is still a bug.
 //
+// In the timeline: fifty deposit tasks, a letter each (the legend's `A-x`).
+// At one worker without a seed, each letter appears once, start to finish:
+// nothing interleaves, so nothing is lost. Under a shuffled schedule or at
+// two workers, a letter appears twice, apart: that deposit was interrupted
+// between its read and its write, and whoever ran in between read the same
+// old balance.
+//
 // What to do: make each deposit one step that nothing can interrupt. The
 // tests run the fifty deposits under shuffled schedules and expect every
 // coin to arrive (balance 50).

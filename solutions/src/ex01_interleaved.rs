@@ -12,8 +12,14 @@
 // take an order, start the espresso, and while it runs, take the next order.
 //
 // What to do: make the two baristas take turns. The tests run them on ONE
-// worker and expect their steps to alternate (A, B, A, B, ...), with observed
-// parallelism 1. Check with `cargo xtask`; a timeline shows what happened.
+// worker and expect neither to do all its steps in one go, with observed
+// parallelism 1. Which barista goes next at each switch is tokio's choice,
+// not yours: a solved run often goes A, B, B, A, A, B.
+//
+// In the timeline: the worker lane shows one letter at a time (one pair of
+// hands), and the lane of each barista shows its letter while it runs and
+// '-' while it waits for its turn. Unsolved, A's lane is one block and B
+// waits through all of it; solved, the two lanes take turns.
 
 use std::sync::{Arc, Mutex};
 

@@ -19,6 +19,11 @@
 // would not deadlock on one worker, but it would not force parallelism
 // either: the baristas would just take turns.)
 //
+// In the timeline: at two workers, one barista in each worker lane, both
+// letters in the same columns: two at once, that is parallelism. At one
+// worker there is no picture of the deadlock to draw: the run never ends,
+// so it is stopped, and only the first barista ever ran.
+//
 // What to do: make each barista wait at the pass for the other one. The
 // tests run the pair on TWO workers and expect observed parallelism 2 and
 // exactly one barista to arrive last; then on ONE worker, where they expect

@@ -19,6 +19,11 @@
 // they have all arrived and before the doors open. The tests run this at 1,
 // 2 and 4 workers and expect 10,001 live tasks every time, and a worker
 // reading equal to the run's limit.
+//
+// In the timeline, both dials at once: the worker lanes (as many as the
+// limit) are how many tasks RUN at an instant; the `alive` row below them is
+// how many EXIST, rising to 10,001 while the customers queue and falling as
+// they leave. The legend counts them: 10,000 tasks share one letter.
 
 use std::sync::Arc;
 

@@ -22,6 +22,11 @@
 // may come, so it waits. Go says this with `close(requests)`; in Rust you
 // drop the last `Sender`.
 //
+// In the timeline: `*` (main, the sender) and `A` (the owner) take turns,
+// one message each time; no other task ever touches the total. Unsolved,
+// the owner's last poll never comes: it waits for a message that nobody
+// will send.
+//
 // What to do: `share_by_communicating` sends a hundred 1s, then waits for
 // the owner's total, which never comes. Tell the owner there is no more
 // work. The tests expect it to return exactly what the Go program prints,

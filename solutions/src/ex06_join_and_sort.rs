@@ -18,6 +18,10 @@
 // guarding one thing's state is what a mutex is for. (The lock is held for
 // one `push` and never across an `.await`, so a std mutex is the right one.)
 //
+// In the timeline: main's lane shows '-' from the spawns until the last
+// order is done (the join), and only then main's letter again: reading the
+// list before that point is the bug.
+//
 // What to do: wait for all three orders before reading the list, and sort
 // it. The tests run this five times at 1, 2 and 4 workers and expect, every
 // time, what the Go program prints:

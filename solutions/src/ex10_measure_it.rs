@@ -18,6 +18,11 @@
 // work and the others have nothing to do. Concurrency in the structure is
 // what lets parallelism happen at all.
 //
+// In the timeline: one lane per worker, the chunks spread across them. At
+// 1 worker they run one after another; at 2 or 4, side by side, and the
+// serial part (main, `*`) runs alone whatever the worker count: that part
+// is what Amdahl's law says caps the speedup.
+//
 // What to do: (a) write `karp_flatt`. (b) In `sum_of_squares`, spawn one task
 // per chunk into a `barista::Group` and wait for the group, so that every
 // worker can take chunks. The tests check the total at 1, 2 and 4 workers,

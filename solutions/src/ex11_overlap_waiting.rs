@@ -21,6 +21,12 @@
 // overlapped waits take 100 ms of tokio time. (A `std::thread::sleep` really
 // sleeps, and tokio's clock never sees it.)
 //
+// In the timeline (paused time): the `clock` row is tokio's clock, and each
+// order has a lane of its own, its letter while it runs and '-' while it
+// waits. Solved, the ten waits lie one above the other, all in the same
+// 100 ms, while the worker lane is idle ('.'): nothing to do but wait.
+// Blocking, each order holds the worker for its whole wait.
+//
 // What to do: make `brew_order` wait without blocking the worker.
 
 use std::fmt;

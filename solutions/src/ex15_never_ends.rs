@@ -18,6 +18,10 @@
 // (In exercise 5 the only sender was the one doing the sending; here the
 // one sender nobody uses is kept alive by the receiving side.)
 //
+// In the timeline of a run that never ends: the counter (main, `*`) waits
+// ('-' in its lane) after the last drink, for a message that cannot come
+// while a sender is still alive.
+//
 // What to do: let the channel close once every barista is done. The tests
 // serve a few orders at 1, 2 and 4 workers, and give up after 1.5 s, which
 // is how this bug shows: not an error, a program that never ends.
