@@ -52,7 +52,8 @@ fn main() {
     };
     let parallel = PARALLEL_SHARE as f64 / (PARALLEL_SHARE + 1) as f64;
     let serial = plan.serial_elements;
-    let scaling = Scaling::measure(plan.max_workers, plan.repeats, move || workload(serial));
+    let scaling = Scaling::measure(plan.max_workers, plan.repeats, move || workload(serial))
+        .by_design(parallel);
 
     println!("# Amdahl's law, measured: scaling of a CPU-bound workload");
     println!();
@@ -87,8 +88,8 @@ fn main() {
             millis(low),
             millis(high),
             row.speedup,
-            amdahl::speedup(parallel, row.workers),
-            row.predicted,
+            row.predicted.unwrap_or(f64::NAN),
+            row.fitted,
             row.karp_flatt
                 .map_or_else(|| "–".to_string(), |e| format!("{e:.3}")),
             row.observed_parallelism
@@ -103,6 +104,13 @@ fn main() {
             amdahl::ceiling(1.0 - e)
         ),
         None => println!("One worker only here: no speedup to measure."),
+    }
+    let notes = scaling.notes();
+    if !notes.is_empty() {
+        println!();
+        for note in notes {
+            println!("- {note}.");
+        }
     }
 }
 

@@ -56,6 +56,11 @@ pub struct Scaling {
     /// Mean Karp–Flatt serial fraction over the rows with ≥ 2 workers,
     /// clamped to 0..=1 (`None` with one row).
     pub serial_fraction: Option<f64>,
+    /// The workload's parallel fraction, when it is known by design (see
+    /// [`Scaling::by_design`]): Amdahl's predictions then come from it.
+    pub parallel_by_design: Option<f64>,
+    /// CPUs this process could use when it measured.
+    pub cpus: usize,
 }
 
 /// Measurements at one worker count.
@@ -68,12 +73,26 @@ pub struct ScalingRow {
     pub samples: Vec<Duration>,
     /// Time at 1 worker divided by time here.
     pub speedup: f64,
-    /// Amdahl's prediction from the estimated serial fraction.
-    pub predicted: f64,
+    /// Amdahl's law with the workload's parallel fraction by design: a
+    /// prediction made before measuring (`None` without a design).
+    pub predicted: Option<f64>,
+    /// Amdahl's law with the serial fraction fitted to these very
+    /// measurements (`serial_fraction`): it restates them, it predicts
+    /// nothing; kept to show how far the fit is from the design.
+    pub fitted: f64,
     /// The serial fraction this row alone implies (rows with ≥ 2 workers).
     pub karp_flatt: Option<f64>,
     /// The most tasks seen running at once in the last repetition.
     pub observed_parallelism: usize,
+}
+
+impl ScalingRow {
+    /// The fastest and the slowest repetition.
+    pub fn spread(&self) -> (Duration, Duration) {
+        let fastest = self.samples.iter().min().copied().unwrap_or(self.median);
+        let slowest = self.samples.iter().max().copied().unwrap_or(self.median);
+        (fastest, slowest)
+    }
 }
 
 impl Scaling {
@@ -93,7 +112,8 @@ impl Scaling {
                     median,
                     samples: vec![median],
                     speedup,
-                    predicted: 1.0,
+                    predicted: None,
+                    fitted: 1.0,
                     karp_flatt: (workers >= 2).then(|| karp_flatt(speedup, workers)),
                     observed_parallelism: 0,
                 }
@@ -103,12 +123,81 @@ impl Scaling {
         let serial_fraction = (!estimates.is_empty())
             .then(|| (estimates.iter().sum::<f64>() / estimates.len() as f64).clamp(0.0, 1.0));
         for row in &mut rows {
-            row.predicted = speedup(1.0 - serial_fraction.unwrap_or(0.0), row.workers);
+            row.fitted = speedup(1.0 - serial_fraction.unwrap_or(0.0), row.workers);
         }
         Scaling {
             rows,
             serial_fraction,
+            parallel_by_design: None,
+            cpus: crate::available_parallelism(),
         }
+    }
+
+    /// The workload's parallel fraction is `parallel` by construction:
+    /// predict each row's speedup from it (Amdahl's law, before looking at
+    /// the measurements), so that the table compares a prediction with a
+    /// measurement instead of a measurement with itself.
+    pub fn by_design(mut self, parallel: f64) -> Scaling {
+        let parallel = parallel.clamp(0.0, 1.0);
+        for row in &mut self.rows {
+            row.predicted = Some(speedup(parallel, row.workers));
+        }
+        self.parallel_by_design = Some(parallel);
+        self
+    }
+
+    /// What in these measurements needs explaining, in words: a run slower
+    /// on more workers, more workers than CPUs, a wide spread, a speedup
+    /// far below the prediction. Empty when nothing stands out.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let base = self.rows.first().map(|r| r.median);
+        for row in &self.rows {
+            let n = row.workers;
+            let (fastest, slowest) = row.spread();
+            if n > self.cpus {
+                notes.push(format!(
+                    "{n} workers on {} CPUs: past {}, workers take turns on the same CPUs, so \
+                     no speedup beyond {}x can come from them",
+                    self.cpus, self.cpus, self.cpus
+                ));
+            }
+            if n >= 2 && row.speedup < 1.0 {
+                notes.push(format!(
+                    "at {n} workers the median run was SLOWER than at 1 ({:.2}x): the workers \
+                     got less CPU than they asked for. On a shared machine another program took \
+                     a CPU during those runs (its fastest run took {}, against a median of {} at \
+                     1 worker); run it again on a quieter machine before concluding anything",
+                    row.speedup,
+                    millis(fastest),
+                    base.map_or_else(String::new, millis)
+                ));
+            } else if let Some(predicted) = row.predicted.filter(|_| n >= 2) {
+                if row.speedup < 0.75 * predicted {
+                    notes.push(format!(
+                        "at {n} workers {:.2}x, against Amdahl's {predicted:.2}x: what the law \
+                         leaves out (spawning, stealing, caches, CPUs that share a core, other \
+                         programs) cost the difference; Karp-Flatt puts the serial fraction at \
+                         {:.3}, against {:.3} by design",
+                        row.speedup,
+                        row.karp_flatt.unwrap_or(1.0),
+                        1.0 - self.parallel_by_design.unwrap_or(1.0)
+                    ));
+                }
+            }
+            let median = row.median.as_secs_f64().max(f64::MIN_POSITIVE);
+            if (slowest - fastest).as_secs_f64() > 0.3 * median {
+                notes.push(format!(
+                    "at {n} worker{} the runs spread from {} to {} (more than 30% of the \
+                     median): the machine was busy. The median resists one slow run; a single \
+                     run would not",
+                    if n == 1 { "" } else { "s" },
+                    millis(fastest),
+                    millis(slowest)
+                ));
+            }
+        }
+        notes
     }
 
     /// Runs `workload` `repeats` times at each worker count 1..=`max_workers`,
@@ -184,33 +273,60 @@ pub fn median(samples: &[Duration]) -> Duration {
 
 impl fmt::Display for Scaling {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "workers | median     | speedup | Amdahl predicts | Karp-Flatt | seen at once"
-        )?;
+        let prediction = self
+            .parallel_by_design
+            .map(|p| format!("Amdahl P={p:.3}"));
+        write!(f, "workers | median     | fastest-slowest     | speedup")?;
+        if let Some(head) = &prediction {
+            write!(f, " | {head}")?;
+        }
+        let width = prediction.as_ref().map_or(0, |h| h.len() - 1);
+        writeln!(f, " | Karp-Flatt | seen at once")?;
         for row in &self.rows {
             let kf = row
                 .karp_flatt
                 .map_or_else(|| "-".to_string(), |e| format!("{e:.3}"));
-            writeln!(
+            let (fastest, slowest) = row.spread();
+            write!(
                 f,
-                "{:>7} | {:>10} | {:>6.2}x | {:>14.2}x | {:>10} | {:>12}",
+                "{:>7} | {:>10} | {:>19} | {:>6.2}x",
                 row.workers,
-                format!("{:.1?}", row.median),
+                millis(row.median),
+                format!("{}-{}", millis(fastest), millis(slowest)),
                 row.speedup,
-                row.predicted,
-                kf,
-                row.observed_parallelism
             )?;
+            if let Some(predicted) = row.predicted {
+                write!(f, " | {predicted:>width$.2}x")?;
+            }
+            writeln!(f, " | {kf:>10} | {:>12}", row.observed_parallelism)?;
         }
-        match self.serial_fraction {
-            Some(e) => writeln!(
+        match (self.serial_fraction, self.parallel_by_design) {
+            (Some(e), Some(p)) => writeln!(
+                f,
+                "serial fraction: {:.3} by design, {e:.3} measured (Karp-Flatt, the mean)",
+                1.0 - p
+            )?,
+            (Some(e), None) => writeln!(
                 f,
                 "estimated serial fraction: {e:.3} (ceiling {:.1}x)",
                 ceiling(1.0 - e)
-            ),
-            None => writeln!(f, "one worker count only: no serial fraction to estimate"),
+            )?,
+            (None, _) => writeln!(f, "one worker count only: no serial fraction to estimate")?,
         }
+        for note in self.notes() {
+            writeln!(f, "note: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A duration in milliseconds, as every barista report writes real time.
+fn millis(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.1} ms")
     }
 }
 
@@ -267,10 +383,33 @@ P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
         let e = scaling.serial_fraction.unwrap();
         assert!((e - 0.1).abs() < 1e-9, "{e}");
         assert!((scaling.rows[2].speedup - 100.0 / 32.5).abs() < 1e-9);
-        assert!((scaling.rows[2].predicted - scaling.rows[2].speedup).abs() < 1e-9);
+        // The fitted line restates the measurements; only a design predicts.
+        assert!((scaling.rows[2].fitted - scaling.rows[2].speedup).abs() < 1e-9);
+        assert_eq!(scaling.rows[2].predicted, None);
+        let designed = scaling.clone().by_design(0.9);
+        assert!((designed.rows[2].predicted.unwrap() - speedup(0.9, 4)).abs() < 1e-9);
+        assert!(designed.to_string().contains("serial fraction: 0.100 by design, 0.100 measured"));
         assert_eq!(scaling.rows[0].karp_flatt, None);
         let text = scaling.to_string();
         assert!(text.contains("estimated serial fraction: 0.100"), "{text}");
+    }
+
+    #[test]
+    fn an_outlier_is_explained_not_fitted() {
+        let ms = Duration::from_millis;
+        let mut scaling =
+            Scaling::from_medians(&[(1, ms(100)), (2, ms(120)), (4, ms(40))]).by_design(0.9);
+        scaling.cpus = 2;
+        scaling.rows[1].samples = vec![ms(60), ms(120), ms(200)];
+        let notes = scaling.notes().join("\n");
+        assert!(notes.contains("at 2 workers the median run was SLOWER than at 1 (0.83x)"), "{notes}");
+        assert!(notes.contains("its fastest run took 60.0 ms"), "{notes}");
+        assert!(notes.contains("at 2 workers the runs spread from 60.0 ms to 200.0 ms"), "{notes}");
+        assert!(notes.contains("4 workers on 2 CPUs"), "{notes}");
+        // 2.5x against 3.08x predicted is within a quarter: no note on it.
+        assert!(!notes.contains("at 4 workers 2.50x"), "{notes}");
+        let quiet = Scaling::from_medians(&[(1, ms(100)), (2, ms(56))]).by_design(0.9);
+        assert!(quiet.notes().is_empty() || quiet.cpus < 2, "{:?}", quiet.notes());
     }
 
     #[test]

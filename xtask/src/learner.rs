@@ -101,7 +101,7 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
         bar.set_message(exercise.name.clone());
         let passed = match build.binaries.get(&exercise.name) {
             Some(binary) => {
-                runner::run(&curriculum.root, Package::Exercises, binary, &[], limit)?.passed
+                runner::run(&curriculum.root, Package::Exercises, binary, &[], &[], limit)?.passed
             }
             None => false,
         };
@@ -210,6 +210,12 @@ pub fn screen(
             if !verdict.report.is_empty() {
                 out.push('\n');
                 for line in verdict.report.lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+            if !verdict.printed.is_empty() {
+                out.push_str("\nWhat the tests printed:\n");
+                for line in verdict.printed.lines() {
                     out.push_str(&format!("  {line}\n"));
                 }
             }

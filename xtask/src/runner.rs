@@ -207,19 +207,25 @@ pub struct Outcome {
 /// Captured output beyond this is dropped (a flood must not fill memory).
 const OUTPUT_CAP: usize = 256 * 1024;
 
+/// Test binary arguments for a learner's run: the measurements marked
+/// `#[ignore]` (too slow to grade, there to be read) run too, and libtest
+/// prints what the passing tests printed.
+pub const EVERYTHING_SHOWN: &[&str] = &["--include-ignored", "--show-output"];
+
 /// Runs `package`'s test binary as `cargo test` would (from the package's
-/// folder, with its manifest dir set) plus `env`, killing its whole process
-/// group after `limit`.
+/// folder, with its manifest dir set) with `args` and `env`, killing its
+/// whole process group after `limit`.
 pub fn run(
     root: &Path,
     package: Package,
     binary: &Path,
+    args: &[&str],
     env: &[(&str, &str)],
     limit: Duration,
 ) -> Result<Outcome> {
     let mut command = Command::new(binary);
     test_binary_command(&mut command, &root.join(package.dir()));
-    command.envs(env.iter().copied());
+    command.args(args).envs(env.iter().copied());
     execute(command, limit)
 }
 
@@ -336,7 +342,11 @@ fn kill_group(child: &mut std::process::Child) {
 /// The first failing test's report from libtest's output: its name and what
 /// it printed, without the summary noise around it.
 pub fn first_failure(output: &str) -> String {
-    let mut lines = output.lines().skip_while(|l| !l.starts_with("---- "));
+    // With `--show-output`, the passing tests' output comes first.
+    let failures = output
+        .find("\nfailures:\n")
+        .map_or(output, |at| &output[at..]);
+    let mut lines = failures.lines().skip_while(|l| !l.starts_with("---- "));
     let Some(header) = lines.next() else {
         // No test report: a compile error, a crash, or a time limit.
         return output.trim().to_string();
@@ -351,9 +361,82 @@ pub fn first_failure(output: &str) -> String {
     format!("test {name} failed:\n{}", body.join("\n").trim())
 }
 
+/// What passing tests printed (`--show-output`), test by test, in the
+/// order libtest lists them: `(test name, its output)`.
+pub fn printed_by_passing_tests(output: &str) -> Vec<(String, String)> {
+    let Some(at) = output.find("\nsuccesses:\n") else {
+        return Vec::new();
+    };
+    let mut printed = Vec::new();
+    let mut current: Option<(String, Vec<&str>)> = None;
+    for line in output[at..].lines().skip(2) {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            printed.extend(current.take().map(|(n, l)| (n, l.join("\n"))));
+            current = Some((name.to_string(), Vec::new()));
+        } else if line == "successes:" || line == "failures:" {
+            break;
+        } else if let Some((_, lines)) = &mut current {
+            lines.push(line);
+        }
+    }
+    printed.extend(current.map(|(n, l)| (n, l.join("\n"))));
+    printed
+        .into_iter()
+        .map(|(n, text)| (n, text.trim().to_string()))
+        .filter(|(_, text)| !text.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::first_failure;
+    use super::{first_failure, printed_by_passing_tests};
+
+    #[test]
+    fn passing_tests_output_is_kept_and_failures_still_found() {
+        let output = "\
+running 3 tests
+test a ... ok
+test b ... FAILED
+test c ... ok
+
+successes:
+
+---- a stdout ----
+the table
+  row 1
+
+---- c stdout ----
+score: 4 of 5
+
+
+successes:
+    a
+    c
+
+failures:
+
+---- b stdout ----
+thread 'b' panicked at t.rs:1:1:
+the milk boiled over
+
+failures:
+    b
+";
+        assert_eq!(
+            printed_by_passing_tests(output),
+            [
+                ("a".to_string(), "the table\n  row 1".to_string()),
+                ("c".to_string(), "score: 4 of 5".to_string())
+            ]
+        );
+        assert_eq!(
+            first_failure(output),
+            "test b failed:\nthread 'b' panicked at t.rs:1:1:\nthe milk boiled over"
+        );
+    }
 
     #[test]
     fn the_first_failure_is_cut_from_libtest_output() {

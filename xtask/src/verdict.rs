@@ -28,6 +28,8 @@ pub struct Verdict {
     pub report: String,
     /// The timeline of the failing test's run, or of the last run.
     pub timeline: Option<String>,
+    /// What the passing tests printed (a measurement, a score), trimmed.
+    pub printed: String,
     /// Edit to verdict: build plus run.
     pub took: Duration,
 }
@@ -56,6 +58,7 @@ pub fn judge(
         outcome,
         report: trim(&report),
         timeline,
+        printed: String::new(),
         took: started.elapsed(),
     };
     if let Some(errors) = build.errors.get(name) {
@@ -67,7 +70,25 @@ pub fn judge(
     let timelines = TimelineDir::new()?;
     let dir = timelines.path.to_string_lossy().into_owned();
     let env = [(barista::TIMELINE_DIR_ENV, dir.as_str())];
-    let outcome = runner::run(&curriculum.root, package, binary, &env, limit)?;
+    let outcome = runner::run(
+        &curriculum.root,
+        package,
+        binary,
+        runner::EVERYTHING_SHOWN,
+        &env,
+        limit,
+    )?;
+    let printed = trim(
+        &runner::printed_by_passing_tests(&outcome.output)
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    );
+    let verdict = |outcome, report, timeline| Verdict {
+        printed: printed.clone(),
+        ..verdict(outcome, report, timeline)
+    };
     if outcome.timed_out {
         let report = format!(
             "did not finish in {} s: likely a deadlock or a task that never yields",

@@ -197,11 +197,26 @@ impl<'a> Grader<'a> {
         let warm_up = self.private.path().join("warm-up");
         std::fs::create_dir_all(warm_up.join("bin"))?;
         let binary = self.runnable(&binary, &warm_up)?;
-        let listing = std::process::Command::new(&binary)
-            .args(["--list", "--format", "terse"])
-            .output()
-            .with_context(|| format!("listing the tests of {}", binary.display()))?;
-        self.tests = scratch::tests_by_exercise(&String::from_utf8_lossy(&listing.stdout));
+        let list = |only_ignored: bool| -> Result<String> {
+            let mut command = std::process::Command::new(&binary);
+            command.args(["--list", "--format", "terse"]);
+            if only_ignored {
+                command.arg("--ignored");
+            }
+            let listing = command
+                .output()
+                .with_context(|| format!("listing the tests of {}", binary.display()))?;
+            Ok(String::from_utf8_lossy(&listing.stdout).into_owned())
+        };
+        // `#[ignore]`d tests are measurements for the learner to read (too
+        // slow to run for every submission): never graded.
+        let measurements = list(true)?;
+        let graded: String = list(false)?
+            .lines()
+            .filter(|line| !measurements.lines().any(|m| m == *line))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        self.tests = scratch::tests_by_exercise(&graded);
         let (verdicts, outcome) = self.run_contained(
             &binary,
             &warm_up,
