@@ -78,7 +78,8 @@ fn two_workers_run_both_baristas_at_once() {
             a_ended > b_started && b_ended > a_started,
             "{}",
             look(
-                "each barista should still be running when the other one starts: wait at the pass"
+                "each barista should still be running when the other one starts, but one \
+                 had finished already"
             )
         );
         assert_eq!(
@@ -98,7 +99,7 @@ fn the_facts_on_two_workers() {
         run.output.len(),
         1,
         "{}",
-        look("exactly one barista should arrive last: wait at the pass")
+        look("exactly one barista should arrive last")
     );
     let facts = format!(
         "baristas who arrived last: {}\nobserved parallelism: {} of {} workers\n{}",

@@ -43,7 +43,7 @@ fn check(done: &[&str]) {
         "{}",
         look(format!(
             "only {} of the {} orders had finished when the list was read ({done:?}): \
-             wait for the whole group before reading it",
+             it was read too early",
             done.len(),
             ORDERS.len()
         ))
@@ -53,7 +53,8 @@ fn check(done: &[&str]) {
         "{}",
         look(format!(
             "all {} orders finished, but the list is in completion order, {done:?}, \
-             which can change from run to run: sort it before printing",
+             which can change from run to run: the output must not depend on which order \
+             finished first",
             ORDERS.len()
         ))
     );

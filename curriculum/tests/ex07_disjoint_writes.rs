@@ -30,8 +30,8 @@ fn check_filled(slots: &[u64]) {
         panic!(
             "{}",
             look(format!(
-                "slot {i} of {} holds {value}, not 500500 (1 + 2 + ... + 1000): \
-                 `fill` has to start a thread per slot that stores `sum_to(1000)` in it",
+                "slot {i} of {} holds {value}, not 500500 (1 + 2 + ... + 1000): nothing \
+                 wrote the sum into it",
                 slots.len()
             ))
         );

@@ -40,8 +40,7 @@ fn speedup_follows_the_law() {
                 close(got, want),
                 "{}",
                 look(format!(
-                    "speedup({p:?}, {n}) = {got}, but Amdahl's law gives {want:.6}: \
-                     1 / ((1 - p) + p / n)"
+                    "speedup({p:?}, {n}) = {got}, but Amdahl's law gives {want:.6}"
                 ))
             );
         }
@@ -82,7 +81,8 @@ fn the_limits_make_sense() {
             close(got, want),
             "{}",
             look(format!(
-                "ceiling({p:?}) = {got}, but 1 / (1 - p) = {want:.6}"
+                "ceiling({p:?}) = {got}, but no number of workers gets a program that is \
+                 {p:?} parallel past {want:.6}x"
             ))
         );
         let far = attempt(&format!("speedup({p:?}, 1000000)"), || {
@@ -120,8 +120,9 @@ fn question_the_ceiling_at_95_percent() {
         close(answer, 20.0),
         "{}",
         look(format!(
-            "MOST_SPEEDUP_AT_95_PERCENT = {answer:?}? The serial part is 5% of the work, \
-             and no number of workers makes it any shorter: what is 1 / (1 - 0.95)?"
+            "MOST_SPEEDUP_AT_95_PERCENT = {answer:?} is not the most a program that is 95% \
+             parallel can be sped up. The serial 5% takes as long on any number of workers: \
+             what is the best the whole run can do then?"
         ))
     );
 }

@@ -69,7 +69,7 @@ fn karp_flatt_recovers_the_serial_fraction_of_an_amdahl_program() {
                 "{}",
                 look(format!(
                     "karp_flatt({s:.4}, {n}) = {e}, but a program that is {serial:?} serial \
-                     speeds up {s:.4}x on {n} workers: e = (1/s - 1/n) / (1 - 1/n)"
+                     speeds up {s:.4}x on {n} workers"
                 ))
             );
         }
@@ -94,7 +94,7 @@ fn karp_flatt_of_measured_speedups() {
             close(e, want),
             "{}",
             look(format!(
-                "karp_flatt({s:?}, {n}) = {e}, expected {want:.6}: e = (1/s - 1/n) / (1 - 1/n)"
+                "karp_flatt({s:?}, {n}) = {e}, expected {want:.6}"
             ))
         );
     }

@@ -6,8 +6,8 @@ exercise!(ex16_quiz);
 
 use std::fmt::Debug;
 
-use barista::amdahl::{ceiling, speedup};
-use common::{expect_text, look};
+use barista::amdahl::speedup;
+use common::look;
 use exercise::{Q1Answer, Q2Answer, Q3Answer, Q4Answer, Q5Answer, Q1, Q2, Q3, Q4, Q5};
 
 /// What the tests make of one answer.
@@ -24,25 +24,24 @@ fn wrong(why: impl Into<String>) -> Verdict {
     Wrong(why.into())
 }
 
+// A wrong answer is told what misconception it holds and where in the
+// course to look again: never which option is right.
+
 fn q1() -> Verdict {
     match Q1 {
         Q1Answer::Unanswered => Unanswered,
         Q1Answer::A => wrong(
-            "they are not the same thing. Concurrency is a property of the code (independent \
-             tasks that may run in any order), parallelism a property of the run (tasks on \
-             several cores at the same instant). Exercise 1 ran concurrent code on one worker: \
-             interleaved, never parallel",
+            "they are not the same thing. Exercise 1 ran two concurrent tasks on one worker: \
+             was anything running at the same instant there?",
         ),
         Q1Answer::B => Right,
         Q1Answer::C => wrong(
-            "concurrency does not need a second core. On one core the runtime interleaves the \
-             tasks, switching at each `.await` that is not ready (exercise 1): the structure is \
-             the same, only the execution differs",
+            "exercise 1 ran its tasks on ONE worker. Were they still independent tasks, \
+             taking turns at every `.await`? Then what did the single core take away?",
         ),
         Q1Answer::D => wrong(
-            "it is the other way round. Concurrency is the design (how the work is split into \
-             independent tasks); parallelism is what the runtime does with that design when it \
-             has several workers",
+            "this swaps the two. Which one do you write in the code, and which one does the \
+             runtime decide when it has workers to spare (exercises 1 and 2)?",
         ),
     }
 }
@@ -51,18 +50,16 @@ fn q2() -> Verdict {
     match Q2 {
         Q2Answer::Unanswered => Unanswered,
         Q2Answer::A => wrong(
-            "CSP is not a memory model, and it makes no shared variable safe to write: its \
-             answer is to avoid shared variables altogether, handing each value from one \
-             process to another over a channel",
+            "CSP makes no shared variable safe to write from many places at once. Think of \
+             exercise 5: what did the tasks do instead of writing one counter?",
         ),
         Q2Answer::B => wrong(
-            "cheap goroutines are the Go runtime's engineering (small growing stacks, many \
-             goroutines on few threads), not CSP. CSP is about how independent sequential \
-             processes talk to each other",
+            "cheap goroutines are the Go runtime's engineering, not an idea CSP brought. CSP \
+             is about how independent processes interact",
         ),
         Q2Answer::C => wrong(
-            "spreading goroutines over the cores is the scheduler's job, capped by GOMAXPROCS. \
-             CSP says nothing about cores, only about processes that communicate",
+            "spreading goroutines over cores is the scheduler's job (capped by GOMAXPROCS); \
+             CSP says nothing about cores",
         ),
         Q2Answer::D => Right,
     }
@@ -73,17 +70,16 @@ fn q3() -> Verdict {
         Q3Answer::Unanswered => Unanswered,
         Q3Answer::A => Right,
         Q3Answer::B => wrong(
-            "spawning decides how many tasks exist (concurrency), not how many run at once: a \
-             million tasks on 8 workers still run at most 8 at a time (exercise 3, the two dials)",
+            "a spawn turns one of exercise 3's two dials. Which one, and does that dial say \
+             how many tasks run at the same instant?",
         ),
         Q3Answer::C => wrong(
-            "channels carry values between tasks and make them wait for each other; they add no \
-             worker, so they cannot make more tasks run at the same instant",
+            "channels make tasks wait for each other and carry values between them. Do they \
+             add a worker?",
         ),
         Q3Answer::D => wrong(
-            "the core count is only the default. GOMAXPROCS=1 in Go, or BARISTA_WORKERS=1 here, \
-             runs everything on one worker on any machine: interleaved, never parallel, as every \
-             test at 1 worker in this course did",
+            "many tests in this course ran at 1 worker on a machine with more cores. What set \
+             that, if not the hardware?",
         ),
     }
 }
@@ -92,20 +88,18 @@ fn q4() -> Verdict {
     match Q4 {
         Q4Answer::Unanswered => Unanswered,
         Q4Answer::A => wrong(
-            "95 is the percentage, not the speedup. The serial 5% takes as long as ever however \
-             many cores share the rest, so the run can shrink to 5% of its time at best",
+            "95 is the share of the work that can be parallel, not a speedup. What happens to \
+             the other 5% when cores are added?",
         ),
-        Q4Answer::B => wrong(format!(
-            "the serial 5% never gets faster: with any number of cores the run still takes at \
-             least 5% of its original time, so the speedup stops at 1 / (1 - 0.95) = {:.0}x",
-            ceiling(0.95)
-        )),
+        Q4Answer::B => wrong(
+            "adding cores shortens only the parallel part. Picture the parallel 95% taking no \
+             time at all: how long does the run take then, and what speedup is that?",
+        ),
         Q4Answer::C => Right,
         Q4Answer::D => wrong(format!(
-            "{:.2}x is the speedup on 4 cores (exercise 9's table). More cores give more \
-             ({:.2}x on 16), up to the ceiling 1 / (1 - 0.95): the question asks for that ceiling",
-            speedup(0.95, 4),
-            speedup(0.95, 16)
+            "{:.2}x is what 4 cores give (exercise 9's table). The question puts no limit on \
+             the cores",
+            speedup(0.95, 4)
         )),
     }
 }
@@ -114,20 +108,17 @@ fn q5() -> Verdict {
     match Q5 {
         Q5Answer::Unanswered => Unanswered,
         Q5Answer::A => wrong(
-            "channels are not faster than locks: they synchronize internally and cost more, so \
-             for a small, hot critical section a mutex is cheaper and simpler. Pick the \
-             primitive by intent, not by habit",
+            "channels are not faster than locks: they synchronize inside, and cost more. \
+             Exercise 8's table picks by what the code means, not by habit",
         ),
         Q5Answer::B => Right,
         Q5Answer::C => wrong(
-            "guarding one struct's internal state is the mutex's job: a `Mutex` around the \
-             cache's map is simpler and clearer than a task that owns the map and takes \
-             requests over a channel",
+            "exercise 8's cache guarded one struct's internal state. Which tool did that, and \
+             would a task owning the map, taking requests over a channel, be simpler?",
         ),
         Q5Answer::D => wrong(
-            "ownership rules out data races, not deadlocks or races in the logic (exercises 13 \
-             and 15), and channels are how ownership of a value moves from one task to another: \
-             Rust uses them as much as Go does",
+            "ownership rules out data races (exercise 14), not every bug: exercises 13 and 15 \
+             compiled and still went wrong. And how does a value move from one task to another?",
         ),
     }
 }
@@ -170,18 +161,34 @@ fn q5_channel_or_mutex() {
     judge("Q5", q5(), Q5);
 }
 
+/// Your score, shown by `cargo xtask` (with the other tests' results); a
+/// report to read, not a check, so it earns nothing in grading.
 #[test]
+#[ignore = "the quiz's score, for the learner's tool to show"]
 fn score() {
     let verdicts = [q1(), q2(), q3(), q4(), q5()];
-    let right = verdicts.iter().filter(|v| matches!(v, Right)).count();
-    // Shown only when the score below is not full.
+    let right: Vec<String> = verdicts
+        .iter()
+        .zip(1..)
+        .filter(|(v, _)| matches!(v, Right))
+        .map(|(_, q)| format!("Q{q}"))
+        .collect();
+    let unanswered = verdicts
+        .iter()
+        .filter(|v| matches!(v, Unanswered))
+        .count();
     println!(
-        "{}",
-        look(format!(
-            "{right} of {} answers are right so far",
-            verdicts.len()
-        ))
+        "quiz score: {} of {} right{}{}",
+        right.len(),
+        verdicts.len(),
+        if right.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", right.join(", "))
+        },
+        match unanswered {
+            0 => String::new(),
+            n => format!("; {n} not answered yet"),
+        }
     );
-    let score = format!("score: {right} / {}", verdicts.len());
-    expect_text("the score", &score, "score: 5 / 5");
 }

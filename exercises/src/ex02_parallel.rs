@@ -34,9 +34,11 @@ use std::sync::{Arc, Barrier};
 /// One barista at the pass: waits there until the other barista has arrived,
 /// and says whether it was the last of the two to arrive.
 pub async fn meet_at_the_pass(arrived: Arc<Barrier>) -> bool {
-    // TODO: wait here until the other barista has arrived, with
-    // `arrived.wait()`, and return whether this barista arrived last:
-    // `.is_leader()` on what `wait()` returns. As it is, nobody waits.
+    // TODO: the goal: neither barista leaves the pass before the other one
+    // has arrived, and exactly one of them reports that it arrived last.
+    // The constraint: the wait blocks its worker on purpose (`arrived` is a
+    // std `Barrier`, not an async one), which is what deadlocks at 1 worker.
+    // As it is, nobody waits.
     let _ = arrived;
     false
 }

@@ -30,10 +30,10 @@
 // stops between sends and lets them catch up.
 //
 // What to do: answer every `todo!` in `pick`; write `get_or_insert_with`;
-// in `work_pool`, replace the unbounded channel with a bounded one of
-// capacity `CAPACITY` (its `send` is async: await it). The tests check each
-// pick, count calls and hits exactly with many tasks at 1, 2 and 4 workers,
-// and watch the queue length, which must never exceed `CAPACITY`.
+// in `work_pool`, keep the producer from running more than `CAPACITY` jobs
+// ahead of the consumers. The tests check each pick, count calls and hits
+// exactly with many tasks at 1, 2 and 4 workers, and watch the queue length,
+// which must never exceed `CAPACITY`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -99,14 +99,12 @@ impl Cache {
     /// The value cached for `key`; on a miss, `make()` computes it first.
     /// `make` runs at most once per key, even when many tasks ask at once.
     pub fn get_or_insert_with(&self, key: u64, make: impl FnOnce() -> u64) -> u64 {
-        // TODO: lock `entries`, and keep the guard while you look the key up
-        // and, if it is missing, insert `make()` (the map's `entry` API does
-        // both). On a hit, count it with `self.hits.fetch_add(1, ...)`.
+        // TODO: the goal: each key's value is made once, however many tasks
+        // ask for it at the same moment, and every lookup that finds its key
+        // already there counts as a hit. The constraint: no other task may
+        // slip in between finding a key missing and inserting it.
         let _ = (key, make);
-        todo!(
-            "Cache::get_or_insert_with: guard the map with its Mutex (lock, look up, \
-             insert on a miss, all under one lock) and count hits with the atomic's fetch_add"
-        )
+        todo!("Cache::get_or_insert_with")
     }
 
     /// How many lookups found their key already cached.
@@ -154,9 +152,9 @@ pub fn process(job: u64) -> u64 {
 /// The producer hands `JOBS` jobs to `CONSUMERS` consumer tasks through one
 /// queue, and adds up what they did.
 pub async fn work_pool() -> PoolReport {
-    // TODO: use a bounded channel, `mpsc::channel(CAPACITY)`, so that the
-    // producer must wait whenever `CAPACITY` jobs are queued. Its `send` is
-    // async: `sender.send(job).await`.
+    // TODO: the goal: the producer never gets more than `CAPACITY` jobs
+    // ahead of the consumers. The constraint: no counting by hand; the
+    // queue itself can make the producer wait (backpressure).
     let (sender, receiver) = mpsc::unbounded_channel();
 
     // One receiver shared by all consumers. A consumer holds the lock while

@@ -21,9 +21,9 @@
 /// The speedup on `n` workers of a program whose fraction `p` (0 to 1) can
 /// run in parallel.
 pub fn speedup(p: f64, n: usize) -> f64 {
-    // TODO: Amdahl's law.
+    // TODO: Amdahl's law, as the lesson above writes it.
     let _ = (p, n);
-    todo!("speedup(p, n) = 1 / ((1 - p) + p / n)")
+    todo!("speedup")
 }
 
 /// The most any number of workers can give a program whose fraction `p` can
@@ -31,7 +31,7 @@ pub fn speedup(p: f64, n: usize) -> f64 {
 pub fn ceiling(p: f64) -> f64 {
     // TODO: the limit of `speedup(p, n)` as `n` grows without bound.
     let _ = p;
-    todo!("what is left of (1 - p) + p / n when n is huge?")
+    todo!("ceiling")
 }
 
 /// The parallel fractions in the reference page's table.

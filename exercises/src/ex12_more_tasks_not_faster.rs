@@ -33,7 +33,8 @@ pub const N: u64 = 10_000_000;
 /// How many tasks `sum(n)` splits its range into.
 pub fn tasks_for(n: u64) -> u64 {
     // TODO: one task per number is ten million spawns for ten million
-    // additions. Return one task per worker instead: `barista::workers()`.
+    // additions. The goal: no more tasks than can run at the same instant
+    // (exercise 3 read that number), and never fewer.
     n
 }
 

@@ -43,9 +43,9 @@ pub async fn serve(orders: &[&'static str]) -> Vec<String> {
     for &order in orders {
         barista::spawn(make_drink(order, sender.clone()));
     }
-    // TODO: the loop below ends only when every sender is gone, and the
-    // baristas' clones are not the only ones: `sender` itself is still alive
-    // here. Drop it now that every barista has a clone of its own.
+    // TODO: the loop below must end once the last barista is done. It ends
+    // only when the channel closes, that is when no sender is left: count
+    // the senders that are alive at this point.
     let mut ready = Vec::new();
     while let Some(drink) = drinks.recv().await {
         ready.push(drink);

@@ -30,10 +30,10 @@
 // stops between sends and lets them catch up.
 //
 // What to do: answer every `todo!` in `pick`; write `get_or_insert_with`;
-// in `work_pool`, replace the unbounded channel with a bounded one of
-// capacity `CAPACITY` (its `send` is async: await it). The tests check each
-// pick, count calls and hits exactly with many tasks at 1, 2 and 4 workers,
-// and watch the queue length, which must never exceed `CAPACITY`.
+// in `work_pool`, keep the producer from running more than `CAPACITY` jobs
+// ahead of the consumers. The tests check each pick, count calls and hits
+// exactly with many tasks at 1, 2 and 4 workers, and watch the queue length,
+// which must never exceed `CAPACITY`.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;

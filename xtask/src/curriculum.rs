@@ -15,11 +15,19 @@ pub struct Exercise {
     pub topic: String,
     pub section: String,
     pub points: u32,
-    pub hint: String,
+    /// Hints in steps: the idea, then the API, then the shape of the code.
+    pub hints: Vec<String>,
     /// Whether the learner's file compiles as shipped. Only a lesson whose
     /// compiler error is the point (the data race Rust rejects) says no.
     #[serde(default = "compiles_by_default")]
     pub compiles_as_shipped: bool,
+}
+
+impl Exercise {
+    /// The hint's first `steps` steps (at least one, at most all).
+    pub fn hint_steps(&self, steps: usize) -> &[String] {
+        &self.hints[..steps.max(1).min(self.hints.len())]
+    }
 }
 
 fn compiles_by_default() -> bool {

@@ -320,22 +320,40 @@ pub fn hint(curriculum: &Curriculum, name: Option<&str>) -> Result<bool> {
         _ => Progress::default(),
     };
     let exercise = chosen(curriculum, &progress, name)?;
-    print!("{}", hint_text(curriculum, exercise));
-    progress.hints += 1;
+    let seen = progress.next_hint_step(&exercise.name, exercise.hints.len());
+    print!("{}", hint_text(curriculum, exercise, seen));
     // A hint is worth showing even where progress cannot be saved.
     let _ = progress.save(curriculum);
     Ok(true)
 }
 
-pub fn hint_text(curriculum: &Curriculum, exercise: &Exercise) -> String {
-    format!(
-        "{} · {}\n\n{}\n\nThe page's section: {}.\nYour file: {}\n",
-        exercise.name,
-        exercise.title,
-        exercise.hint.trim(),
+/// The first `seen` steps of an exercise's hint, numbered, and how to get
+/// the next one.
+pub fn hint_text(curriculum: &Curriculum, exercise: &Exercise, seen: usize) -> String {
+    let steps = exercise.hint_steps(seen);
+    let mut out = format!("{} · {}\n", exercise.name, exercise.title);
+    for (i, step) in steps.iter().enumerate() {
+        out.push_str(&format!(
+            "\nHint {} of {}:\n{}\n",
+            i + 1,
+            exercise.hints.len(),
+            step.trim()
+        ));
+    }
+    if steps.len() < exercise.hints.len() {
+        out.push_str(&format!(
+            "\n(Try it first. Ask again for step {}: `cargo xtask hint {}`, or [h] in the \
+             watch.)\n",
+            steps.len() + 1,
+            exercise.name
+        ));
+    }
+    out.push_str(&format!(
+        "\nThe page's section: {}.\nYour file: {}\n",
         exercise.section,
         curriculum.relative(&curriculum.source(Package::Exercises, exercise))
-    )
+    ));
+    out
 }
 
 /// `cargo xtask reset NAME`.

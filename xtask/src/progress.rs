@@ -21,6 +21,9 @@ pub struct Progress {
     /// Test runs so far, hints shown so far.
     pub runs: u64,
     pub hints: u64,
+    /// Per exercise, how many of its hint's steps the learner has seen.
+    #[serde(default)]
+    pub hint_steps: std::collections::BTreeMap<String, usize>,
     /// When the learner started (seconds since the Unix epoch).
     pub started: u64,
 }
@@ -101,6 +104,15 @@ impl Progress {
         } else {
             self.done.remove(exercise);
         }
+    }
+
+    /// One more of `exercise`'s hint steps seen (up to `steps`, all of
+    /// them); returns how many the learner has now seen.
+    pub fn next_hint_step(&mut self, exercise: &str, steps: usize) -> usize {
+        self.hints += 1;
+        let seen = self.hint_steps.entry(exercise.to_string()).or_default();
+        *seen = (*seen + 1).min(steps.max(1));
+        *seen
     }
 }
 

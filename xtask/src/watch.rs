@@ -184,7 +184,8 @@ pub fn watch(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
                     }
                     (Mode::List | Mode::Hint, _) => mode = Mode::Status,
                     (_, KeyCode::Char('h')) => {
-                        progress.hints += 1;
+                        let steps = exercise.hints.len();
+                        progress.next_hint_step(&exercise.name, steps);
                         let _ = progress.save(curriculum);
                         mode = Mode::Hint;
                     }
@@ -291,7 +292,8 @@ fn draw(
     match mode {
         Mode::Status => {}
         Mode::Hint => {
-            text = learner::hint_text(curriculum, exercise);
+            let seen = progress.hint_steps.get(&exercise.name).copied().unwrap_or(1);
+            text = learner::hint_text(curriculum, exercise, seen);
             text.push_str("\n[any key] back\n");
         }
         Mode::List => {

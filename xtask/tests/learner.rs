@@ -114,9 +114,24 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     let (_, out) = copy.xtask(&["list"]);
     assert!(out.contains(" 1. done    ex01_interleaved"), "{out}");
 
-    // Hints by number; unknown names get close matches.
+    // Hints by number, one step more each time; unknown names get close
+    // matches.
     let (ok, out) = copy.xtask(&["hint", "2"]);
     assert!(ok && out.contains("ex02_parallel"), "{out}");
+    assert!(out.contains("Hint 1 of 3:"), "{out}");
+    assert!(!out.contains("Hint 2 of 3:"), "one step at a time: {out}");
+    assert!(out.contains("Ask again for step 2"), "{out}");
+    let (_, out) = copy.xtask(&["hint", "2"]);
+    assert!(out.contains("Hint 1 of 3:") && out.contains("Hint 2 of 3:"), "{out}");
+    assert!(!out.contains("Hint 3 of 3:"), "{out}");
+
+    // The quiz shows its score, right from the start.
+    let (ok, out) = copy.xtask(&["run", "ex16"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("quiz score: 0 of 5 right; 5 not answered yet"),
+        "{out}"
+    );
     let (ok, out) = copy.xtask(&["hint", "ex02_paralel"]);
     assert!(!ok && out.contains("did you mean ex02_parallel"), "{out}");
 
@@ -208,6 +223,17 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
         "{out}"
     );
     assert!(out.contains("test runs: "), "{out}");
+
+    // The quiz's score, and ex10's measurement against its prediction, are
+    // shown once they pass.
+    let (ok, out) = copy.xtask(&["run", "ex16"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("quiz score: 5 of 5 right"), "{out}");
+    let (ok, out) = copy.xtask(&["run", "ex10"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("What the tests printed:"), "{out}");
+    assert!(out.contains("Amdahl P=0.889"), "{out}");
+    assert!(out.contains("serial fraction: 0.111 by design"), "{out}");
 
     // A passed exercise can still be revisited: its verdict and timeline.
     let (ok, out) = copy.xtask(&["run", "ex01"]);

@@ -151,13 +151,20 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
             ("title", &exercise.title),
             ("topic", &exercise.topic),
             ("section", &exercise.section),
-            ("hint", &exercise.hint),
         ] {
             if value.trim().is_empty() {
                 problems.push(format!(
                     "{name}: its {field} in curriculum/exercises.toml is empty"
                 ));
             }
+        }
+        // The idea, then the API, then the shape: a hint in steps.
+        if exercise.hints.len() < 2 || exercise.hints.iter().any(|h| h.trim().is_empty()) {
+            problems.push(format!(
+                "{name}: its hints in curriculum/exercises.toml should be steps (at least two, \
+                 none empty: the idea, then the API, then the shape), not {}",
+                exercise.hints.len()
+            ));
         }
         if exercise.points == 0 {
             problems.push(format!("{name}: it is worth 0 points"));
@@ -413,7 +420,7 @@ title = "Demo"
 topic = "a topic"
 section = "a section"
 points = 5
-hint = "a hint"
+hints = ["the idea", "the shape"]
 "#,
         );
         for package in ["exercises", "solutions"] {
@@ -538,13 +545,13 @@ thread 'x' panicked: test quoted ... ok
         let text = std::fs::read_to_string(root.join("curriculum/exercises.toml")).unwrap();
         std::fs::write(
             root.join("curriculum/exercises.toml"),
-            text.replace("hint = \"a hint\"", "hint = \"  \"")
+            text.replace("hints = [\"the idea\", \"the shape\"]", "hints = [\"  \"]")
                 .replace("points = 5", "points = 0"),
         )
         .unwrap();
         let found = problems(root).join("\n");
         for expected in [
-            "ex01_demo: its hint in curriculum/exercises.toml is empty",
+            "ex01_demo: its hints in curriculum/exercises.toml should be steps (at least two, none empty: the idea, then the API, then the shape), not 1",
             "ex01_demo: it is worth 0 points",
             "ex01_demo: solutions/src/ex01_demo.rs is missing",
             "ex01_demo: the learner's file has no TODO mark",

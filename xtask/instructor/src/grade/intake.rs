@@ -1168,7 +1168,7 @@ mod tests {
                         topic: String::new(),
                         section: String::new(),
                         points: 1,
-                        hint: String::new(),
+                        hints: Vec::new(),
                         compiles_as_shipped: true,
                     })
                     .collect(),
