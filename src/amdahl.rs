@@ -273,9 +273,7 @@ pub fn median(samples: &[Duration]) -> Duration {
 
 impl fmt::Display for Scaling {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let prediction = self
-            .parallel_by_design
-            .map(|p| format!("Amdahl P={p:.3}"));
+        let prediction = self.parallel_by_design.map(|p| format!("Amdahl P={p:.3}"));
         write!(f, "workers | median     | fastest-slowest     | speedup")?;
         if let Some(head) = &prediction {
             write!(f, " | {head}")?;
@@ -388,7 +386,9 @@ P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
         assert_eq!(scaling.rows[2].predicted, None);
         let designed = scaling.clone().by_design(0.9);
         assert!((designed.rows[2].predicted.unwrap() - speedup(0.9, 4)).abs() < 1e-9);
-        assert!(designed.to_string().contains("serial fraction: 0.100 by design, 0.100 measured"));
+        assert!(designed
+            .to_string()
+            .contains("serial fraction: 0.100 by design, 0.100 measured"));
         assert_eq!(scaling.rows[0].karp_flatt, None);
         let text = scaling.to_string();
         assert!(text.contains("estimated serial fraction: 0.100"), "{text}");
@@ -402,14 +402,24 @@ P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
         scaling.cpus = 2;
         scaling.rows[1].samples = vec![ms(60), ms(120), ms(200)];
         let notes = scaling.notes().join("\n");
-        assert!(notes.contains("at 2 workers the median run was SLOWER than at 1 (0.83x)"), "{notes}");
+        assert!(
+            notes.contains("at 2 workers the median run was SLOWER than at 1 (0.83x)"),
+            "{notes}"
+        );
         assert!(notes.contains("its fastest run took 60.0 ms"), "{notes}");
-        assert!(notes.contains("at 2 workers the runs spread from 60.0 ms to 200.0 ms"), "{notes}");
+        assert!(
+            notes.contains("at 2 workers the runs spread from 60.0 ms to 200.0 ms"),
+            "{notes}"
+        );
         assert!(notes.contains("4 workers on 2 CPUs"), "{notes}");
         // 2.5x against 3.08x predicted is within a quarter: no note on it.
         assert!(!notes.contains("at 4 workers 2.50x"), "{notes}");
         let quiet = Scaling::from_medians(&[(1, ms(100)), (2, ms(56))]).by_design(0.9);
-        assert!(quiet.notes().is_empty() || quiet.cpus < 2, "{:?}", quiet.notes());
+        assert!(
+            quiet.notes().is_empty() || quiet.cpus < 2,
+            "{:?}",
+            quiet.notes()
+        );
     }
 
     #[test]

@@ -93,9 +93,7 @@ fn karp_flatt_of_measured_speedups() {
         assert!(
             close(e, want),
             "{}",
-            look(format!(
-                "karp_flatt({s:?}, {n}) = {e}, expected {want:.6}"
-            ))
+            look(format!("karp_flatt({s:?}, {n}) = {e}, expected {want:.6}"))
         );
     }
 }

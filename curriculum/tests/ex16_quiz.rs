@@ -173,10 +173,7 @@ fn score() {
         .filter(|(v, _)| matches!(v, Right))
         .map(|(_, q)| format!("Q{q}"))
         .collect();
-    let unanswered = verdicts
-        .iter()
-        .filter(|v| matches!(v, Unanswered))
-        .count();
+    let unanswered = verdicts.iter().filter(|v| matches!(v, Unanswered)).count();
     println!(
         "quiz score: {} of {} right{}{}",
         right.len(),

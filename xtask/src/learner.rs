@@ -101,7 +101,15 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
         bar.set_message(exercise.name.clone());
         let passed = match build.binaries.get(&exercise.name) {
             Some(binary) => {
-                runner::run(&curriculum.root, Package::Exercises, binary, &[], &[], limit)?.passed
+                runner::run(
+                    &curriculum.root,
+                    Package::Exercises,
+                    binary,
+                    &[],
+                    &[],
+                    limit,
+                )?
+                .passed
             }
             None => false,
         };

@@ -292,7 +292,11 @@ fn draw(
     match mode {
         Mode::Status => {}
         Mode::Hint => {
-            let seen = progress.hint_steps.get(&exercise.name).copied().unwrap_or(1);
+            let seen = progress
+                .hint_steps
+                .get(&exercise.name)
+                .copied()
+                .unwrap_or(1);
             text = learner::hint_text(curriculum, exercise, seen);
             text.push_str("\n[any key] back\n");
         }

@@ -122,7 +122,10 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     assert!(!out.contains("Hint 2 of 3:"), "one step at a time: {out}");
     assert!(out.contains("Ask again for step 2"), "{out}");
     let (_, out) = copy.xtask(&["hint", "2"]);
-    assert!(out.contains("Hint 1 of 3:") && out.contains("Hint 2 of 3:"), "{out}");
+    assert!(
+        out.contains("Hint 1 of 3:") && out.contains("Hint 2 of 3:"),
+        "{out}"
+    );
     assert!(!out.contains("Hint 3 of 3:"), "{out}");
 
     // The quiz shows its score, right from the start.

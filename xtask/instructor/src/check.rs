@@ -59,8 +59,14 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
                 "{name}: curriculum/exercises.toml says it does not compile as shipped, but it does"
             )),
             Some(binary) => {
-                let outcome =
-                    runner::run(&curriculum.root, Package::Exercises, binary, &[], &[], LIMIT)?;
+                let outcome = runner::run(
+                    &curriculum.root,
+                    Package::Exercises,
+                    binary,
+                    &[],
+                    &[],
+                    LIMIT,
+                )?;
                 // Partial credit is per test: not one may pass for nothing.
                 let passing = passing_tests(&outcome.output);
                 for test in &passing {
@@ -106,7 +112,14 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
         }
         let mut passed = 0;
         for (label, env) in &runs {
-            let outcome = runner::run(&curriculum.root, Package::Solutions, binary, &[], env, LIMIT)?;
+            let outcome = runner::run(
+                &curriculum.root,
+                Package::Solutions,
+                binary,
+                &[],
+                env,
+                LIMIT,
+            )?;
             if !outcome.passed {
                 problems.push(format!(
                     "{name}: the solution failed its tests ({label}, after {passed} passing runs):\n{}",
