@@ -307,7 +307,14 @@ fn watch_in_a_terminal(copy: &Copy) {
     keys.write_all(b"n").unwrap();
     wait_for("Exercise 2 of 16");
     wait_for("not yet: a test fails.");
+    // [h] shows one more step of the hint each time.
     keys.write_all(b"h").unwrap();
+    wait_for("Hint 1 of 3:");
+    wait_for("[any key] back");
+    keys.write_all(b" ").unwrap();
+    wait_for("[q] quit");
+    keys.write_all(b"h").unwrap();
+    wait_for("Hint 2 of 3:");
     wait_for("Barrier");
     keys.write_all(b" ").unwrap();
     wait_for("[q] quit");
