@@ -323,9 +323,29 @@ impl Axis {
         bounds.sort_unstable();
         bounds.dedup();
         let intervals = bounds.len().saturating_sub(1);
-        let widened = (intervals > 0 && intervals <= cells).then(|| {
-            // One cell each, the rest by duration (largest remainders).
-            let spare = (cells - intervals) as u128;
+        // Which intervals some poll covers (on any lane): those get a cell
+        // at least. A gap where nothing ran gets only its share of time, so
+        // that a few microseconds between two polls do not look idle.
+        let mut depth = vec![0i64; intervals + 1];
+        for p in trace.polls() {
+            let first = bounds.partition_point(|&b| b < scale.at(p.start) - from);
+            let last = bounds.partition_point(|&b| b < scale.after(p.end) - from);
+            depth[first.min(intervals)] += 1;
+            depth[last.min(intervals)] -= 1;
+        }
+        let mut running = 0;
+        let busy: Vec<bool> = depth[..intervals]
+            .iter()
+            .map(|d| {
+                running += d;
+                running > 0
+            })
+            .collect();
+        let needed = busy.iter().filter(|b| **b).count();
+        let widened = (needed > 0 && needed <= cells).then(|| {
+            // A cell for each busy interval, the rest by duration (largest
+            // remainders).
+            let spare = (cells - needed) as u128;
             let total = u128::from(bounds[intervals] - bounds[0]).max(1);
             let mut shares: Vec<(usize, u128)> = Vec::with_capacity(intervals);
             let mut given = 0usize;
@@ -337,11 +357,11 @@ impl Axis {
                     shares.push((i, exact % total));
                     let extra = (exact / total) as usize;
                     given += extra;
-                    1 + extra
+                    usize::from(busy[i]) + extra
                 })
                 .collect();
             shares.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            for &(i, _) in shares.iter().take(cells - intervals - given) {
+            for &(i, _) in shares.iter().take(cells - needed - given) {
                 widths[i] += 1;
             }
             let mut starts = Vec::with_capacity(intervals + 1);
