@@ -76,8 +76,8 @@ async fn planned_sum(n: u64) -> u64 {
         planned <= workers as u64,
         "{}",
         look(format!(
-            "tasks_for({n}) asks for {planned} tasks at {workers} worker(s); \
-             one per worker is enough to keep every worker busy"
+            "tasks_for({n}) asks for {planned} tasks at {workers} worker(s): more tasks \
+             than can run at once only queue for the same workers"
         ))
     );
     sum(n).await
