@@ -11,3 +11,17 @@ pub mod reset;
 pub mod runner;
 pub mod verdict;
 pub mod watch;
+
+/// A command's exit status: 0 when it succeeded, 1 when it ran and found
+/// something wrong (a failing exercise), 2 with the error printed when it
+/// could not run.
+pub fn exit_code(result: anyhow::Result<bool>) -> std::process::ExitCode {
+    match result {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

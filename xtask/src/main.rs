@@ -63,14 +63,7 @@ struct Forwarded {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    xtask::exit_code(run(Cli::parse()))
 }
 
 fn run(cli: Cli) -> Result<bool> {
