@@ -98,10 +98,10 @@ fn main() {
     println!();
     match scaling.serial_fraction {
         Some(e) => println!(
-            "Serial fraction: {:.3} by design, {e:.3} measured (Karp–Flatt); the ceiling the \
-             measured fraction implies: {:.1}x, whatever the number of workers.",
+            "Serial fraction: {:.3} by design, {e:.3} measured (Karp–Flatt); what the \
+             measured fraction implies, whatever the number of workers: {}.",
             1.0 - parallel,
-            amdahl::ceiling(1.0 - e)
+            amdahl::ceiling_in_words(e)
         ),
         None => println!("One worker only here: no speedup to measure."),
     }

@@ -162,7 +162,16 @@ impl Scaling {
                     self.cpus, self.cpus, self.cpus
                 ));
             }
-            if n >= 2 && row.speedup < 1.0 {
+            if n >= 2 && row.speedup > 1.05 * n as f64 {
+                notes.push(format!(
+                    "at {n} workers {:.2}x: more than {n} workers can give. The runs at 1 worker \
+                     were slowed by something else (the machine was busy then), so every \
+                     speedup here is inflated and Karp-Flatt's fraction comes out too low \
+                     ({:.3}); measure again before reading the law into it",
+                    row.speedup,
+                    row.karp_flatt.unwrap_or(0.0)
+                ));
+            } else if n >= 2 && row.speedup < 1.0 {
                 notes.push(format!(
                     "at {n} workers the median run was SLOWER than at 1 ({:.2}x): the workers \
                      got less CPU than they asked for. On a shared machine another program took \
@@ -306,8 +315,8 @@ impl fmt::Display for Scaling {
             )?,
             (Some(e), None) => writeln!(
                 f,
-                "estimated serial fraction: {e:.3} (ceiling {:.1}x)",
-                ceiling(1.0 - e)
+                "estimated serial fraction: {e:.3} ({})",
+                ceiling_in_words(e)
             )?,
             (None, _) => writeln!(f, "one worker count only: no serial fraction to estimate")?,
         }
@@ -315,6 +324,15 @@ impl fmt::Display for Scaling {
             writeln!(f, "note: {note}")?;
         }
         Ok(())
+    }
+}
+
+/// The most any number of workers could give, for a serial fraction `e`.
+pub fn ceiling_in_words(e: f64) -> String {
+    if e <= 0.0 {
+        "no ceiling: nothing measured was serial, which noise can make look so".to_string()
+    } else {
+        format!("ceiling {:.1}x", ceiling(1.0 - e))
     }
 }
 
@@ -412,6 +430,12 @@ P=0.99  | 4 cores:  3.88x | 16 cores: 13.91x | ceiling: 100.00x
             "{notes}"
         );
         assert!(notes.contains("4 workers on 2 CPUs"), "{notes}");
+        let fast = Scaling::from_medians(&[(1, ms(100)), (2, ms(38))]);
+        let notes = fast.notes().join("\n");
+        assert!(
+            notes.contains("at 2 workers 2.63x: more than 2 workers can give"),
+            "{notes}"
+        );
         // 2.5x against 3.08x predicted is within a quarter: no note on it.
         assert!(!notes.contains("at 4 workers 2.50x"), "{notes}");
         let quiet = Scaling::from_medians(&[(1, ms(100)), (2, ms(56))]).by_design(0.9);
