@@ -121,8 +121,8 @@ fn memory(plan: &Plan) {
             mib(peaks[peaks.len() - 1])
         );
     }
-    println!("| reference: a live tokio task (anchors.md, not rerun) | – | {TOKIO_TASK_BYTES} B |");
-    println!("| reference: a live goroutine (anchors.md, not rerun) | – | {GO_GOROUTINE_BYTES} |");
+    println!("| reference: a live tokio task (docs/reference-figures.md, not rerun) | – | {TOKIO_TASK_BYTES} B |");
+    println!("| reference: a live goroutine (docs/reference-figures.md, not rerun) | – | {GO_GOROUTINE_BYTES} |");
     println!();
     println!("Per task: the process's peak divided by the number of tasks. The first three");
     println!("rows hold every task alive at once (waiting at a closed gate until the last is");
@@ -182,7 +182,7 @@ fn spawn_join(plan: &Plan) {
     println!("`Group`, which adds a per-task `Add`, like Go's `WaitGroup`.");
     println!();
     println!("Cells: median (fastest–slowest round). The Go column is the reference from");
-    println!("`shared/reference/anchors.md` (Go 1.19, goroutines joined with a `WaitGroup`,");
+    println!("`docs/reference-figures.md` (Go 1.19, goroutines joined with a `WaitGroup`,");
     println!("same kind of machine), quoted, not rerun: Go is not a dependency.");
     println!();
     println!("| workers | plain tokio | barista, trace off | barista, trace on | `Group`, trace on | off / plain | on / plain | `Group` / plain | Go goroutine (reference) |");
@@ -377,10 +377,11 @@ fn poll_cost(plan: &Plan) {
 }
 
 /// Go's spawn + join of 1,000,000 goroutines at GOMAXPROCS 1 and 2, ns
-/// each, and the memory of a live goroutine (shared/reference/anchors.md).
+/// each, and the memory of a live goroutine (docs/reference-figures.md).
 const GO_NS_PER_GOROUTINE: [u32; 2] = [669, 137];
 const GO_GOROUTINE_BYTES: &str = "2.7 KiB";
-/// A bare tokio task, live (anchors.md): the floor for an instrumented one.
+/// A bare tokio task, live (docs/reference-figures.md): the floor for an
+/// instrumented one.
 const TOKIO_TASK_BYTES: u32 = 456;
 
 /// "median (fastest–slowest)", in ns per unit (task or poll).

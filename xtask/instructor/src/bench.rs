@@ -37,7 +37,8 @@ pub fn bench(curriculum: &Curriculum, quick: bool) -> Result<bool> {
     writeln!(
         report,
         "Reference costs from outside this project (Go, tokio-console, rustlings) are quoted \
-         from `shared/reference/anchors.md` and the issues; they were not rerun here.\n"
+         from `docs/reference-figures.md` (which says where each came from); they were not \
+         rerun here.\n"
     )?;
     report.push_str(&first_run(curriculum)?);
     report.push_str(&edit_to_verdict(curriculum, if quick { 2 } else { 7 })?);

@@ -12,7 +12,7 @@
 //!   limit set to 1, 2 and 4.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -296,7 +296,55 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
         );
     }
     run_time_reads(curriculum, &root.join("curriculum/tests"), problems);
+    citations_outside_the_clone(curriculum, problems);
     Ok(())
+}
+
+/// The project's founding notes lived beside the repository, not in it: a
+/// clone has no `../shared`. Any figure quoted from there belongs in
+/// `docs/reference-figures.md`, and is cited from there.
+fn citations_outside_the_clone(curriculum: &Curriculum, problems: &mut Vec<String>) {
+    // Spelled in two pieces, so that this file does not cite it.
+    let outside = format!("{}/{}", "shared", "reference");
+    let root = &curriculum.root;
+    let mut files: Vec<PathBuf> = ["README.md", "ARCHITECTURE.md", "BENCHMARKS.md"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    let mut dirs = vec![
+        root.join("docs"),
+        root.join("src"),
+        root.join("benches"),
+        root.join("xtask"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if line.contains(&outside) {
+                problems.push(format!(
+                    "{}:{}: cites {outside}/, which a clone does not have: quote the figure in \
+                     docs/reference-figures.md and cite that",
+                    curriculum.relative(&file),
+                    n + 1
+                ));
+            }
+        }
+    }
 }
 
 /// What a pristine test must not do at run time: whatever it reads there, a
@@ -488,6 +536,30 @@ hints = ["the idea", "the shape"]
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("exercises/src/ex99_stray.rs belongs to no exercise"));
         assert!(found[1].contains("curriculum/tests/ex98_stray.rs belongs to no exercise"));
+    }
+
+    #[test]
+    fn a_citation_a_clone_cannot_follow_is_named() {
+        let dir = workspace();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(
+            root.join("docs/costs.md"),
+            format!(
+                "# Costs\n\nGo: 669 ns (from `{}/{}/anchors.md`)\n",
+                "shared", "reference"
+            ),
+        )
+        .unwrap();
+        let found = problems(root);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with(&format!(
+                "docs/costs.md:3: cites {}/{}/",
+                "shared", "reference"
+            )),
+            "{found:#?}"
+        );
     }
 
     #[test]
