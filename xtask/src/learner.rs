@@ -305,7 +305,7 @@ pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
 pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Result<bool> {
     let mut progress = load_progress(curriculum, limit)?.progress;
     let exercise = chosen(curriculum, &progress, name)?.clone();
-    let color = std::io::stdout().is_terminal();
+    let color = runner::colors_allowed(std::io::stdout().is_terminal());
     let verdict = judge_and_record(curriculum, &mut progress, &exercise, limit, color)?;
     print!(
         "{}",

@@ -15,15 +15,47 @@ use xtask::{learner, progress, runner, watch};
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
+    version,
     about = "barista: concurrency versus parallelism, hands-on",
     after_help = "With no command: the current exercise, re-run whenever you save it (in a terminal), or its status once (piped)."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Seconds one exercise's tests may run before they count as hung.
-    #[arg(long, global = true, default_value_t = learner::DEFAULT_LIMIT.as_secs())]
-    time_limit: u64,
+    #[command(flatten)]
+    limit: Limit,
+}
+
+/// The time limit, on the commands that run an exercise's tests (and only
+/// there: `list`, `hint` and `reset` run nothing).
+#[derive(clap::Args, Clone, Copy)]
+struct Limit {
+    /// Seconds one exercise's tests may run before they count as hung
+    /// [default: 15].
+    #[arg(long = "time-limit", value_name = "SECONDS", value_parser = positive_seconds)]
+    seconds: Option<u64>,
+}
+
+impl Limit {
+    /// This limit, else `outer` (given before the command).
+    fn or(self, outer: Limit) -> Limit {
+        Limit {
+            seconds: self.seconds.or(outer.seconds),
+        }
+    }
+
+    fn duration(self) -> Duration {
+        self.seconds
+            .map_or(learner::DEFAULT_LIMIT, Duration::from_secs)
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("a limit of 0 s would stop every run before it starts: give 1 or more".into()),
+        Ok(seconds) => Ok(seconds),
+        Err(_) => Err(format!("{text:?} is not a whole number of seconds")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -34,13 +66,18 @@ enum Command {
     Run {
         /// Exercise name or number (`ex05_share_by_communicating`, `ex05`, `5`).
         name: Option<String>,
+        #[command(flatten)]
+        limit: Limit,
     },
     /// Show the hint for an exercise (default: the current one).
     Hint { name: Option<String> },
     /// Restore an exercise as shipped, after saving your file to .barista/backups/.
     Reset { name: String },
     /// Run every exercise's tests; exit non-zero unless all pass.
-    Verify,
+    Verify {
+        #[command(flatten)]
+        limit: Limit,
+    },
     /// Grade a class (the instructor's tools; `cargo xtask grade --help`).
     #[command(disable_help_flag = true)]
     Grade(Forwarded),
@@ -86,7 +123,8 @@ fn run(cli: Cli) -> Result<bool> {
 
 fn commands(cli: Cli) -> Result<bool> {
     let curriculum = Curriculum::load(&workspace_root()?)?;
-    let limit = Duration::from_secs(cli.time_limit.max(1));
+    let outer = cli.limit;
+    let limit = outer.duration();
     match cli.command {
         None if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
             watch::watch(&curriculum, limit)
@@ -113,10 +151,12 @@ fn commands(cli: Cli) -> Result<bool> {
             }
             Ok(true)
         }
-        Some(Command::Run { name }) => learner::run(&curriculum, name.as_deref(), limit),
+        Some(Command::Run { name, limit }) => {
+            learner::run(&curriculum, name.as_deref(), limit.or(outer).duration())
+        }
         Some(Command::Hint { name }) => learner::hint(&curriculum, name.as_deref()),
         Some(Command::Reset { name }) => learner::reset(&curriculum, &name),
-        Some(Command::Verify) => learner::verify(&curriculum, limit),
+        Some(Command::Verify { limit }) => learner::verify(&curriculum, limit.or(outer).duration()),
         Some(Command::Grade(_) | Command::Bench(_) | Command::Check(_) | Command::Contain(_)) => {
             unreachable!("handed on above")
         }

@@ -173,6 +173,12 @@ pub fn stop_everything() {
     }
 }
 
+/// Whether compiler messages may be coloured: on a terminal, unless
+/// `NO_COLOR` is set to anything (<https://no-color.org>).
+pub fn colors_allowed(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Ctrl-C (outside the watch's raw mode) or a kill: nothing this tool
 /// started keeps running, and the tool exits as interrupted.
 pub fn stop_everything_when_interrupted() {

@@ -270,8 +270,10 @@ fn judge(
     let exercise = exercise.clone();
     let events = events.clone();
     std::thread::spawn(move || {
-        let result = crate::verdict::judge(&curriculum, Package::Exercises, &exercise, limit, true)
-            .map_err(|err| format!("{err:#}"));
+        let color = crate::runner::colors_allowed(true);
+        let result =
+            crate::verdict::judge(&curriculum, Package::Exercises, &exercise, limit, color)
+                .map_err(|err| format!("{err:#}"));
         let _ = events.send(Event::Judged(result));
     });
 }

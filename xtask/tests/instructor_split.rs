@@ -108,3 +108,39 @@ fn instructor_commands_are_handed_on_as_given() {
         assert_eq!(called.lines().collect::<Vec<_>>(), expected);
     }
 }
+
+/// The learner's command line: `--version`; the time limit only where
+/// tests run, and never zero.
+#[test]
+fn the_time_limit_is_an_option_of_the_commands_that_run_tests() {
+    let xtask = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    let (code, out) = xtask(&["--version"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("cargo xtask 0."), "{out}");
+    for command in ["list", "hint", "reset"] {
+        let (code, out) = xtask(&[command, "--time-limit", "3"]);
+        assert_eq!(code, Some(2), "{command}: {out}");
+        assert!(
+            out.contains("unexpected argument '--time-limit'"),
+            "{command}: {out}"
+        );
+    }
+    for command in ["run", "verify"] {
+        let (_, help) = xtask(&[command, "--help"]);
+        assert!(help.contains("--time-limit <SECONDS>"), "{command}: {help}");
+        let (code, out) = xtask(&[command, "--time-limit", "0"]);
+        assert_eq!(code, Some(2), "{command}: {out}");
+        assert!(
+            out.contains("invalid value '0' for '--time-limit <SECONDS>': a limit of 0 s"),
+            "{command}: {out}"
+        );
+    }
+}

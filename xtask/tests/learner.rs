@@ -204,6 +204,7 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     assert_eq!(String::from_utf8_lossy(&status.stdout), "");
 
     watch_in_a_terminal(&copy);
+    no_color_means_no_color(&copy);
 
     // Every exercise solved: verify says so with its exit status, and the
     // status is the final screen.
@@ -245,6 +246,60 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     assert!(out.contains("Exercise 1 of 16"), "{out}");
     assert!(out.contains("PASSES"), "{out}");
     assert!(out.contains("What ran where"), "{out}");
+}
+
+/// One command in a pseudo-terminal, to its end: what it wrote.
+fn in_a_terminal(copy: &Copy, args: &[&str], env: &[(&str, &str)]) -> String {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 60,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut command = CommandBuilder::new(&copy.xtask);
+    command.args(args);
+    command.cwd(&copy.root);
+    command.env("CARGO_TARGET_DIR", target_dir());
+    command.env("CARGO", env!("CARGO"));
+    command.env_remove("NO_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = pty.slave.spawn_command(command).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let output = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&chunk[..n]);
+        }
+        String::from_utf8_lossy(&all).into_owned()
+    });
+    child.wait().unwrap();
+    drop(pty.master);
+    output.join().unwrap()
+}
+
+/// `NO_COLOR` is obeyed on a terminal: the compiler's errors come plain.
+fn no_color_means_no_color(copy: &Copy) {
+    // ex14 does not compile as shipped: its errors are the lesson.
+    let coloured = in_a_terminal(copy, &["run", "ex14"], &[]);
+    assert!(coloured.contains("does not compile yet"), "{coloured}");
+    assert!(
+        coloured.contains('\x1b'),
+        "a terminal gets colours: {coloured}"
+    );
+    let plain = in_a_terminal(copy, &["run", "ex14"], &[("NO_COLOR", "1")]);
+    assert!(plain.contains("does not compile yet"), "{plain}");
+    assert!(plain.contains("error"), "{plain}");
+    assert!(!plain.contains('\x1b'), "NO_COLOR=1: {plain:?}");
 }
 
 /// The watch mode in a pseudo-terminal: save a solution, see the progress
