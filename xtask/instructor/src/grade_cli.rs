@@ -37,17 +37,18 @@ pub struct GradeArgs {
     #[arg(long)]
     output: Option<PathBuf>,
     /// Seconds one exercise's tests may run.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = at_least::<1>)]
     exercise_time_limit: u64,
-    /// Memory limit for one test process, in MiB.
-    #[arg(long, default_value_t = 2048)]
+    /// Memory limit for one test process, in MiB (64 or more).
+    #[arg(long, default_value_t = 2048, value_parser = at_least::<64>)]
     memory_mib: u64,
     /// Seconds one build of a submission may take (an exercise that makes
     /// the compiler loop costs only itself: the rest are built without it).
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 60, value_parser = at_least::<1>)]
     build_time_limit: u64,
-    /// Memory limit for a build (cargo, rustc and the linker, each), in MiB.
-    #[arg(long, default_value_t = 4096)]
+    /// Memory limit for a build (cargo, rustc and the linker, each), in MiB
+    /// (256 or more).
+    #[arg(long, default_value_t = 4096, value_parser = at_least::<256>)]
     build_memory_mib: u64,
     /// A folder of hidden tests, `NAME.rs` for an exercise NAME (written like
     /// the pristine tests in curriculum/tests/): graded with the pristine
@@ -56,8 +57,57 @@ pub struct GradeArgs {
     hidden_tests: Option<PathBuf>,
 }
 
+/// A whole number, `MIN` or more: a limit below it would stop every run
+/// (or every build) before it starts, so it is refused, not raised.
+fn at_least<const MIN: u64>(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(n) if n >= MIN => Ok(n),
+        Ok(n) => Err(format!("{n} is too small: give {MIN} or more")),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
+
+/// Where the reports go, checked before any grading: a class is not graded
+/// for minutes only to find that its reports cannot be written.
+fn writable_output(args: &GradeArgs) -> Result<PathBuf> {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("grading-reports"));
+    let probe = output.join(".barista-write-check");
+    std::fs::create_dir_all(&output)
+        .and_then(|()| std::fs::write(&probe, b""))
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|err| {
+            anyhow::anyhow!("--output {}: cannot write there ({err})", output.display())
+        })?;
+    Ok(output)
+}
+
+/// The class folder: a folder (not a file), with a subfolder per student.
+fn class_folder(class: &std::path::Path) -> Result<Vec<PathBuf>> {
+    if class.is_file() {
+        bail!(
+            "{}: a file, not a folder: give the folder that holds one subfolder per student",
+            class.display()
+        );
+    }
+    if !class.is_dir() {
+        bail!("{}: no such folder", class.display());
+    }
+    let students = crate::grade::class_folders(class)?;
+    if students.is_empty() {
+        bail!(
+            "no submissions in {}: it has no subfolders (one per student is expected)",
+            class.display()
+        );
+    }
+    Ok(students)
+}
+
 pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
     if !args.combine.is_empty() {
+        writable_output(&args)?;
         let class = crate::grade::combine::read_and_combine(&args.combine)?;
         print!("{}", table(&class));
         println!(
@@ -76,23 +126,15 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
             }
             vec![one.clone()]
         }
-        (Some(class), None) => {
-            if !class.is_dir() {
-                bail!("{}: no such folder", class.display());
-            }
-            crate::grade::class_folders(class)?
-        }
+        (Some(class), None) => class_folder(class)?,
         (None, None) => bail!("give a folder of submissions, or --submission DIR"),
     };
-    if submissions.is_empty() {
-        bail!("no submissions (subfolders) found");
-    }
     let options = Options {
         submissions,
-        limit: Duration::from_secs(args.exercise_time_limit.max(1)),
-        memory_bytes: args.memory_mib.max(64) << 20,
-        build_limit: Duration::from_secs(args.build_time_limit.max(1)),
-        build_memory_bytes: args.build_memory_mib.max(256) << 20,
+        limit: Duration::from_secs(args.exercise_time_limit),
+        memory_bytes: args.memory_mib << 20,
+        build_limit: Duration::from_secs(args.build_time_limit),
+        build_memory_bytes: args.build_memory_mib << 20,
         hidden_tests: args.hidden_tests.clone(),
     };
     if let Some(dir) = &options.hidden_tests {
@@ -100,6 +142,7 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
             bail!("--tests {}: no such folder", dir.display());
         }
     }
+    writable_output(&args)?;
     let started = std::time::Instant::now();
     let class = grade_class(curriculum, &options)?;
     print!("{}", table(&class));

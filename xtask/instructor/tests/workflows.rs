@@ -315,3 +315,64 @@ fn every_action_is_pinned_to_a_major_version() {
         }
     }
 }
+
+/// Bad input to `grade` is refused before anything is graded, and the
+/// error names what was wrong and where.
+#[test]
+fn grade_refuses_bad_input_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let grade = |args: &[&std::ffi::OsStr]| -> (Option<i32>, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_instructor"))
+            .arg("grade")
+            .args(args)
+            .current_dir(dir.path())
+            .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let file = dir.path().join("class.zip");
+    std::fs::write(&file, b"not a folder").unwrap();
+    let (code, out) = grade(&[file.as_os_str()]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("class.zip: a file, not a folder"), "{out}");
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, out) = grade(&[empty.as_os_str()]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("no submissions in ") && out.contains("empty: it has no subfolders"),
+        "{out}"
+    );
+
+    // An output folder that cannot be made: said before grading begins.
+    let class = dir.path().join("class");
+    std::fs::create_dir_all(class.join("ada/src")).unwrap();
+    let output = file.join("reports");
+    let (code, out) = grade(&[class.as_os_str(), &os("--output"), output.as_os_str()]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("--output ") && out.contains("cannot write there"),
+        "{out}"
+    );
+    assert!(!out.contains("graded "), "nothing was graded: {out}");
+
+    for (flag, value) in [
+        ("--exercise-time-limit", "0"),
+        ("--build-time-limit", "0"),
+        ("--memory-mib", "10"),
+        ("--build-memory-mib", "100"),
+    ] {
+        let (code, out) = grade(&[class.as_os_str(), &os(flag), &os(value)]);
+        assert_eq!(code, Some(2), "{flag}: {out}");
+        assert!(
+            out.contains(&format!("invalid value '{value}' for '{flag}"))
+                && out.contains("too small"),
+            "{flag}: {out}"
+        );
+    }
+}
