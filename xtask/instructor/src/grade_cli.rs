@@ -186,20 +186,23 @@ fn write_formats(class: &ClassReport, args: &GradeArgs) -> Result<()> {
 
 /// Student × exercise, with totals: the terminal's view of the class.
 pub fn table(class: &ClassReport) -> String {
-    let width = class
+    use unicode_width::UnicodeWidthStr;
+    // Names as the terminal may show them (a combined report's too), padded
+    // by the columns they take, not by their characters.
+    let names: Vec<String> = class
         .students
         .iter()
-        .map(|s| s.student.chars().count())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    let mut out = format!("{:<width$} ", "student");
+        .map(|s| crate::grade::model::printable(&s.student, false))
+        .collect();
+    let width = names.iter().map(|n| n.width()).max().unwrap_or(7).max(7);
+    let padded = |name: &str| format!("{name}{}", " ".repeat(width - name.width()));
+    let mut out = format!("{} ", padded("student"));
     for i in 1..=class.exercises.len() {
         out.push_str(&format!("{i:>3}"));
     }
     out.push_str("   total\n");
-    for student in &class.students {
-        out.push_str(&format!("{:<width$} ", student.student));
+    for (student, name) in class.students.iter().zip(&names) {
+        out.push_str(&format!("{} ", padded(name)));
         for result in &student.exercises {
             let mark = match result.status {
                 Status::Passed => "ok",
@@ -227,4 +230,30 @@ pub fn table(class: &ClassReport) -> String {
 fn trim_number(n: f64) -> String {
     let text = format!("{n:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table;
+    use crate::grade::model::fixture;
+
+    #[test]
+    fn the_table_is_safe_and_aligned_whatever_the_names() {
+        let mut class = fixture::class();
+        class.students[0].student = "王小明".into();
+        class.students[1].student = "evil\x1b[2J\nfake row".into();
+        let text = table(&class);
+        assert!(!text.contains('\x1b'), "{text:?}");
+        // One row per student, however its name was written.
+        assert_eq!(text.lines().count(), 1 + class.students.len() + 1, "{text}");
+        // The totals line up: names padded by the columns they take.
+        use unicode_width::UnicodeWidthStr;
+        let columns: Vec<usize> = text
+            .lines()
+            .skip(1)
+            .take(class.students.len())
+            .map(|l| l[..l.rfind('/').unwrap()].width())
+            .collect();
+        assert!(columns.windows(2).all(|w| w[0] == w[1]), "{text}");
+    }
 }

@@ -136,13 +136,18 @@ fn layout(dir: &Path) -> std::result::Result<Layout, String> {
     })
 }
 
+/// A submission's name in every report: its folder's, made printable.
+pub fn student_name(dir: &Path) -> String {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "submission".into(), |n| n.to_string_lossy());
+    super::model::printable(&name, false)
+}
+
 /// Reads a submission: a copy of the `exercises/` crate, or of the whole
 /// repository (a git clone included).
 pub fn take(curriculum: &Curriculum, dir: &Path) -> Result<Submission> {
-    let student = dir.file_name().map_or_else(
-        || "submission".to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let student = student_name(dir);
     let mut files = BTreeMap::new();
     let layout = match layout(dir) {
         Ok(layout) => layout,
@@ -843,7 +848,10 @@ fn ignored_files(curriculum: &Curriculum, dir: &Path, prefix: &str, src: &Path) 
             let pristine = curriculum.root.join(prefix).join(relative);
             let same = kind.is_file() && std::fs::read(&pristine).ok() == std::fs::read(&path).ok();
             if !same {
-                ignored.push(relative.display().to_string());
+                ignored.push(super::model::printable(
+                    &relative.display().to_string(),
+                    false,
+                ));
             }
         }
     }

@@ -3,6 +3,27 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Text from a submission (its folder's name, what its tests printed) as
+/// every report may show it: control characters (ESC, which would colour
+/// or move the instructor's terminal; CR; C1 codes; DEL) and the
+/// invisible reordering marks are written out as `\u{..}`, so that nothing
+/// a student wrote acts on the terminal or the file it lands in. With
+/// `lines`, newlines and tabs stay (a message); without, they are escaped
+/// too (a name keeps its table row).
+pub fn printable(text: &str, lines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let keep = lines && (c == '\n' || c == '\t');
+        let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if !keep && (c.is_control() || reorders) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The whole class, as graded in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassReport {
@@ -181,5 +202,28 @@ pub(crate) mod fixture {
             ],
             protections: vec!["network cut off (unshare -n)".into(), "writes confined to the scratch folder (Landlock)".into()],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn nothing_a_student_wrote_acts_on_a_terminal() {
+        let hostile = "ctl\x1b[31mred\x1b[0m\rrow\u{202e}gnp.exe\u{7f}\u{9b}2J";
+        let shown = printable(hostile, false);
+        assert_eq!(
+            shown,
+            "ctl\\u{1b}[31mred\\u{1b}[0m\\u{d}row\\u{202e}gnp.exe\\u{7f}\\u{9b}2J"
+        );
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        // A name keeps its table row; a message keeps its lines.
+        assert_eq!(
+            printable("two\nlines\tand", false),
+            "two\\u{a}lines\\u{9}and"
+        );
+        assert_eq!(printable("two\nlines\tand", true), "two\nlines\tand");
+        assert_eq!(printable("Zoë 王", false), "Zoë 王");
     }
 }

@@ -16,7 +16,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::build::{self, Built};
 use super::intake::{self, Taken};
-use super::model::{ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult};
+use super::model::{
+    printable, ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult,
+};
 use super::sandbox::{remove_tree, Policy, Sandbox};
 use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
 use xtask::curriculum::{Curriculum, Exercise, Package};
@@ -67,10 +69,7 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
         let grader = &grader;
         let bar = &bar;
         for (n, dir) in options.submissions.iter().enumerate() {
-            let student = dir.file_name().map_or_else(
-                || "submission".to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let student = intake::student_name(dir);
             bar.set_message(student.clone());
             let folder = grader.student_folder(n);
             let prepared = intake::take(curriculum, dir)
@@ -649,7 +648,7 @@ impl<'a> Grader<'a> {
                 text = text.replace(&prefix, name);
             }
         }
-        cap(&text)
+        cap(&printable(&text, true))
     }
 }
 
