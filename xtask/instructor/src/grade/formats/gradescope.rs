@@ -13,6 +13,11 @@ use crate::grade::model::{ExerciseInfo, ExerciseResult, Status, StudentReport};
 const VISIBILITY: &str = "visible";
 const STDOUT_VISIBILITY: &str = "hidden";
 
+/// How Gradescope renders every `output`: as plain text. Its default,
+/// `simple_format`, reads HTML, and the outputs hold what students wrote
+/// (file names, test messages).
+const OUTPUT_FORMAT: &str = "text";
+
 /// The `results.json` of one submission.
 pub fn render_student(exercises: &[ExerciseInfo], student: &StudentReport) -> Value {
     let tests: Vec<Value> = exercises
@@ -23,6 +28,8 @@ pub fn render_student(exercises: &[ExerciseInfo], student: &StudentReport) -> Va
     json!({
         "score": student.score,
         "output": overall_output(student),
+        "output_format": OUTPUT_FORMAT,
+        "test_output_format": OUTPUT_FORMAT,
         "visibility": VISIBILITY,
         "stdout_visibility": STDOUT_VISIBILITY,
         "tests": tests,
@@ -46,6 +53,7 @@ fn test(info: &ExerciseInfo, index: usize, result: Option<&ExerciseResult>) -> V
         "max_score": info.points,
         "status": if status == Status::Passed { "passed" } else { "failed" },
         "output": output,
+        "output_format": OUTPUT_FORMAT,
         "visibility": VISIBILITY,
     })
 }
@@ -117,6 +125,9 @@ mod tests {
         let top = results.as_object().unwrap();
         assert!(top["score"].is_number());
         assert!(top["output"].is_string());
+        // Plain text everywhere: student-written text is never read as HTML.
+        assert_eq!(top["output_format"], "text");
+        assert_eq!(top["test_output_format"], "text");
         for key in ["visibility", "stdout_visibility"] {
             let v = top[key].as_str().unwrap();
             assert!(
@@ -130,6 +141,7 @@ mod tests {
             assert!(test["score"].as_f64().unwrap() <= test["max_score"].as_f64().unwrap());
             assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()));
             assert!(test["visibility"].is_string());
+            assert_eq!(test["output_format"], "text");
         }
     }
 
