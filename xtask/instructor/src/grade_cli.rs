@@ -156,8 +156,8 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
         // The Exercism test-runner contract: OUTPUT/results.json, version 2.
         let path = output.join("results.json");
         std::fs::create_dir_all(&output)?;
-        let results = formats::exercism::render_student(&class.exercises, &class.students[0]);
-        std::fs::write(&path, serde_json::to_string_pretty(&results)?)?;
+        let results = formats::render_student(Format::Exercism, &class, &class.students[0])?;
+        std::fs::write(&path, results)?;
         println!("wrote {}", path.display());
         return Ok(true);
     }

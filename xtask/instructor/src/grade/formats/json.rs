@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::grade::model::ClassReport;
 
 pub fn render(class: &ClassReport) -> Result<String> {
-    Ok(serde_json::to_string_pretty(class)?)
+    super::json_file(class)
 }
 
 #[cfg(test)]

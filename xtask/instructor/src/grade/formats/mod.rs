@@ -113,9 +113,15 @@ pub fn render(format: Format, class: &ClassReport) -> Result<String> {
                     student_value(format, class, student)?,
                 );
             }
-            serde_json::to_string_pretty(&all)?
+            json_file(&all)?
         }
     })
+}
+
+/// A JSON file's text: pretty, ending with a newline (as text files do;
+/// Exercism's runners and `jq` expect one).
+pub fn json_file(value: &impl serde::Serialize) -> Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
 }
 
 /// One student's `results.json` in a per-student format (Gradescope,
@@ -130,12 +136,8 @@ pub fn render_student(
     // Serialized from the typed results where there are some, so that the
     // file keeps the spec's field order.
     Ok(match format {
-        Format::Gradescope => {
-            serde_json::to_string_pretty(&gradescope::render_student(&class.exercises, student))?
-        }
-        Format::Exercism => {
-            serde_json::to_string_pretty(&exercism::render_student(&class.exercises, student))?
-        }
+        Format::Gradescope => json_file(&gradescope::render_student(&class.exercises, student))?,
+        Format::Exercism => json_file(&exercism::render_student(&class.exercises, student))?,
         _ => bail!("{format:?} is a whole-class format: use render"),
     })
 }
@@ -654,6 +656,23 @@ mod tests {
     use crate::grade::model::fixture;
 
     #[test]
+    fn json_files_end_with_one_newline() {
+        let class = fixture::class();
+        let mut texts = vec![
+            render(Format::Json, &class).unwrap(),
+            render(Format::Gradescope, &class).unwrap(),
+            render(Format::Exercism, &class).unwrap(),
+        ];
+        for format in [Format::Gradescope, Format::Exercism] {
+            texts.push(render_student(format, &class, &class.students[0]).unwrap());
+        }
+        for text in texts {
+            assert!(text.ends_with("}\n"), "{text}");
+            serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        }
+    }
+
+    #[test]
     fn numbers_have_no_trailing_noise() {
         assert_eq!(number(5.0), "5");
         assert_eq!(number(2.5), "2.5");
@@ -787,7 +806,7 @@ mod tests {
         let folder = write(Format::Exercism, &class, dir.path()).unwrap();
         let written = std::fs::read_to_string(folder.join("cy/results.json")).unwrap();
         let text = render_student(Format::Exercism, &class, &class.students[2]).unwrap();
-        assert_eq!(written.trim_end(), text);
+        assert_eq!(written, text, "the same text, its final newline included");
         assert!(text.starts_with("{\n  \"version\": 2,"), "{text}");
         assert!(render_student(Format::Csv, &class, &class.students[2]).is_err());
     }
