@@ -306,21 +306,7 @@ pub(crate) fn spawned(name: Option<&'static str>) -> Option<TaskId> {
     LOCAL.with(|local| {
         let local = &mut *local.borrow_mut();
         let run = local.run.as_deref().filter(|run| run.trace)?;
-        if local.ids.is_empty() {
-            let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
-            local.ids = start..start + ID_BLOCK;
-        }
-        let task = TaskId::new(local.ids.start);
-        local.ids.start += 1;
-        let at = run.now();
-        let parent = local.current;
-        Local::push_unchecked(
-            &mut local.buf,
-            Event {
-                task,
-                kind: EventKind::Spawned { parent, at },
-            },
-        );
+        let task = new_task(&mut local.ids, &mut local.buf, run, local.current);
         if let Some(name) = name {
             Local::push_unchecked(
                 &mut local.buf,
@@ -333,6 +319,32 @@ pub(crate) fn spawned(name: Option<&'static str>) -> Option<TaskId> {
         local.flush_if_full();
         Some(task)
     })
+}
+
+/// A new task's id, from this thread's block of ids (a new block when it
+/// is used up), and its `Spawned` event: a spawn's and a traced thread's.
+#[inline]
+fn new_task(
+    ids: &mut std::ops::Range<u64>,
+    buf: &mut Vec<Event>,
+    run: &RunState,
+    parent: Option<TaskId>,
+) -> TaskId {
+    if ids.is_empty() {
+        let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
+        *ids = start..start + ID_BLOCK;
+    }
+    let task = TaskId::new(ids.start);
+    ids.start += 1;
+    let at = run.now();
+    Local::push_unchecked(
+        buf,
+        Event {
+            task,
+            kind: EventKind::Spawned { parent, at },
+        },
+    );
+    task
 }
 
 /// State carried from the start of a poll to its end.
@@ -415,17 +427,7 @@ pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<TaskId>) -> Opt
     LOCAL.with(|local| {
         let local = &mut *local.borrow_mut();
         local.worker = run.workers as u32 + run.next_thread.fetch_add(1, Ordering::Relaxed);
-        let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
-        local.ids = start + 1..start + ID_BLOCK;
-        let task = TaskId::new(start);
-        let at = run.now();
-        Local::push_unchecked(
-            &mut local.buf,
-            Event {
-                task,
-                kind: EventKind::Spawned { parent, at },
-            },
-        );
+        let task = new_task(&mut local.ids, &mut local.buf, run, parent);
         local.current = Some(task);
         local.adopt = Some(task);
         Some(PollStart {
