@@ -2,9 +2,10 @@
 //! edit exercise files without touching the learner's.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
+
+use crate::process::git;
 
 /// A copy of the repository's files (committed and not yet committed,
 /// as git lists them) in a git repository of its own, whose one commit is
@@ -16,22 +17,6 @@ use anyhow::{bail, Context, Result};
 pub struct RepoCopy {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<Output> {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .context("running git")?;
-    if !out.status.success() {
-        bail!(
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(out)
 }
 
 /// Where the learner's files are.

@@ -152,6 +152,11 @@ impl Curriculum {
     }
 
     /// `exercises/src/NAME.rs` (the learner's) or `solutions/src/NAME.rs`.
+    /// cargo in this curriculum's workspace.
+    pub fn cargo(&self) -> crate::cargo::Cargo {
+        crate::cargo::Cargo::new(&self.root)
+    }
+
     pub fn source(&self, package: Package, exercise: &Exercise) -> PathBuf {
         self.root
             .join(package.dir())

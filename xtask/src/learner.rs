@@ -58,7 +58,13 @@ pub fn load_progress(curriculum: &Curriculum, limit: Duration) -> Result<Start> 
     }
     let mut judged = None;
     for exercise in &curriculum.exercises {
-        let verdict = verdict::judge(curriculum, Package::Exercises, exercise, limit, false)?;
+        let verdict = verdict::judge(
+            &curriculum.cargo(),
+            Package::Exercises,
+            exercise,
+            limit,
+            false,
+        )?;
         progress.record(&exercise.name, verdict.passed());
         if !verdict.passed() {
             progress.current = Some(exercise.name.clone());
@@ -85,7 +91,12 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
         );
     }
     // cargo draws its own progress meanwhile; barista's bar comes after.
-    let build = runner::build(curriculum, Package::Exercises, terminal)?;
+    let build = runner::build(
+        &curriculum.cargo(),
+        curriculum,
+        Package::Exercises,
+        terminal,
+    )?;
     let bar = if terminal {
         ProgressBar::new(curriculum.exercises.len() as u64)
     } else {
@@ -143,7 +154,13 @@ pub fn judge_and_record(
     limit: Duration,
     color: bool,
 ) -> Result<Verdict> {
-    let verdict = verdict::judge(curriculum, Package::Exercises, exercise, limit, color)?;
+    let verdict = verdict::judge(
+        &curriculum.cargo(),
+        Package::Exercises,
+        exercise,
+        limit,
+        color,
+    )?;
     progress.record(&exercise.name, verdict.passed());
     progress.save(curriculum)?;
     Ok(verdict)

@@ -3,9 +3,11 @@
 //! instructor's tools (`xtask/instructor`, which `grade`, `check` and
 //! `bench` run) share the curriculum, the cargo runner and the verdict.
 
+pub mod cargo;
 pub mod copy;
 pub mod curriculum;
 pub mod learner;
+pub mod process;
 pub mod progress;
 pub mod reset;
 pub mod runner;

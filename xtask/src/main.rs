@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use xtask::curriculum::{workspace_root, Curriculum};
-use xtask::{learner, progress, runner, watch};
+use xtask::{cargo, learner, process, progress, watch};
 
 #[derive(Parser)]
 #[command(
@@ -114,10 +114,10 @@ fn run(cli: Cli) -> Result<bool> {
     if let Some((command, Forwarded { args })) = forwarded {
         return instructor(command, args);
     }
-    runner::stop_everything_when_interrupted();
+    process::stop_everything_when_interrupted();
     let result = commands(cli);
     // The watch may quit while a build runs in the background.
-    runner::stop_everything();
+    process::stop_everything();
     result
 }
 
@@ -168,7 +168,7 @@ fn commands(cli: Cli) -> Result<bool> {
 /// folder stays, so that paths on the command line mean what they meant.
 fn instructor(command: &str, args: &[std::ffi::OsString]) -> Result<bool> {
     let root = workspace_root()?;
-    let mut cargo = std::process::Command::new(runner::cargo());
+    let mut cargo = std::process::Command::new(cargo::program());
     cargo
         .arg("run")
         .arg("--manifest-path")

@@ -3,11 +3,11 @@
 //! the learner's files.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
 use crate::curriculum::{Curriculum, Exercise, Package};
+use crate::process;
 
 /// What a reset did.
 pub struct Reset {
@@ -52,19 +52,13 @@ impl Before {
 /// The exercise file as shipped: from git, first from where it was cloned
 /// (the learner may commit their own work), else from `HEAD`.
 pub fn original(curriculum: &Curriculum, exercise: &Exercise) -> Result<(String, String)> {
-    let path = format!("exercises/src/{}.rs", exercise.name);
+    let path = curriculum.relative(&curriculum.source(Package::Exercises, exercise));
     for rev in ["origin/HEAD", "origin/main", "HEAD"] {
-        let output = Command::new("git")
-            .current_dir(&curriculum.root)
-            .args(["show", &format!("{rev}:{path}")])
-            .output();
-        if let Ok(output) = output {
-            if output.status.success() {
-                return Ok((
-                    String::from_utf8_lossy(&output.stdout).into_owned(),
-                    rev.into(),
-                ));
-            }
+        if let Ok(output) = process::git(&curriculum.root, &["show", &format!("{rev}:{path}")]) {
+            return Ok((
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                rev.into(),
+            ));
         }
     }
     bail!(

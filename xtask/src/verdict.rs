@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::curriculum::{Curriculum, Exercise, Package};
+use crate::cargo::Cargo;
+use crate::curriculum::{Exercise, Package};
 use crate::runner;
 
 /// How an exercise's tests ended.
@@ -45,7 +46,7 @@ const REPORT_LINES: usize = 24;
 
 /// Builds and runs `exercise`'s tests in `package` (normally the learner's).
 pub fn judge(
-    curriculum: &Curriculum,
+    cargo: &Cargo,
     package: Package,
     exercise: &Exercise,
     limit: Duration,
@@ -53,7 +54,7 @@ pub fn judge(
 ) -> Result<Verdict> {
     let started = Instant::now();
     let name = &exercise.name;
-    let build = runner::build_one(&curriculum.root, package, name, color)?;
+    let build = runner::build_one(cargo, package, name, color)?;
     let verdict = |outcome, report: String, timeline| Verdict {
         outcome,
         report: trim(&report),
@@ -71,7 +72,7 @@ pub fn judge(
     let dir = timelines.path.to_string_lossy().into_owned();
     let env = [(barista::TIMELINE_DIR_ENV, dir.as_str())];
     let outcome = runner::run(
-        &curriculum.root,
+        cargo.workspace(),
         package,
         binary,
         runner::EVERYTHING_SHOWN,

@@ -271,9 +271,14 @@ fn judge(
     let events = events.clone();
     std::thread::spawn(move || {
         let color = crate::runner::colors_allowed(true);
-        let result =
-            crate::verdict::judge(&curriculum, Package::Exercises, &exercise, limit, color)
-                .map_err(|err| format!("{err:#}"));
+        let result = crate::verdict::judge(
+            &curriculum.cargo(),
+            Package::Exercises,
+            &exercise,
+            limit,
+            color,
+        )
+        .map_err(|err| format!("{err:#}"));
         let _ = events.send(Event::Judged(result));
     });
 }

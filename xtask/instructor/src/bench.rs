@@ -12,9 +12,9 @@ use anyhow::{bail, Context, Result};
 
 use barista::amdahl::median;
 
+use xtask::cargo::Cargo;
 use xtask::copy::RepoCopy;
 use xtask::curriculum::{Curriculum, Package};
-use xtask::runner;
 use xtask::verdict::{self, Outcome};
 
 /// The exercise whose edits are timed: the first one a learner meets.
@@ -76,10 +76,9 @@ fn first_run(curriculum: &Curriculum) -> Result<String> {
     use std::io::BufRead;
     let copy = RepoCopy::of(&curriculum.root)?;
     let started = Instant::now();
-    let mut child = Command::new(runner::cargo())
-        .current_dir(&copy.root)
-        .arg("xtask")
-        .env_remove("CARGO_TARGET_DIR")
+    let mut child = Cargo::new(&copy.root)
+        .own_target_dir()
+        .command(["xtask"])
         .env_remove("CARGO_MANIFEST_DIR")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -180,11 +179,11 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
     let solved = std::fs::read_to_string(inner.source(Package::Solutions, &exercise))?;
     let broken = format!("{solved}\nfn this_does_not_compile() -> u32 {{ \"a string\" }}\n");
     // Builds in the copy share one target folder (dependencies built once).
-    std::env::set_var("CARGO_TARGET_DIR", &target);
+    let cargo = Cargo::new(&copy.root).target_dir(&target);
     let limit = Duration::from_secs(60);
     let judge = |text: &str, expect: Outcome| -> Result<Duration> {
         std::fs::write(&file, text)?;
-        let verdict = verdict::judge(&inner, Package::Exercises, &exercise, limit, false)?;
+        let verdict = verdict::judge(&cargo, Package::Exercises, &exercise, limit, false)?;
         if verdict.outcome != expect {
             bail!(
                 "expected {expect:?}, got {:?}: {}",
@@ -197,11 +196,9 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
     let cargo_test = |text: &str, args: &[&str]| -> Result<Duration> {
         std::fs::write(&file, text)?;
         let started = Instant::now();
-        Command::new(runner::cargo())
-            .current_dir(&copy.root)
-            .args(["test", "-q", "-p", "exercises"])
+        cargo
+            .command(["test", "-q", "-p", "exercises"])
             .args(args)
-            .env("CARGO_TARGET_DIR", &target)
             .output()?;
         Ok(started.elapsed())
     };
@@ -451,10 +448,9 @@ fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
     let mut rows = String::new();
     for args in commands {
         let started = Instant::now();
-        let out = Command::new(runner::cargo())
-            .current_dir(&copy.root)
-            .args(args)
-            .env_remove("CARGO_TARGET_DIR")
+        let out = Cargo::new(&copy.root)
+            .own_target_dir()
+            .command(args)
             .output()
             .with_context(|| format!("running cargo {}", args.join(" ")))?;
         let took = started.elapsed();
@@ -503,10 +499,9 @@ fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
 fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Duration> {
     copy_files(files, &root.join("exercises/src"))?;
     let started = Instant::now();
-    let out = Command::new(runner::cargo())
-        .current_dir(root)
-        .args(["test", "-q", "-p", "exercises", "--no-fail-fast"])
-        .env("CARGO_TARGET_DIR", target)
+    let out = Cargo::new(root)
+        .target_dir(target)
+        .command(["test", "-q", "-p", "exercises", "--no-fail-fast"])
         .output()
         .context("running cargo test")?;
     let took = started.elapsed();
@@ -523,11 +518,9 @@ fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Dur
 /// One of the runtime's benchmarks (`benches/NAME.rs`), verbatim, its
 /// headings one level down.
 fn cargo_bench(root: &Path, name: &str, quick: bool) -> Result<String> {
-    let mut command = Command::new(runner::cargo());
-    command
-        .current_dir(root)
-        .args(["bench", "-q", "-p", "barista", "--bench", name])
-        .env_remove("CARGO_TARGET_DIR");
+    let mut command = Cargo::new(root)
+        .own_target_dir()
+        .command(["bench", "-q", "-p", "barista", "--bench", name]);
     if quick {
         command.args(["--", "--quick"]);
     }

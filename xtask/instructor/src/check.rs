@@ -32,13 +32,14 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
     layout(curriculum, &mut problems)?;
 
     println!("building the solutions' tests ...");
-    let solutions = runner::build(curriculum, Package::Solutions, false)?;
+    let cargo = curriculum.cargo();
+    let solutions = runner::build(&cargo, curriculum, Package::Solutions, false)?;
     println!("building the exercises' tests ...");
-    let exercises = runner::build(curriculum, Package::Exercises, false)?;
+    let exercises = runner::build(&cargo, curriculum, Package::Exercises, false)?;
 
     for exercise in &curriculum.exercises {
         let name = &exercise.name;
-        let learner_file = format!("exercises/src/{name}.rs");
+        let learner_file = curriculum.relative(&curriculum.source(Package::Exercises, exercise));
 
         // As shipped: must fail, and must say where to look.
         match exercises.binaries.get(name) {

@@ -52,7 +52,7 @@ fn run(cli: Cli) -> Result<bool> {
     if let Command::Contain(args) = cli.command {
         return contain::contain(args);
     }
-    xtask::runner::stop_everything_when_interrupted();
+    xtask::process::stop_everything_when_interrupted();
     let curriculum = Curriculum::load(&workspace_root()?)?;
     let result = match cli.command {
         Command::Contain(_) => unreachable!("handled above"),
@@ -60,6 +60,6 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Bench { quick } => bench::bench(&curriculum, quick),
         Command::Check { repeat } => check::check(&curriculum, &check::Options { repeat }),
     };
-    xtask::runner::stop_everything();
+    xtask::process::stop_everything();
     result
 }

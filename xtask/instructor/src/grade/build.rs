@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
-use serde::Deserialize;
 
 use super::sandbox::{Policy, Sandbox};
 use super::scratch::Scratch;
+use xtask::cargo::{self, Diagnostic, DiagnosticLevel, Message};
 use xtask::curriculum::Exercise;
-use xtask::runner;
+use xtask::process;
 
 #[derive(Debug, Clone)]
 pub enum Built {
@@ -27,58 +27,15 @@ pub enum Built {
     Stopped(String),
 }
 
-/// One line of `cargo --message-format=json`, the parts read here.
-#[derive(Deserialize)]
-struct CargoMessage {
-    reason: String,
-    #[serde(default)]
-    target: Option<Target>,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-    #[serde(default)]
-    message: Option<Diagnostic>,
-}
-
-#[derive(Deserialize)]
-struct Target {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Diagnostic {
-    level: String,
-    message: String,
-    #[serde(default)]
-    code: Option<Code>,
-    #[serde(default)]
-    spans: Vec<Span>,
-    #[serde(default)]
-    children: Vec<Diagnostic>,
-    #[serde(default)]
-    rendered: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Code {
-    code: String,
-}
-
-#[derive(Deserialize)]
-struct Span {
-    file_name: String,
-    line_start: usize,
-    is_primary: bool,
-}
-
-impl Diagnostic {
-    fn files(&self) -> Box<dyn Iterator<Item = &str> + '_> {
-        Box::new(
-            self.spans
-                .iter()
-                .map(|s| s.file_name.as_str())
-                .chain(self.children.iter().flat_map(Diagnostic::files)),
-        )
-    }
+/// Every file a diagnostic or its notes point into.
+fn files(diagnostic: &Diagnostic) -> Box<dyn Iterator<Item = &str> + '_> {
+    Box::new(
+        diagnostic
+            .spans
+            .iter()
+            .map(|s| s.file_name.as_str())
+            .chain(diagnostic.children.iter().flat_map(files)),
+    )
 }
 
 /// Builds `package`'s test target `target` under `policy`.
@@ -90,7 +47,7 @@ pub fn build(
     (package, target): (&str, &str),
     limit: Duration,
 ) -> Result<Built> {
-    let mut command = sandbox.command(policy, None, Path::new(&runner::cargo()));
+    let mut command = sandbox.command(policy, None, Path::new(&cargo::program()));
     command
         .args([
             "build",
@@ -102,7 +59,7 @@ pub fn build(
             target,
         ])
         .arg("--message-format=json");
-    let outcome = runner::execute(command, limit)?;
+    let outcome = process::run_with_deadline(command, limit)?;
     if outcome.timed_out {
         return Ok(Built::Stopped(format!(
             "the build ran past its time limit ({} s)",
@@ -112,22 +69,15 @@ pub fn build(
     let mut binary = None;
     let mut by_exercise: BTreeMap<String, String> = BTreeMap::new();
     let mut other = String::new();
-    for line in outcome.output.lines() {
-        let Ok(message) = serde_json::from_str::<CargoMessage>(line) else {
-            if !line.trim_start().starts_with('{') && !line.trim().is_empty() {
-                // cargo's own words (a manifest problem, a killed rustc).
-                other.push_str(line);
-                other.push('\n');
+    for message in cargo::messages(&outcome.output) {
+        match message {
+            Message::CompilerArtifact(artifact) if artifact.target.name == target => {
+                binary = artifact.executable.map(PathBuf::from).or(binary);
             }
-            continue;
-        };
-        match (message.reason.as_str(), message.message) {
-            ("compiler-artifact", _)
-                if message.target.as_ref().is_some_and(|t| t.name == target) =>
+            Message::CompilerMessage(compiled)
+                if compiled.message.level == DiagnosticLevel::Error =>
             {
-                binary = message.executable.or(binary);
-            }
-            ("compiler-message", Some(diagnostic)) if diagnostic.level == "error" => {
+                let diagnostic = compiled.message;
                 let primary = diagnostic
                     .spans
                     .iter()
@@ -143,6 +93,11 @@ pub fn build(
                         && diagnostic.message.starts_with("aborting due to") => {}
                     None => other.push_str(&text),
                 }
+            }
+            // cargo's own words (a manifest problem, a killed rustc).
+            Message::TextLine(line) if !line.trim().is_empty() => {
+                other.push_str(&line);
+                other.push('\n');
             }
             _ => {}
         }
@@ -163,7 +118,7 @@ pub fn build(
 /// it would quote an instructor's hidden test, which only gets its place
 /// and message.
 fn shown(scratch: &Scratch, diagnostic: &Diagnostic) -> String {
-    if diagnostic.files().any(Scratch::is_hidden_test) {
+    if files(diagnostic).any(Scratch::is_hidden_test) {
         let code = diagnostic
             .code
             .as_ref()

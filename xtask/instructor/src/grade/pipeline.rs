@@ -22,6 +22,7 @@ use super::model::{
 use super::sandbox::{remove_tree, Policy, Sandbox};
 use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
 use xtask::curriculum::{Curriculum, Exercise, Package};
+use xtask::process::{self, Finished};
 use xtask::runner;
 
 pub struct Options {
@@ -598,7 +599,7 @@ impl<'a> Grader<'a> {
         label: &str,
         filters: &[String],
         limit: Duration,
-    ) -> Result<(BTreeSet<String>, runner::Outcome)> {
+    ) -> Result<(BTreeSet<String>, Finished)> {
         let tmp = folder.join("runs").join(label);
         remove_tree(&tmp);
         std::fs::create_dir_all(&tmp)?;
@@ -615,7 +616,7 @@ impl<'a> Grader<'a> {
         let mut command = self.sandbox.command(&policy, Some(&verdict_file), binary);
         command.args(["--color", "never", "--test-threads=8"]);
         command.args(filters);
-        let outcome = runner::execute(command, limit)?;
+        let outcome = process::run_with_deadline(command, limit)?;
         drop(verdict_file);
         let verdicts = read_capped(&verdict_path, VERDICTS_CAP)
             .lines()

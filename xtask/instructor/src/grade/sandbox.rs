@@ -155,16 +155,11 @@ impl Sandbox {
             // SAFETY: only async-signal-safe calls between fork and exec.
             unsafe {
                 command.pre_exec(move || {
-                    for (resource, limit) in
-                        [(libc::RLIMIT_DATA, memory), (libc::RLIMIT_FSIZE, files)]
-                    {
-                        let rlimit = libc::rlimit {
-                            rlim_cur: limit as libc::rlim_t,
-                            rlim_max: limit as libc::rlim_t,
-                        };
-                        if libc::setrlimit(resource, &rlimit) != 0 {
-                            return Err(std::io::Error::last_os_error());
-                        }
+                    for (resource, limit) in [
+                        (rlimit::Resource::DATA, memory),
+                        (rlimit::Resource::FSIZE, files),
+                    ] {
+                        rlimit::setrlimit(resource, limit, limit)?;
                     }
                     // dup2 leaves the copy open across exec; the test binary's
                     // harness takes it over before any submitted code runs.
