@@ -95,7 +95,13 @@ fn class_folder(class: &std::path::Path) -> Result<Vec<PathBuf>> {
     if !class.is_dir() {
         bail!("{}: no such folder", class.display());
     }
-    let students = crate::grade::class_folders(class)?;
+    let crate::grade::ClassFolders { students, left_out } = crate::grade::class_folders(class)?;
+    for (entry, why) in &left_out {
+        eprintln!(
+            "warning: not graded: {}: {why}",
+            crate::grade::model::printable(&entry.display().to_string(), false)
+        );
+    }
     if students.is_empty() {
         bail!(
             "no submissions in {}: it has no subfolders (one per student is expected)",

@@ -409,6 +409,12 @@ pub fn count() -> u64 {
     )
     .unwrap();
     student(&class, "50c-good", &[]);
+    // A folder name that would colour the instructor's terminal red.
+    student(&class, "51-ctl\u{1b}[31mred-good", &[]);
+    // Not students: a file, a link to nothing, a folder with no exercise file.
+    std::fs::write(class.join("notes.txt"), "grades due Friday").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), class.join("52-gone")).unwrap();
+    std::fs::create_dir_all(class.join("53-not-a-crate/docs")).unwrap();
 
     let private_before = private_folders();
     let output = dir.path().join("reports");
@@ -440,6 +446,16 @@ pub fn count() -> u64 {
         !printed.contains("warning: tests that the solutions did not pass"),
         "{printed}"
     );
+    // What is not graded is named, never silently left out; and nothing
+    // a student named reaches the terminal raw.
+    for warning in [
+        "notes.txt: a file, not a student's folder",
+        "52-gone: a symbolic link that leads to no folder",
+        "warning: 53-not-a-crate: not one exercise file in",
+    ] {
+        assert!(printed.contains(warning), "no `{warning}` in {printed}");
+    }
+    assert!(!printed.contains("\u{1b}[31m"), "{printed}");
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(output.join("results.json")).unwrap())
             .unwrap();
@@ -482,6 +498,26 @@ pub fn count() -> u64 {
                 "{name} (after an attacker) lost points: {s}"
             );
         }
+    }
+    assert!(student("51-ctl\\u{1b}[31mred-good")["score"] == max);
+    // The measurements marked `#[ignore]` are for the learner to read: not
+    // one is graded, or listed.
+    let solved = student("00-all-solved");
+    for (exercise, measurement) in [
+        ("ex10_measure_it", "measure_the_speedup"),
+        ("ex16_quiz", "score"),
+    ] {
+        let tests = result(solved, exercise)["tests"].clone();
+        let names: Vec<&str> = tests
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            !names.is_empty() && !names.contains(&measurement),
+            "{exercise}: {names:?}"
+        );
     }
     // Nothing for nothing.
     let shipped_report = student("00-as-shipped");

@@ -45,6 +45,14 @@ pub struct Submission {
     pub ignored: Vec<String>,
 }
 
+impl Submission {
+    /// Not one exercise file where a submission keeps them: likely not an
+    /// exercises crate at all (the wrong folder handed in, or its parent).
+    pub fn is_no_exercises_crate(&self) -> bool {
+        self.files.values().all(|f| matches!(f, Taken::Missing))
+    }
+}
+
 #[derive(Debug)]
 pub enum Taken {
     /// The file, accepted: it will be built.
@@ -68,24 +76,38 @@ pub enum Screened {
     Unparsable(String),
 }
 
-/// The student folders of a class: every subfolder, sorted by name. A
-/// symbolic link to a folder is listed too, so that [`take`] rejects it with
-/// a reason instead of the student silently missing from the report.
-pub fn class_folders(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .flatten()
-        .filter(|e| {
-            e.file_type()
-                .is_ok_and(|t| t.is_dir() || t.is_symlink() && e.path().is_dir())
-        })
-        .map(|e| e.path())
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    folders.sort();
-    Ok(folders)
+/// A class folder's entries: the student folders (a symbolic link to a
+/// folder counts: its submission is then refused, with the reason, in its
+/// own row), and every other entry with why it is not graded.
+#[derive(Debug, Default)]
+pub struct ClassFolders {
+    pub students: Vec<PathBuf>,
+    pub left_out: Vec<(PathBuf, &'static str)>,
+}
+
+pub fn class_folders(dir: &Path) -> Result<ClassFolders> {
+    let mut class = ClassFolders::default();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        match () {
+            // `.git`, `.DS_Store`: a folder's own business, not a student.
+            () if hidden => {}
+            () if path.is_dir() => class.students.push(path),
+            () if linked => class
+                .left_out
+                .push((path, "a symbolic link that leads to no folder")),
+            () => class
+                .left_out
+                .push((path, "a file, not a student's folder")),
+        }
+    }
+    class.students.sort();
+    class.left_out.sort();
+    Ok(class)
 }
 
 /// Where a submission's exercise files are: its `src/` folder, and where
@@ -1158,7 +1180,7 @@ mod tests {
         use std::os::unix::fs::symlink;
         use std::path::Path;
 
-        use super::super::{class_folders, take, Taken};
+        use super::super::{class_folders, take, ClassFolders, Taken};
         use xtask::curriculum::{Curriculum, Exercise};
 
         const EXERCISES: [&str; 2] = ["ex01_first", "ex02_second"];
@@ -1209,7 +1231,7 @@ mod tests {
             // The class folder may itself be reached through a link.
             symlink(tmp.path().join("class"), tmp.path().join("linked-class")).unwrap();
             for class in ["class", "linked-class"] {
-                let folders = class_folders(&tmp.path().join(class)).unwrap();
+                let folders = class_folders(&tmp.path().join(class)).unwrap().students;
                 assert_eq!(folders.len(), 1);
                 let submission = take(&curriculum(tmp.path()), &folders[0]).unwrap();
                 for taken in submission.files.values() {
@@ -1287,12 +1309,25 @@ mod tests {
             )
             .unwrap();
             symlink(tmp.path().join("nowhere"), class.join("gone")).unwrap();
-            let folders = class_folders(&class).unwrap();
-            let names: Vec<_> = folders
-                .iter()
-                .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-                .collect();
+            std::fs::write(class.join("README.txt"), "grades due Friday").unwrap();
+            std::fs::create_dir(class.join(".git")).unwrap();
+            let ClassFolders {
+                students: folders,
+                left_out,
+            } = class_folders(&class).unwrap();
+            let name = |f: &Path| f.file_name().unwrap().to_string_lossy().into_owned();
+            let names: Vec<_> = folders.iter().map(|f| name(f)).collect();
             assert_eq!(names, ["alice", "bob", "mallory"]);
+            // What is not graded is named, with the reason: never silently left out.
+            let left_out: Vec<_> = left_out.iter().map(|(f, why)| (name(f), *why)).collect();
+            assert_eq!(
+                left_out,
+                [
+                    ("README.txt".into(), "a file, not a student's folder"),
+                    ("gone".into(), "a symbolic link that leads to no folder"),
+                    ("notes".into(), "a file, not a student's folder"),
+                ]
+            );
             for folder in &folders {
                 let submission = take(&curriculum(&grader), folder).unwrap();
                 if folder.ends_with("bob") {

@@ -6,10 +6,14 @@ mod build;
 pub mod combine;
 pub mod formats;
 mod intake;
+mod judge;
 pub mod model;
 mod pipeline;
+mod run;
 mod sandbox;
+mod score;
 mod scratch;
+mod shown;
 
-pub use intake::class_folders;
+pub use intake::{class_folders, ClassFolders};
 pub use pipeline::{grade_class, Options};

@@ -5,8 +5,7 @@
 //! again); each exercise's tests run contained, in a process of its own,
 //! judged only by the verdicts its pristine tests report.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsString;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -16,13 +15,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::build::{self, Built};
 use super::intake::{self, Taken};
+use super::judge::{self, TestList};
 use super::model::{
     printable, ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult,
 };
-use super::sandbox::{remove_tree, Policy, Sandbox};
+use super::run::{self, Runs};
+use super::sandbox::{policies, remove_tree, Limits, Policy, Sandbox};
+use super::score;
 use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
+use super::shown::ForStudents;
 use xtask::curriculum::{Curriculum, Exercise, Package};
-use xtask::process::{self, Finished};
 use xtask::runner;
 
 pub struct Options {
@@ -42,14 +44,6 @@ pub struct Options {
 
 /// Exercises of one submission run at the same time.
 const RUNS_AT_ONCE: usize = 8;
-/// A message kept in a report is at most this long.
-const MESSAGE_CAP: usize = 2000;
-/// The largest file a test process may write.
-const RUN_FILE_BYTES: u64 = 256 << 20;
-/// The largest file a build may write (a test binary, an rlib).
-const BUILD_FILE_BYTES: u64 = 2 << 30;
-/// Of a verdict file, no more than this is read.
-const VERDICTS_CAP: u64 = 64 * 1024;
 /// The warm-up builds every dependency once: it may take long.
 const WARM_UP_LIMIT: Duration = Duration::from_secs(30 * 60);
 
@@ -73,8 +67,16 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
             let student = intake::student_name(dir);
             bar.set_message(student.clone());
             let folder = grader.student_folder(n);
-            let prepared = intake::take(curriculum, dir)
-                .and_then(|submission| grader.prepare(submission, &folder));
+            let prepared = intake::take(curriculum, dir).and_then(|submission| {
+                if submission.is_no_exercises_crate() {
+                    bar.println(format!(
+                        "warning: {student}: not one exercise file in {} (src/NAME.rs or \
+                         exercises/src/NAME.rs): is it an exercises crate?",
+                        printable(&dir.display().to_string(), false)
+                    ));
+                }
+                grader.prepare(submission, &folder)
+            });
             if let Some((name, previous)) = running.take() {
                 students.push(grader.joined(&name, previous));
             }
@@ -128,7 +130,9 @@ struct Grader<'a> {
     /// runs' folders, the copied test binaries.
     private: tempfile::TempDir,
     /// Each exercise's tests, from the solutions' build: (name, hidden).
-    tests: BTreeMap<String, Vec<(String, bool)>>,
+    tests: TestList,
+    /// What students may be shown of a message.
+    shown: ForStudents,
     /// How long each exercise's run took last time: the longest start
     /// first, so that they do not finish last.
     took: Mutex<BTreeMap<String, Duration>>,
@@ -160,8 +164,17 @@ impl<'a> Grader<'a> {
             .prefix("barista-grading-")
             .tempdir()?;
         std::fs::create_dir_all(private.path().join("build-tmp"))?;
-        let (build_policy, run_policy) = policies(curriculum, options, &scratch, private.path());
+        let limits = Limits {
+            run_memory_bytes: options.memory_bytes,
+            build_memory_bytes: options.build_memory_bytes,
+        };
+        let (build_policy, run_policy) = policies(curriculum, &limits, &scratch, private.path());
         let sandbox = Sandbox::probe();
+        let shown = ForStudents::new(&[
+            scratch.root.clone(),
+            private.path().to_path_buf(),
+            curriculum.root.clone(),
+        ]);
         let mut grader = Grader {
             curriculum,
             options,
@@ -170,7 +183,8 @@ impl<'a> Grader<'a> {
             build_policy,
             run_policy,
             private,
-            tests: BTreeMap::new(),
+            tests: TestList::new(),
+            shown,
             took: Mutex::new(BTreeMap::new()),
         };
         grader.warm_up()?;
@@ -196,7 +210,7 @@ impl<'a> Grader<'a> {
         };
         let warm_up = self.private.path().join("warm-up");
         std::fs::create_dir_all(warm_up.join("bin"))?;
-        let binary = self.runnable(&binary, &warm_up)?;
+        let binary = run::runnable(&binary, &warm_up)?;
         let list = |only_ignored: bool| -> Result<String> {
             let mut command = std::process::Command::new(&binary);
             command.args(["--list", "--format", "terse"]);
@@ -217,28 +231,19 @@ impl<'a> Grader<'a> {
             .map(|line| format!("{line}\n"))
             .collect();
         self.tests = scratch::tests_by_exercise(&graded);
-        let (verdicts, outcome) = self.run_contained(
+        let ran = self.runs().run(
             &binary,
             &warm_up,
             "all",
             &["judged::".into()],
             WARM_UP_LIMIT,
         )?;
-        let missing: Vec<String> = self
-            .tests
-            .iter()
-            .flat_map(|(exercise, tests)| {
-                tests
-                    .iter()
-                    .map(|(test, hidden)| full_name(exercise, test, *hidden))
-            })
-            .filter(|name| !verdicts.contains(name))
-            .collect();
+        let missing = judge::missing(&self.tests, &ran.verdicts);
         if !missing.is_empty() {
             eprintln!(
                 "warning: tests that the solutions did not pass in the grading sandbox (check the sandbox and the hidden tests):\n{}\n{}",
                 missing.join("\n"),
-                runner::first_failure(&outcome.output)
+                runner::first_failure(&ran.finished.output)
             );
         }
         remove_tree(&warm_up);
@@ -340,13 +345,11 @@ impl<'a> Grader<'a> {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(anyhow::anyhow!("an exercise was not graded"))))
             .collect::<Result<Vec<ExerciseResult>>>()?;
-        Ok(StudentReport {
-            student: submission.student,
-            score: results.iter().map(|r| r.score).sum(),
-            max_score: results.iter().map(|r| r.max_score).sum(),
-            exercises: results,
-            ignored: submission.ignored,
-        })
+        Ok(score::student(
+            submission.student,
+            results,
+            submission.ignored,
+        ))
     }
 
     /// A finished submission's report; one whose grading panicked scores
@@ -379,7 +382,7 @@ impl<'a> Grader<'a> {
             self.scratch.select(&names)?;
             match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
                 Built::Binary(binary) => {
-                    let binary = self.runnable(&binary, folder)?;
+                    let binary = run::runnable(&binary, folder)?;
                     let took = self.took.lock().unwrap().clone();
                     set.sort_by_key(|&s| {
                         std::cmp::Reverse(took.get(&exercises[s].name).copied().unwrap_or_default())
@@ -409,7 +412,7 @@ impl<'a> Grader<'a> {
                         built.push(
                             match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
                                 Built::Binary(binary) => {
-                                    (slot, Ok(self.runnable(&binary, folder)?))
+                                    (slot, Ok(run::runnable(&binary, folder)?))
                                 }
                                 failed => (slot, Err(self.not_built(&exercises[slot], failed))),
                             },
@@ -436,13 +439,7 @@ impl<'a> Grader<'a> {
             .iter()
             .map(|e| self.none_passed(e, Status::Crashed, message.clone()))
             .collect();
-        StudentReport {
-            student: student.to_string(),
-            score: 0.0,
-            max_score: exercises.iter().map(|r| r.max_score).sum(),
-            exercises,
-            ignored: Vec::new(),
-        }
+        score::student(student.to_string(), exercises, Vec::new())
     }
 
     fn not_built(&self, exercise: &Exercise, built: Built) -> ExerciseResult {
@@ -462,378 +459,50 @@ impl<'a> Grader<'a> {
 
     /// The result of an exercise that did not get to run.
     fn none_passed(&self, exercise: &Exercise, status: Status, message: String) -> ExerciseResult {
-        ExerciseResult {
-            name: exercise.name.clone(),
-            status,
-            score: 0.0,
-            max_score: f64::from(exercise.points),
-            tests: self
-                .tests_of(exercise)
-                .into_iter()
-                .map(|(_, name, hidden)| TestResult {
-                    name,
-                    passed: false,
-                    hidden,
-                })
-                .collect(),
-            message: self.for_students(&message),
-        }
-    }
-
-    /// An exercise's tests: the verdict's name, the name shown (a hidden
-    /// test's is not: "hidden test N"), and whether it is hidden.
-    fn tests_of(&self, exercise: &Exercise) -> Vec<(String, String, bool)> {
-        let mut hidden_seen = 0;
-        self.tests
-            .get(&exercise.name)
+        let tests = judge::listed(&self.tests, &exercise.name)
             .into_iter()
-            .flatten()
-            .map(|(test, hidden)| {
-                let shown = if *hidden {
-                    hidden_seen += 1;
-                    format!("{} {hidden_seen}", TestResult::HIDDEN)
-                } else {
-                    test.clone()
-                };
-                (full_name(&exercise.name, test, *hidden), shown, *hidden)
+            .map(|test| TestResult {
+                name: test.shown,
+                passed: false,
+                hidden: test.hidden,
             })
-            .collect()
+            .collect();
+        score::exercise(exercise, status, tests, self.for_students(&message))
     }
 
-    /// A copy of `binary` where runs may read it. The copy, not the
-    /// build's own file: the next build overwrites that one while this
-    /// submission's runs go on.
-    fn runnable(&self, binary: &Path, folder: &Path) -> Result<PathBuf> {
-        static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let name = binary.file_name().context("a test binary without a name")?;
-        let copy = folder
-            .join("bin")
-            .join(format!("{n}-{}", name.to_string_lossy()));
-        std::fs::copy(binary, &copy)
-            .with_context(|| format!("copying {} to {}", binary.display(), copy.display()))?;
-        Ok(copy)
-    }
-
-    /// Runs one exercise's tests; a test passed only if its pristine body
-    /// reported so on the grader's descriptor.
+    /// Runs one exercise's tests, and judges them.
     fn run_exercise(&self, run: &Run, folder: &Path) -> Result<ExerciseResult> {
-        let Run { slot, binary } = run;
-        let exercise = &self.curriculum.exercises[*slot];
+        let exercise = &self.curriculum.exercises[run.slot];
         let name = &exercise.name;
-        let limit = self.options.limit;
         let started = std::time::Instant::now();
-        let (verdicts, outcome) = self.run_contained(
-            binary,
+        let ran = self.runs().run(
+            &run.binary,
             folder,
             name,
-            &[
-                format!("judged::{name}::"),
-                format!("judged::hidden_{name}::"),
-            ],
-            limit,
+            &judge::filters(name),
+            self.options.limit,
         )?;
         self.took
             .lock()
             .unwrap()
             .insert(name.clone(), started.elapsed());
-        let results: Vec<TestResult> = self
-            .tests_of(exercise)
-            .into_iter()
-            .map(|(verdict, shown, hidden)| TestResult {
-                passed: verdicts.contains(&verdict),
-                name: shown,
-                hidden,
-            })
-            .collect();
-        let passing = results.iter().filter(|t| t.passed).count();
-        let all = !results.is_empty() && passing == results.len();
-        // The status follows the verdicts; how the process ended only says
-        // why the others are missing.
-        let status = if all {
-            Status::Passed
-        } else if outcome.timed_out {
-            Status::TimedOut
-        } else if outcome.status_code == Some(101) {
-            Status::Failed
-        } else {
-            // Killed by a signal (stack overflow, out of memory), or it
-            // exited before every test finished.
-            Status::Crashed
-        };
-        let message = match status {
-            Status::Passed => String::new(),
-            Status::TimedOut => format!(
-                "did not finish in {} s: likely a deadlock or a task that never yields",
-                limit.as_secs()
-            ),
-            Status::Crashed if outcome.status_code.is_some() => format!(
-                "the test process exited (code {}) before every test finished",
-                outcome.status_code.unwrap_or_default()
-            ),
-            _ => first_visible_failure(&outcome.output, &results),
-        };
-        let points = f64::from(exercise.points);
-        let score = if results.is_empty() {
-            0.0
-        } else {
-            points * passing as f64 / results.len() as f64
-        };
-        Ok(ExerciseResult {
-            name: name.to_string(),
-            status,
-            score: (score * 100.0).round() / 100.0,
-            max_score: points,
-            tests: results,
-            message: self.for_students(&message),
-        })
+        let judged = judge::judge(judge::listed(&self.tests, name), &ran, self.options.limit);
+        Ok(score::exercise(
+            exercise,
+            judged.status,
+            judged.tests,
+            self.for_students(&judged.message),
+        ))
     }
 
-    /// Runs a test binary contained, in a folder of its own below `folder`
-    /// (the only one it may write), with a fresh verdict file; returns the
-    /// verdicts (`module::test` names) and how it ended.
-    fn run_contained(
-        &self,
-        binary: &Path,
-        folder: &Path,
-        label: &str,
-        filters: &[String],
-        limit: Duration,
-    ) -> Result<(BTreeSet<String>, Finished)> {
-        let tmp = folder.join("runs").join(label);
-        remove_tree(&tmp);
-        std::fs::create_dir_all(&tmp)?;
-        std::fs::create_dir_all(folder.join("verdicts"))?;
-        let verdict_path = folder.join("verdicts").join(label);
-        let verdict_file = std::fs::File::create(&verdict_path)?;
-        let mut policy = self.run_policy.clone();
-        // It reads its own binary's folder, nothing else of the grader's.
-        policy.reads.extend(binary.parent().map(Path::to_path_buf));
-        policy.writes.push(tmp.clone());
-        policy.cwd = tmp.clone();
-        set_env(&mut policy.env, "TMPDIR", tmp.as_os_str());
-        set_env(&mut policy.env, "HOME", tmp.as_os_str());
-        let mut command = self.sandbox.command(&policy, Some(&verdict_file), binary);
-        command.args(["--color", "never", "--test-threads=8"]);
-        command.args(filters);
-        let outcome = process::run_with_deadline(command, limit)?;
-        drop(verdict_file);
-        let verdicts = read_capped(&verdict_path, VERDICTS_CAP)
-            .lines()
-            .filter_map(|l| l.strip_prefix("passed "))
-            .map(str::to_owned)
-            .collect();
-        Ok((verdicts, outcome))
+    fn runs(&self) -> Runs<'_> {
+        Runs {
+            sandbox: &self.sandbox,
+            policy: &self.run_policy,
+        }
     }
 
-    /// A message as a student may see it: paths as the learner knows them,
-    /// none of the grader's machine, capped.
     fn for_students(&self, text: &str) -> String {
-        let mut text = self.scratch.learner_paths(text);
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        let mut prefixes: Vec<(PathBuf, &str)> = vec![
-            (self.scratch.root.clone(), "."),
-            (self.private.path().to_path_buf(), "."),
-            (self.curriculum.root.clone(), "."),
-            (cargo_home(), "$CARGO_HOME"),
-            (rustup_home(), "$RUSTUP_HOME"),
-        ];
-        if let Some(home) = home {
-            prefixes.push((home, "~"));
-        }
-        // Longest first: a folder inside another is replaced whole.
-        prefixes.sort_by_key(|(p, _)| std::cmp::Reverse(p.as_os_str().len()));
-        for (prefix, name) in prefixes {
-            let prefix = prefix.display().to_string();
-            if prefix.len() > 1 {
-                text = text.replace(&prefix, name);
-            }
-        }
-        cap(&printable(&text, true))
+        self.shown.message(&self.scratch, text)
     }
-}
-
-/// The verdict name of a test: `NAME::test`, or `hidden_NAME::test`.
-fn full_name(exercise: &str, test: &str, hidden: bool) -> String {
-    if hidden {
-        format!("judged::hidden_{exercise}::{test}")
-    } else {
-        format!("judged::{exercise}::{test}")
-    }
-}
-
-/// The first failing test's report that is not a hidden test's; hidden
-/// failures are only counted.
-fn first_visible_failure(output: &str, results: &[TestResult]) -> String {
-    let visible: String = output
-        .split("\n---- ")
-        .filter(|section| !section.starts_with("judged::hidden_"))
-        .collect::<Vec<_>>()
-        .join("\n---- ");
-    let hidden_failed = results.iter().filter(|t| t.hidden && !t.passed).count();
-    let shown_failed = results.iter().any(|t| !t.hidden && !t.passed);
-    let mut message = if shown_failed {
-        runner::first_failure(&visible)
-    } else {
-        String::new()
-    };
-    if hidden_failed > 0 {
-        if !message.is_empty() {
-            message.push('\n');
-        }
-        message.push_str(&format!("{hidden_failed} hidden test(s) did not pass"));
-    }
-    message
-}
-
-fn cap(text: &str) -> String {
-    if text.len() <= MESSAGE_CAP {
-        return text.to_string();
-    }
-    let mut end = MESSAGE_CAP;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}\n[... cut]", &text[..end])
-}
-
-/// At most `cap` bytes of a file, as text (a sparse file of gigabytes is
-/// never read whole).
-fn read_capped(path: &Path, cap: u64) -> String {
-    use std::io::Read;
-    let mut text = Vec::new();
-    if let Ok(file) = std::fs::File::open(path) {
-        let _ = file.take(cap).read_to_end(&mut text);
-    }
-    String::from_utf8_lossy(&text).into_owned()
-}
-
-fn cargo_home() -> PathBuf {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home().join(".cargo"))
-}
-
-fn rustup_home() -> PathBuf {
-    std::env::var_os("RUSTUP_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home().join(".rustup"))
-}
-
-fn home() -> PathBuf {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default()
-}
-
-fn set_env(env: &mut Vec<(OsString, OsString)>, key: &str, value: &std::ffi::OsStr) {
-    env.retain(|(k, _)| k != key);
-    env.push((key.into(), value.to_owned()));
-}
-
-/// The variables a build or a run keeps from the grader's environment:
-/// what cargo and rustup need to find the toolchain, nothing else.
-const KEPT_ENV: &[&str] = &[
-    "PATH",
-    "CARGO_HOME",
-    "RUSTUP_HOME",
-    "RUSTUP_TOOLCHAIN",
-    "CARGO",
-];
-
-/// What a build and a test process may touch.
-fn policies(
-    curriculum: &Curriculum,
-    options: &Options,
-    scratch: &Scratch,
-    private: &Path,
-) -> (Policy, Policy) {
-    let target = curriculum.root.join("target/grading");
-    let cargo_home = cargo_home();
-    let mut env: Vec<(OsString, OsString)> = KEPT_ENV
-        .iter()
-        .filter_map(|k| std::env::var_os(k).map(|v| (OsString::from(k), v)))
-        .collect();
-    set_env(&mut env, "CARGO_HOME", cargo_home.as_os_str());
-    set_env(&mut env, "RUSTUP_HOME", rustup_home().as_os_str());
-    // The system's programs and libraries (the loader, the linker): never
-    // /etc or /proc, never the grader's home.
-    let mut system: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
-        .into_iter()
-        .map(PathBuf::from)
-        .filter(|p| p.exists())
-        .collect();
-    for file in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"] {
-        if Path::new(file).exists() {
-            system.push(file.into());
-        }
-    }
-
-    // A build also reads the dependencies' sources, cargo's configuration
-    // (every `.cargo/` above the workspace: aliases, nothing secret; denied,
-    // cargo would stop) and the grading workspace; it writes the target
-    // folder, its own temporary folder and cargo's lock files, nothing else
-    // of `$CARGO_HOME`.
-    // The toolchain, through rustup's proxies.
-    let mut build_reads = system.clone();
-    build_reads.push(rustup_home());
-    build_reads.push(cargo_home.join("bin"));
-    for part in ["registry", "git", "config.toml", "config"] {
-        let path = cargo_home.join(part);
-        if path.exists() {
-            build_reads.push(path);
-        }
-    }
-    build_reads.push(curriculum.root.join(".cargo"));
-    build_reads.push(scratch.root.clone());
-    let mut build_writes = vec![
-        target.clone(),
-        private.join("build-tmp"),
-        PathBuf::from("/dev/null"),
-    ];
-    for lock in [".package-cache", ".package-cache-mutate", ".global-cache"] {
-        let path = cargo_home.join(lock);
-        if path.is_file() {
-            build_writes.push(path);
-        }
-    }
-    let mut build_env = env.clone();
-    set_env(&mut build_env, "CARGO_TARGET_DIR", target.as_os_str());
-    set_env(&mut build_env, "CARGO_NET_OFFLINE", "true".as_ref());
-    set_env(&mut build_env, "CARGO_TERM_COLOR", "never".as_ref());
-    set_env(
-        &mut build_env,
-        "TMPDIR",
-        private.join("build-tmp").as_os_str(),
-    );
-    set_env(
-        &mut build_env,
-        "HOME",
-        private.join("build-tmp").as_os_str(),
-    );
-    let build = Policy {
-        reads: build_reads,
-        writes: build_writes,
-        memory_bytes: options.build_memory_bytes,
-        file_bytes: BUILD_FILE_BYTES,
-        env: build_env,
-        cwd: scratch.root.clone(),
-    };
-
-    // A test process reads the system and the folder of its copied binary,
-    // and writes its run's own folder, where it starts (both added per
-    // run). Nothing of the workspace: not the tests' sources (the hidden
-    // ones are there), not the compiler's caches (the solutions went
-    // through them), not the toolchain or the dependencies' sources.
-    let mut run_env = env;
-    set_env(&mut run_env, "RUST_BACKTRACE", "0".as_ref());
-    let run = Policy {
-        reads: system,
-        writes: vec![PathBuf::from("/dev/null")],
-        memory_bytes: options.memory_bytes,
-        file_bytes: RUN_FILE_BYTES,
-        env: run_env,
-        cwd: private.to_path_buf(),
-    };
-    (build, run)
 }

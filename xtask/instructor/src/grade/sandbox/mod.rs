@@ -17,28 +17,16 @@
 //!   submission): no folder is shared by runs, so nothing one leaves can
 //!   reach the next;
 //! - always, a process group of its own, killed whole after the time limit
-//!   (`runner::execute`).
+//!   (`xtask::process::run_with_deadline`).
+//!
+//! What each kind of process may touch is its [`Policy`] (`policy.rs`).
 
-use std::ffi::OsString;
+mod policy;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// What one kind of contained process may touch.
-#[derive(Debug, Clone, Default)]
-pub struct Policy {
-    /// Paths it may read (and execute) below.
-    pub reads: Vec<PathBuf>,
-    /// Paths it may read and write below.
-    pub writes: Vec<PathBuf>,
-    /// `RLIMIT_DATA`, in bytes.
-    pub memory_bytes: u64,
-    /// `RLIMIT_FSIZE`: the largest file it may write, in bytes.
-    pub file_bytes: u64,
-    /// Its whole environment.
-    pub env: Vec<(OsString, OsString)>,
-    /// Where it starts.
-    pub cwd: PathBuf,
-}
+pub use policy::{cargo_home, policies, rustup_home, set_env, Limits, Policy};
 
 /// What protects contained processes on this machine, probed once.
 #[derive(Debug, Clone)]

@@ -1,0 +1,251 @@
+//! The judge stage: which of an exercise's tests passed (only the verdicts
+//! its pristine tests reported count), its status, and what its student is
+//! told; hidden tests are counted, never quoted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use super::model::{Status, TestResult};
+use super::run::Ran;
+use xtask::runner;
+
+/// Each exercise's tests, as listed from the solutions' build:
+/// (name, hidden).
+pub type TestList = BTreeMap<String, Vec<(String, bool)>>;
+
+/// One test of an exercise as the grader knows it.
+pub struct Listed {
+    /// The name its verdict carries (`judged::NAME::test`).
+    pub verdict: String,
+    /// The name shown: a hidden test's is not ("hidden test N").
+    pub shown: String,
+    pub hidden: bool,
+}
+
+/// An exercise's tests, in the order listed.
+pub fn listed(tests: &TestList, exercise: &str) -> Vec<Listed> {
+    let mut hidden_seen = 0;
+    tests
+        .get(exercise)
+        .into_iter()
+        .flatten()
+        .map(|(test, hidden)| Listed {
+            verdict: verdict_name(exercise, test, *hidden),
+            shown: if *hidden {
+                hidden_seen += 1;
+                format!("{} {hidden_seen}", TestResult::HIDDEN)
+            } else {
+                test.clone()
+            },
+            hidden: *hidden,
+        })
+        .collect()
+}
+
+/// The verdict name of a test: `NAME::test`, or `hidden_NAME::test`.
+pub fn verdict_name(exercise: &str, test: &str, hidden: bool) -> String {
+    if hidden {
+        format!("judged::hidden_{exercise}::{test}")
+    } else {
+        format!("judged::{exercise}::{test}")
+    }
+}
+
+/// The run filters that select an exercise's tests, hidden ones included.
+pub fn filters(exercise: &str) -> [String; 2] {
+    [
+        format!("judged::{exercise}::"),
+        format!("judged::hidden_{exercise}::"),
+    ]
+}
+
+/// What the judge decided of one exercise's run.
+pub struct Judged {
+    pub tests: Vec<TestResult>,
+    pub status: Status,
+    /// For the student, not yet made safe to show (see `shown`).
+    pub message: String,
+}
+
+/// Judges one run of an exercise's tests under time limit `limit`.
+pub fn judge(listed: Vec<Listed>, ran: &Ran, limit: Duration) -> Judged {
+    let tests: Vec<TestResult> = listed
+        .into_iter()
+        .map(|test| TestResult {
+            passed: ran.verdicts.contains(&test.verdict),
+            name: test.shown,
+            hidden: test.hidden,
+        })
+        .collect();
+    let finished = &ran.finished;
+    let all = !tests.is_empty() && tests.iter().all(|t| t.passed);
+    // The status follows the verdicts; how the process ended only says
+    // why the others are missing.
+    let status = if all {
+        Status::Passed
+    } else if finished.timed_out {
+        Status::TimedOut
+    } else if finished.status_code == Some(101) {
+        Status::Failed
+    } else {
+        // Killed by a signal (stack overflow, out of memory), or it
+        // exited before every test finished.
+        Status::Crashed
+    };
+    let message = match status {
+        Status::Passed => String::new(),
+        Status::TimedOut => format!(
+            "did not finish in {} s: likely a deadlock or a task that never yields",
+            limit.as_secs()
+        ),
+        Status::Crashed if finished.status_code.is_some() => format!(
+            "the test process exited (code {}) before every test finished",
+            finished.status_code.unwrap_or_default()
+        ),
+        _ => first_visible_failure(&finished.output, &tests),
+    };
+    Judged {
+        tests,
+        status,
+        message,
+    }
+}
+
+/// The listed tests that did not pass when `verdicts` were reported, by
+/// verdict name.
+pub fn missing(tests: &TestList, verdicts: &BTreeSet<String>) -> Vec<String> {
+    tests
+        .iter()
+        .flat_map(|(exercise, tests)| {
+            tests
+                .iter()
+                .map(|(test, hidden)| verdict_name(exercise, test, *hidden))
+        })
+        .filter(|name| !verdicts.contains(name))
+        .collect()
+}
+
+/// The first failing test's report that is not a hidden test's; hidden
+/// failures are only counted.
+fn first_visible_failure(output: &str, results: &[TestResult]) -> String {
+    let visible: String = output
+        .split("\n---- ")
+        .filter(|section| !section.starts_with("judged::hidden_"))
+        .collect::<Vec<_>>()
+        .join("\n---- ");
+    let hidden_failed = results.iter().filter(|t| t.hidden && !t.passed).count();
+    let shown_failed = results.iter().any(|t| !t.hidden && !t.passed);
+    let mut message = if shown_failed {
+        runner::first_failure(&visible)
+    } else {
+        String::new()
+    };
+    if hidden_failed > 0 {
+        if !message.is_empty() {
+            message.push('\n');
+        }
+        message.push_str(&format!("{hidden_failed} hidden test(s) did not pass"));
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xtask::process::Finished;
+
+    fn tests() -> TestList {
+        TestList::from([(
+            "ex01".to_string(),
+            vec![
+                ("a".to_string(), false),
+                ("b".to_string(), false),
+                ("secret".to_string(), true),
+            ],
+        )])
+    }
+
+    fn ran(passed: &[&str], timed_out: bool, status_code: Option<i32>, output: &str) -> Ran {
+        Ran {
+            verdicts: passed.iter().map(|t| t.to_string()).collect(),
+            finished: Finished {
+                passed: status_code == Some(0),
+                timed_out,
+                status_code,
+                output: output.to_string(),
+            },
+        }
+    }
+
+    const LIMIT: Duration = Duration::from_secs(10);
+
+    #[test]
+    fn only_the_verdicts_make_a_pass() {
+        let all = [
+            "judged::ex01::a",
+            "judged::ex01::b",
+            "judged::hidden_ex01::secret",
+        ];
+        // Every verdict came: passed, however the process ended after.
+        let judged = judge(listed(&tests(), "ex01"), &ran(&all, true, None, ""), LIMIT);
+        assert_eq!(judged.status, Status::Passed);
+        assert_eq!(judged.message, "");
+        // A process that exits 0 but reported only some: it crashed, not passed.
+        let judged = judge(
+            listed(&tests(), "ex01"),
+            &ran(&all[..1], false, Some(0), ""),
+            LIMIT,
+        );
+        assert_eq!(judged.status, Status::Crashed);
+        assert_eq!(
+            judged.message,
+            "the test process exited (code 0) before every test finished"
+        );
+        let names: Vec<(&str, bool)> = judged
+            .tests
+            .iter()
+            .map(|t| (t.name.as_str(), t.passed))
+            .collect();
+        assert_eq!(names, [("a", true), ("b", false), ("hidden test 1", false)]);
+    }
+
+    #[test]
+    fn a_failure_quotes_visible_tests_and_counts_hidden_ones() {
+        let output = "\
+failures:
+
+---- judged::hidden_ex01::secret stdout ----
+the instructor's secret expectation
+
+---- judged::ex01::b stdout ----
+thread 'judged::ex01::b' panicked at t.rs:1:1:
+two cups, not three
+
+failures:
+";
+        let judged = judge(
+            listed(&tests(), "ex01"),
+            &ran(&["judged::ex01::a"], false, Some(101), output),
+            LIMIT,
+        );
+        assert_eq!(judged.status, Status::Failed);
+        assert!(
+            judged.message.contains("two cups, not three"),
+            "{}",
+            judged.message
+        );
+        assert!(!judged.message.contains("secret"), "{}", judged.message);
+        assert!(judged.message.ends_with("1 hidden test(s) did not pass"));
+    }
+
+    #[test]
+    fn a_time_limit_is_named() {
+        let judged = judge(listed(&tests(), "ex01"), &ran(&[], true, None, ""), LIMIT);
+        assert_eq!(judged.status, Status::TimedOut);
+        assert!(judged.message.starts_with("did not finish in 10 s"));
+        assert_eq!(
+            missing(&tests(), &BTreeSet::from(["judged::ex01::a".to_string()])),
+            ["judged::ex01::b", "judged::hidden_ex01::secret"]
+        );
+    }
+}
