@@ -69,11 +69,15 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
             let folder = grader.student_folder(n);
             let prepared = intake::take(curriculum, dir).and_then(|submission| {
                 if submission.is_no_exercises_crate() {
-                    bar.println(format!(
-                        "warning: {student}: not one exercise file in {} (src/NAME.rs or \
-                         exercises/src/NAME.rs): is it an exercises crate?",
-                        printable(&dir.display().to_string(), false)
-                    ));
+                    // Shown with or without a terminal (a hidden bar's
+                    // `println` prints nothing).
+                    bar.suspend(|| {
+                        eprintln!(
+                            "warning: {student}: not one exercise file in {} (src/NAME.rs or \
+                             exercises/src/NAME.rs): is it an exercises crate?",
+                            printable(&dir.display().to_string(), false)
+                        );
+                    });
                 }
                 grader.prepare(submission, &folder)
             });
