@@ -1,7 +1,7 @@
 //! barista's `cargo xtask`: the learner's workflow. `main.rs` is the command
 //! line; the modules are a library so that integration tests and the
-//! instructor's tools (`xtask/instructor`, which `grade`, `check` and
-//! `bench` run) share the curriculum, the cargo runner and the verdict.
+//! instructor's tools (`xtask/instructor`, which `grade`, `check`, `bench`
+//! and `new` run) share the curriculum, the cargo runner and the verdict.
 
 pub mod cargo;
 pub mod copy;

@@ -87,6 +87,9 @@ enum Command {
     /// Instructor self-check of the curriculum (`cargo xtask check --help`).
     #[command(disable_help_flag = true)]
     Check(Forwarded),
+    /// Scaffold a new exercise, for authors (`cargo xtask new --help`).
+    #[command(disable_help_flag = true)]
+    New(Forwarded),
     /// (internal) Used by `grade`.
     #[command(name = "__contain", hide = true, disable_help_flag = true)]
     Contain(Forwarded),
@@ -108,6 +111,7 @@ fn run(cli: Cli) -> Result<bool> {
         Some(Command::Grade(args)) => Some(("grade", args)),
         Some(Command::Bench(args)) => Some(("bench", args)),
         Some(Command::Check(args)) => Some(("check", args)),
+        Some(Command::New(args)) => Some(("new", args)),
         Some(Command::Contain(args)) => Some(("__contain", args)),
         _ => None,
     };
@@ -157,9 +161,13 @@ fn commands(cli: Cli) -> Result<bool> {
         Some(Command::Hint { name }) => learner::hint(&curriculum, name.as_deref()),
         Some(Command::Reset { name }) => learner::reset(&curriculum, &name),
         Some(Command::Verify { limit }) => learner::verify(&curriculum, limit.or(outer).duration()),
-        Some(Command::Grade(_) | Command::Bench(_) | Command::Check(_) | Command::Contain(_)) => {
-            unreachable!("handed on above")
-        }
+        Some(
+            Command::Grade(_)
+            | Command::Bench(_)
+            | Command::Check(_)
+            | Command::New(_)
+            | Command::Contain(_),
+        ) => unreachable!("handed on above"),
     }
 }
 

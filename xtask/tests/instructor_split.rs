@@ -83,6 +83,7 @@ fn instructor_commands_are_handed_on_as_given() {
         ("grade", &["CLASS", "--format", "junit", "--help"][..]),
         ("check", &["--repeat", "2"][..]),
         ("bench", &["--quick"][..]),
+        ("new", &["ex17_fan_out"][..]),
     ] {
         let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .current_dir(&here)

@@ -248,8 +248,17 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
     assert!(out.contains("What ran where"), "{out}");
 }
 
-/// One command in a pseudo-terminal, to its end: what it wrote.
-fn in_a_terminal(copy: &Copy, args: &[&str], env: &[(&str, &str)]) -> String {
+/// `cargo xtask ARGS` in a pseudo-terminal (120 columns, 60 rows) with
+/// `env` set, and what it writes gathered as it comes. `NO_COLOR` is not
+/// inherited: a test that wants it sets it.
+struct Terminal {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    screen: Arc<Mutex<Vec<u8>>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+fn spawn_in_a_terminal(copy: &Copy, args: &[&str], env: &[(&str, &str)]) -> Terminal {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let pty = native_pty_system()
         .openpty(PtySize {
@@ -268,23 +277,65 @@ fn in_a_terminal(copy: &Copy, args: &[&str], env: &[(&str, &str)]) -> String {
     for (key, value) in env {
         command.env(key, value);
     }
-    let mut child = pty.slave.spawn_command(command).unwrap();
+    let child = pty.slave.spawn_command(command).unwrap();
     drop(pty.slave);
+    let screen = Arc::new(Mutex::new(Vec::new()));
     let mut reader = pty.master.try_clone_reader().unwrap();
-    let output = std::thread::spawn(move || {
-        let mut all = Vec::new();
+    let seen = screen.clone();
+    let reader = std::thread::spawn(move || {
         let mut chunk = [0u8; 4096];
         while let Ok(n) = reader.read(&mut chunk) {
             if n == 0 {
                 break;
             }
-            all.extend_from_slice(&chunk[..n]);
+            seen.lock().unwrap().extend_from_slice(&chunk[..n]);
         }
-        String::from_utf8_lossy(&all).into_owned()
     });
-    child.wait().unwrap();
-    drop(pty.master);
-    output.join().unwrap()
+    Terminal {
+        child,
+        master: pty.master,
+        screen,
+        reader,
+    }
+}
+
+impl Terminal {
+    /// Waits for the command to end: everything it wrote.
+    fn output(mut self) -> String {
+        self.child.wait().unwrap();
+        drop(self.master);
+        self.reader.join().unwrap();
+        let all = self.screen.lock().unwrap();
+        String::from_utf8_lossy(&all).into_owned()
+    }
+
+    /// Waits until `text` is on the screen, then forgets the screen up to
+    /// its end (so that the next wait sees only what came after).
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            {
+                let mut screen = self.screen.lock().unwrap();
+                if let Some(at) = screen
+                    .windows(text.len())
+                    .position(|w| w == text.as_bytes())
+                {
+                    screen.drain(..at + text.len());
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?} on the screen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// One command in a pseudo-terminal, to its end: what it wrote.
+fn in_a_terminal(copy: &Copy, args: &[&str], env: &[(&str, &str)]) -> String {
+    spawn_in_a_terminal(copy, args, env).output()
 }
 
 /// `NO_COLOR` is obeyed on a terminal: the compiler's errors come plain.
@@ -305,53 +356,9 @@ fn no_color_means_no_color(copy: &Copy) {
 /// The watch mode in a pseudo-terminal: save a solution, see the progress
 /// advance, move on with a single key, quit with another.
 fn watch_in_a_terminal(copy: &Copy) {
-    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 60,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut command = CommandBuilder::new(&copy.xtask);
-    command.cwd(&copy.root);
-    command.env("CARGO_TARGET_DIR", target_dir());
-    command.env("CARGO", env!("CARGO"));
-    let mut child = pty.slave.spawn_command(command).unwrap();
-    drop(pty.slave);
-    let screen = Arc::new(Mutex::new(String::new()));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let seen = screen.clone();
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            seen.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&chunk[..n]));
-        }
-    });
-    let mut keys = pty.master.take_writer().unwrap();
-    let wait_for = |text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            {
-                let mut screen = screen.lock().unwrap();
-                if let Some(at) = screen.find(text) {
-                    screen.drain(..at + text.len());
-                    return;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {text:?} on the screen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
+    let mut terminal = spawn_in_a_terminal(copy, &[], &[]);
+    let mut keys = terminal.master.take_writer().unwrap();
+    let wait_for = |text: &str| terminal.wait_for(text);
 
     wait_for("Exercise 1 of 16");
     wait_for("[q] quit");
@@ -413,7 +420,7 @@ fn watch_in_a_terminal(copy: &Copy) {
     keys.write_all(b"\x03").unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = terminal.child.try_wait().unwrap() {
             assert!(status.success(), "{status:?}");
             break;
         }

@@ -3,7 +3,8 @@
 //! Lists everything wrong, then exits non-zero if anything was:
 //! - every exercise has metadata (title, hint, points), a learner file, a
 //!   solution, pristine tests, and a `[[test]]` entry in both crates;
-//!   nothing exists that the metadata does not name (orphans);
+//!   nothing exists that the metadata does not name (orphans); no
+//!   placeholder `cargo xtask new` left is still there;
 //! - the pristine tests read no file and no environment variable at run
 //!   time (no insta, no snapshot files: expected text is written inline);
 //! - each exercise fails as shipped, every one of its tests, and says where
@@ -19,6 +20,8 @@ use anyhow::{Context, Result};
 
 use xtask::curriculum::{Curriculum, Package};
 use xtask::runner;
+
+use crate::scaffold::PLACEHOLDER;
 
 /// How long one run of one exercise's tests may take before it counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -151,8 +154,16 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
     }
 }
 
-/// Metadata complete, files present, nothing orphaned; the pristine tests
-/// read nothing at run time.
+/// The problems of [`check`]'s first part, which builds and runs nothing:
+/// metadata, files, manifests, placeholders, run-time reads.
+pub fn layout_problems(curriculum: &Curriculum) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    layout(curriculum, &mut problems)?;
+    Ok(problems)
+}
+
+/// Metadata complete, files present, nothing orphaned, nothing left to
+/// fill; the pristine tests read nothing at run time.
 fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
     let root = &curriculum.root;
     let mut names = BTreeSet::new();
@@ -170,7 +181,18 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
                 problems.push(format!(
                     "{name}: its {field} in curriculum/exercises.toml is empty"
                 ));
+            } else if value.contains(PLACEHOLDER) {
+                problems.push(format!(
+                    "{name}: its {field} in curriculum/exercises.toml is still a `{PLACEHOLDER}` \
+                     placeholder: write it"
+                ));
             }
+        }
+        if exercise.hints.iter().any(|h| h.contains(PLACEHOLDER)) {
+            problems.push(format!(
+                "{name}: its hints in curriculum/exercises.toml are still `{PLACEHOLDER}` \
+                 placeholders: write each step"
+            ));
         }
         // The idea, then the API, then the shape: a hint in steps.
         if exercise.hints.len() < 2 || exercise.hints.iter().any(|h| h.trim().is_empty()) {
@@ -192,10 +214,27 @@ fn layout(curriculum: &Curriculum, problems: &mut Vec<String>) -> Result<()> {
                 problems.push(format!("{name}: {} is missing", curriculum.relative(&path)));
             }
         }
+        for path in [
+            curriculum.source(Package::Exercises, exercise),
+            curriculum.source(Package::Solutions, exercise),
+            curriculum.tests(exercise),
+        ] {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for (number, line) in text.lines().enumerate() {
+                if line.contains(PLACEHOLDER) {
+                    problems.push(format!(
+                        "{}:{}: a `{PLACEHOLDER}` placeholder, still to write",
+                        curriculum.relative(&path),
+                        number + 1
+                    ));
+                }
+            }
+        }
         let exercise_text =
             std::fs::read_to_string(curriculum.source(Package::Exercises, exercise))
                 .unwrap_or_default();
-        if !exercise_text.contains("TODO") {
+        // The author's marks are not the learner's.
+        if !exercise_text.replace(PLACEHOLDER, "").contains("TODO") {
             problems.push(format!("{name}: the learner's file has no TODO mark"));
         }
         let tests = std::fs::read_to_string(curriculum.tests(exercise)).unwrap_or_default();
@@ -648,6 +687,42 @@ thread 'x' panicked: test quoted ... ok
                 "missing {expected:?} in:\n{found}"
             );
         }
+    }
+
+    #[test]
+    fn placeholders_left_to_fill_are_named() {
+        let dir = workspace();
+        let root = dir.path();
+        let text = std::fs::read_to_string(root.join("curriculum/exercises.toml")).unwrap();
+        std::fs::write(
+            root.join("curriculum/exercises.toml"),
+            text.replace("a topic", "TODO(author): the topic")
+                .replace("\"the shape\"", "\"TODO(author): the shape\""),
+        )
+        .unwrap();
+        // The author's mark is no TODO for the learner.
+        std::fs::write(
+            root.join("exercises/src/ex01_demo.rs"),
+            "// TODO(author): the lesson\nfn a() {}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("solutions/src/ex01_demo.rs"),
+            "fn a() {}\n// TODO(author): why it works\n",
+        )
+        .unwrap();
+        let found = problems(root);
+        assert_eq!(
+            found,
+            [
+                "ex01_demo: its topic in curriculum/exercises.toml is still a `TODO(author)` placeholder: write it",
+                "ex01_demo: its hints in curriculum/exercises.toml are still `TODO(author)` placeholders: write each step",
+                "exercises/src/ex01_demo.rs:1: a `TODO(author)` placeholder, still to write",
+                "solutions/src/ex01_demo.rs:2: a `TODO(author)` placeholder, still to write",
+                "ex01_demo: the learner's file has no TODO mark",
+            ],
+            "{found:#?}"
+        );
     }
 
     #[test]

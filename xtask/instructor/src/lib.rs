@@ -1,5 +1,6 @@
 //! The instructor's side of `cargo xtask`: `grade` (a class, contained),
-//! `check` (the curriculum's self-check) and `bench` (BENCHMARKS.md). Its
+//! `check` (the curriculum's self-check), `bench` (BENCHMARKS.md) and `new`
+//! (an exercise scaffolded). Its
 //! own crate so that the learner's first `cargo xtask` never builds the
 //! sandbox, the source checks or the report writers.
 
@@ -8,3 +9,4 @@ pub mod check;
 pub mod contain;
 pub mod grade;
 pub mod grade_cli;
+pub mod scaffold;

@@ -1,4 +1,4 @@
-//! The instructor's commands. Run as `cargo xtask grade|check|bench …`:
+//! The instructor's commands. Run as `cargo xtask grade|check|bench|new …`:
 //! the learner's `xtask` hands these on (`cargo run --package instructor`),
 //! so they are built only when an instructor first needs them.
 
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use instructor::{bench, check, contain, grade_cli};
+use instructor::{bench, check, contain, grade_cli, scaffold};
 use xtask::curriculum::{workspace_root, Curriculum};
 
 #[derive(Parser)]
@@ -15,7 +15,7 @@ use xtask::curriculum::{workspace_root, Curriculum};
     name = "cargo xtask",
     bin_name = "cargo xtask",
     version,
-    about = "barista's instructor tools: grading, the curriculum's self-check, benchmarks"
+    about = "barista's instructor tools: grading, the curriculum's self-check, benchmarks, new exercises"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +42,13 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         repeat: usize,
     },
+    /// Scaffold an exercise after the last one: learner file, solution,
+    /// pristine tests, metadata, and `[[test]]` in both crates.
+    New {
+        /// The exercise's name, `exNN_words` with the next number
+        /// (e.g. `ex17_fan_out`).
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,7 +66,24 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Grade(args) => grade_cli::grade(&curriculum, args),
         Command::Bench { quick } => bench::bench(&curriculum, quick),
         Command::Check { repeat } => check::check(&curriculum, &check::Options { repeat }),
+        Command::New { name } => new(&curriculum, &name),
     };
     xtask::process::stop_everything();
     result
+}
+
+fn new(curriculum: &Curriculum, name: &str) -> Result<bool> {
+    let done = scaffold::new_exercise(curriculum, name)?;
+    println!("new exercise {name}:");
+    for file in &done.created {
+        println!("  created {file}");
+    }
+    for file in &done.edited {
+        println!("  edited  {file}");
+    }
+    println!(
+        "Next: write what each `{}` asks for; `cargo xtask check` lists those left.",
+        scaffold::PLACEHOLDER
+    );
+    Ok(true)
 }
