@@ -1325,7 +1325,7 @@ mod tests {
                 [
                     ("README.txt".into(), "a file, not a student's folder"),
                     ("gone".into(), "a symbolic link that leads to no folder"),
-                    ("notes".into(), "a file, not a student's folder"),
+                    ("notes".into(), "a symbolic link that leads to no folder"),
                 ]
             );
             for folder in &folders {
