@@ -8,6 +8,14 @@ use std::time::Duration;
 /// as `GOMAXPROCS` does for Go programs.
 pub const WORKERS_ENV: &str = "BARISTA_WORKERS";
 
+/// The most workers a run may have, from the environment, the code or the
+/// attributes (which check it at compile time). 1024 is above the CPU count
+/// of the largest machines this course meets (256-512 hardware threads), so
+/// no experiment needs more, and far below the thread counts where creating
+/// threads starts to fail (each worker reserves a 2 MiB stack):
+/// `BARISTA_WORKERS=100000` is a typo, not a plan.
+pub const MAX_WORKERS: usize = 1024;
+
 /// How timestamps in a trace are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ClockKind {
@@ -152,20 +160,20 @@ pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usiz
         return parse_workers(WORKERS_ENV, value);
     }
     match in_code {
-        Some(0) => Err(Error::BadWorkers {
+        Some(n) if n == 0 || n > MAX_WORKERS => Err(Error::BadWorkers {
             source: "the code".into(),
-            value: "0".into(),
+            value: n.to_string(),
         }),
         Some(n) => Ok(n),
         None => Ok(available_parallelism()),
     }
 }
 
-/// Parses a worker count from a variable named `var`.
+/// Parses a worker count, 1 to [`MAX_WORKERS`], from a variable named `var`.
 pub fn parse_workers(var: &str, value: &str) -> Result<usize, Error> {
     match value.trim().parse::<NonZeroUsize>() {
-        Ok(n) => Ok(n.get()),
-        Err(_) => Err(Error::BadWorkers {
+        Ok(n) if n.get() <= MAX_WORKERS => Ok(n.get()),
+        _ => Err(Error::BadWorkers {
             source: var.into(),
             value: value.into(),
         }),
@@ -181,7 +189,7 @@ pub fn available_parallelism() -> usize {
 /// wrong and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// A worker count that is not a whole number ≥ 1.
+    /// A worker count that is not a whole number from 1 to [`MAX_WORKERS`].
     BadWorkers { source: String, value: String },
     /// Paused time asked for with more than one worker.
     PausedNeedsOneWorker { workers: usize },
@@ -196,7 +204,7 @@ impl fmt::Display for Error {
         match self {
             Error::BadWorkers { source, value } => write!(
                 f,
-                "{source} sets the worker limit to {value:?}, but it must be a whole number of at least 1 (for example {source}=2)"
+                "{source} sets the worker limit to {value:?}, but it must be a whole number of at least 1 and at most {MAX_WORKERS} (for example {source}=2)"
             ),
             Error::PausedNeedsOneWorker { workers } => write!(
                 f,
@@ -245,6 +253,23 @@ mod tests {
     fn zero_in_code_is_an_error_too() {
         let message = resolve_workers(None, Some(0)).unwrap_err().to_string();
         assert!(message.contains("the code"), "{message}");
+    }
+
+    #[test]
+    fn the_worker_limit_is_bounded_and_the_message_names_the_bound() {
+        assert_eq!(resolve_workers(Some("1024"), None), Ok(MAX_WORKERS));
+        assert_eq!(resolve_workers(None, Some(1024)), Ok(MAX_WORKERS));
+        let err = resolve_workers(Some("100000"), None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "BARISTA_WORKERS sets the worker limit to \"100000\", but it must be a whole number of at least 1 and at most 1024 (for example BARISTA_WORKERS=2)"
+        );
+        assert!(parse_workers(WORKERS_ENV, "1025").is_err());
+        let message = resolve_workers(None, Some(5000)).unwrap_err().to_string();
+        assert!(
+            message.starts_with("the code sets the worker limit to \"5000\""),
+            "{message}"
+        );
     }
 
     #[test]

@@ -35,7 +35,8 @@ mod trace;
 
 pub use barista_macros::{main, task, test};
 pub use config::{
-    available_parallelism, parse_workers, resolve_workers, ClockKind, Config, Error, WORKERS_ENV,
+    available_parallelism, parse_workers, resolve_workers, ClockKind, Config, Error, MAX_WORKERS,
+    WORKERS_ENV,
 };
 pub use group::Group;
 pub use runtime::{live_tasks, record, run, timeline_file_stem, workers, Run, TIMELINE_DIR_ENV};

@@ -3,13 +3,15 @@
 //! module so the expansion stays small and the macro crate knows nothing of
 //! barista's internals.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 pub use tokio::task::yield_now;
 
-use crate::config::Config;
+use crate::config::{Config, Error};
 use crate::runtime::{run_catching, Panic};
 use crate::trace::Trace;
 
@@ -83,6 +85,9 @@ pub struct TestCase {
     pub start_paused: bool,
     /// Each run's time limit, in milliseconds.
     pub timeout_ms: u64,
+    /// The time limit of all the runs at one worker count together (the
+    /// `repeat` runs, not the shared baseline), in milliseconds.
+    pub total_timeout_ms: u64,
     /// Compare only recorded results, not task counts, across worker counts.
     pub results_only: bool,
     pub body: fn() -> TestBody,
@@ -108,12 +113,12 @@ impl Default for Baseline {
 }
 
 impl TestCase {
-    fn config(&self, workers: usize, seed: Option<u64>) -> Config {
+    fn config(&self, workers: usize, seed: Option<u64>, limit: Duration) -> Config {
         let config = Config::new()
             .workers(workers)
             .env_override(false)
             .start_paused(self.start_paused)
-            .timeout(std::time::Duration::from_millis(self.timeout_ms))
+            .timeout(limit)
             .quiet_main_panic();
         match seed {
             Some(seed) => config.seed(seed),
@@ -121,9 +126,14 @@ impl TestCase {
         }
     }
 
-    /// One run of the body; `Err` carries the panic message.
-    fn run_once(&self, workers: usize, seed: Option<u64>) -> Result<String, String> {
-        let config = self.config(workers, seed);
+    /// One run of the body within `limit`.
+    fn run_once(
+        &self,
+        workers: usize,
+        seed: Option<u64>,
+        limit: Duration,
+    ) -> Result<String, Failure> {
+        let config = self.config(workers, seed, limit);
         match run_catching(&config, (self.body)()) {
             Ok((Ok(()), trace)) => {
                 let summary = trace.summary();
@@ -133,19 +143,60 @@ impl TestCase {
                     summary.to_string()
                 })
             }
-            Ok((Err(panic), _)) => Err(panic_message(&panic)),
-            Err(err) => Err(err.to_string()),
+            Ok((Err(panic), _)) => Err(Failure::Panicked(panic_message(&panic))),
+            Err(err) => Err(Failure::Run(err)),
         }
     }
 
     fn baseline(&self) -> &Result<String, String> {
-        self.baseline
-            .0
-            .get_or_init(|| self.run_once(self.workers[0], None))
+        self.baseline.0.get_or_init(|| {
+            let limit = Duration::from_millis(self.timeout_ms);
+            self.run_once(self.workers[0], None, limit)
+                .map_err(|failure| failure.to_string())
+        })
+    }
+}
+
+/// Why a run gave no summary.
+enum Failure {
+    /// The body panicked, with this message.
+    Panicked(String),
+    /// The run could not start, or did not finish within its limit.
+    Run(Error),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Panicked(message) => f.write_str(message),
+            Failure::Run(err) => err.fmt(f),
+        }
+    }
+}
+
+/// How long the next run of a test may take: its own limit, or less when
+/// the limit of all its runs together comes first.
+#[derive(Debug, PartialEq, Eq)]
+enum RunLimit {
+    Own(Duration),
+    RestOfTotal(Duration),
+    /// The runs so far have used the whole total.
+    TotalSpent,
+}
+
+impl RunLimit {
+    /// After `spent` of `total` on earlier runs.
+    fn next(own: Duration, total: Duration, spent: Duration) -> RunLimit {
+        match total.checked_sub(spent).filter(|rest| !rest.is_zero()) {
+            None => RunLimit::TotalSpent,
+            Some(rest) if rest < own => RunLimit::RestOfTotal(rest),
+            Some(_) => RunLimit::Own(own),
+        }
     }
 }
 
 /// Runs `case` at `workers`, `repeat` times (seeds `seed`, `seed + 1`, ...),
+/// each run within `timeout_ms` and all of them within `total_timeout_ms`,
 /// and fails unless every run returns and its summary equals the baseline's.
 #[track_caller]
 pub fn run_test_case(case: &'static TestCase, workers: usize) {
@@ -158,17 +209,35 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
         ),
         None => case.seed,
     };
+    let own = Duration::from_millis(case.timeout_ms);
+    let total = Duration::from_millis(case.total_timeout_ms);
+    let mut spent = Duration::ZERO;
     for round in 0..case.repeat.max(1) {
         let seed = first_seed.map(|s| s.wrapping_add(u64::from(round)));
         let at = describe(workers, seed);
-        let summary = match case.run_once(workers, seed) {
-            Ok(summary) => summary,
-            Err(message) => panic!(
-                "{} failed {at}{}:\n{message}{}",
+        let failed = || {
+            format!(
+                "{} failed {at}{}",
                 case.name,
-                round_note(round, case.repeat),
-                reproduce(seed)
-            ),
+                round_note(round, case.repeat)
+            )
+        };
+        let next = RunLimit::next(own, total, spent);
+        let limit = match next {
+            RunLimit::Own(limit) | RunLimit::RestOfTotal(limit) => limit,
+            RunLimit::TotalSpent => panic!("{}:\n{}", failed(), total_exceeded(case, workers)),
+        };
+        let started = Instant::now();
+        let ran = case.run_once(workers, seed, limit);
+        spent += started.elapsed();
+        let summary = match ran {
+            Ok(summary) => summary,
+            Err(Failure::Run(Error::TimedOut { .. }))
+                if matches!(next, RunLimit::RestOfTotal(_)) =>
+            {
+                panic!("{}:\n{}", failed(), total_exceeded(case, workers))
+            }
+            Err(failure) => panic!("{}:\n{failure}{}", failed(), reproduce(seed)),
         };
         let expected = match case.baseline() {
             Ok(expected) => expected,
@@ -182,6 +251,20 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
             panic!("{}: {diff}{}", case.name, reproduce(seed));
         }
     }
+}
+
+/// The runs at `workers` used up `total_timeout_ms` together.
+fn total_exceeded(case: &TestCase, workers: usize) -> String {
+    let runs = match case.repeat {
+        1 => "the run".to_string(),
+        n => format!("the {n} runs"),
+    };
+    format!(
+        "{runs} at {} did not finish within total_timeout_ms = {} ({:.1} s) together: lower `repeat`, or raise `total_timeout_ms`",
+        plural_workers(workers),
+        case.total_timeout_ms,
+        Duration::from_millis(case.total_timeout_ms).as_secs_f64(),
+    )
 }
 
 /// Overrides the `seed` of every `#[barista::test]`, to reproduce a failure.
@@ -291,4 +374,50 @@ pub async fn task_point(name: &'static str) {
 pub fn sync_task_point(name: &'static str) {
     // A sync function cannot yield, so a shuffle decision here is ignored.
     let _ = crate::recorder::task_point(name);
+}
+
+/// The yield `#[barista::task(preempt)]` inserts at the top of every loop
+/// iteration. A macro, so that a compiler error about this `.await` (say a
+/// `MutexGuard` held across it) says where it came from: "this error
+/// originates in the macro `yield_inserted_by_preempt`".
+#[doc(hidden)]
+#[macro_export]
+macro_rules! yield_inserted_by_preempt {
+    () => {
+        $crate::__private::yield_now().await
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunLimit;
+    use std::time::Duration;
+
+    const fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn each_run_gets_its_own_limit_until_the_total_is_nearer() {
+        assert_eq!(
+            RunLimit::next(ms(100), ms(1000), ms(0)),
+            RunLimit::Own(ms(100))
+        );
+        assert_eq!(
+            RunLimit::next(ms(100), ms(1000), ms(900)),
+            RunLimit::Own(ms(100))
+        );
+        assert_eq!(
+            RunLimit::next(ms(100), ms(1000), ms(950)),
+            RunLimit::RestOfTotal(ms(50))
+        );
+        assert_eq!(
+            RunLimit::next(ms(100), ms(1000), ms(1000)),
+            RunLimit::TotalSpent
+        );
+        assert_eq!(
+            RunLimit::next(ms(100), ms(1000), ms(5000)),
+            RunLimit::TotalSpent
+        );
+    }
 }

@@ -63,6 +63,50 @@ fn a_task_function_awaited_later_does_not_rename_its_task() {
     assert_eq!(run.trace.summary().by_name["barista"], 1);
 }
 
+// --- #[barista::task] in a trait impl ------------------------------------
+
+trait Barista {
+    fn grind(&self) -> u32;
+    async fn pour(&self) -> u32;
+}
+
+struct Ana;
+
+static ANA: Ana = Ana;
+
+/// A trait impl holds only the trait's methods: no `_plain` twins.
+impl Barista for Ana {
+    #[barista::task(twin = false)]
+    fn grind(&self) -> u32 {
+        1
+    }
+
+    #[barista::task(twin = false, name = "pour for Ana")]
+    async fn pour(&self) -> u32 {
+        2
+    }
+}
+
+#[test]
+fn a_task_in_a_trait_impl_is_recorded_at_one_and_two_workers() {
+    for workers in [1, 2] {
+        let run = barista::run(at(workers), async {
+            let poured = barista::spawn(ANA.pour()).await.unwrap();
+            let ground = barista::spawn(async { ANA.grind() }).await.unwrap();
+            (poured, ground)
+        })
+        .unwrap();
+        assert_eq!(run.output, (2, 1));
+        let by_name = run.trace.summary().by_name;
+        assert_eq!(
+            by_name.get("pour for Ana"),
+            Some(&1),
+            "{workers}: {by_name:?}"
+        );
+        assert_eq!(by_name.get("grind"), Some(&1), "{workers}: {by_name:?}");
+    }
+}
+
 const STEPS: usize = 3;
 
 fn spin() {
@@ -167,6 +211,7 @@ static WORKER_DEPENDENT: barista::__private::TestCase = barista::__private::Test
     seed: None,
     start_paused: false,
     timeout_ms: 10_000,
+    total_timeout_ms: 60_000,
     results_only: false,
     body: records_its_worker_count,
     baseline: barista::__private::Baseline::new(),
@@ -222,6 +267,7 @@ static RACY: barista::__private::TestCase = barista::__private::TestCase {
     seed: Some(0),
     start_paused: false,
     timeout_ms: 10_000,
+    total_timeout_ms: 60_000,
     results_only: false,
     body: lost_update,
     baseline: barista::__private::Baseline::new(),
@@ -288,7 +334,7 @@ fn the_environment_overrides_the_worker_limit_in_code() {
 
 #[test]
 fn a_bad_worker_limit_is_a_one_line_error_with_exit_status_2() {
-    for bad in ["0", "-1", "two", ""] {
+    for bad in ["0", "-1", "two", "", "100000"] {
         let out = run_child(bad);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
@@ -344,6 +390,48 @@ fn a_deadlocked_run_times_out_cleanly() {
         err.to_string(),
         "did not finish in 0.3 s at 1 worker: likely a deadlock or a task that never yields"
     );
+}
+
+fn deadlocked() -> barista::__private::TestBody {
+    Box::pin(blocking_handshake())
+}
+
+/// Each run may take 10 s, all three together 0.3 s.
+static SLOW_REPEATS: barista::__private::TestCase = barista::__private::TestCase {
+    name: "slow_repeats",
+    workers: &[1],
+    repeat: 3,
+    seed: None,
+    start_paused: false,
+    timeout_ms: 10_000,
+    total_timeout_ms: 300,
+    results_only: false,
+    body: deadlocked,
+    baseline: barista::__private::Baseline::new(),
+};
+
+#[test]
+fn the_runs_of_a_test_share_its_total_time_limit() {
+    let message = panic_message(catch_unwind(AssertUnwindSafe(|| {
+        barista::__private::run_test_case(&SLOW_REPEATS, 1)
+    })));
+    assert_eq!(
+        message,
+        "slow_repeats failed at 1 worker (repetition 1 of 3):\nthe 3 runs at 1 worker did not finish within total_timeout_ms = 300 (0.3 s) together: lower `repeat`, or raise `total_timeout_ms`"
+    );
+}
+
+/// Paused time is not the time the limits count: an hour of sleeps per run
+/// takes no time at all.
+#[barista::test(
+    workers = [1],
+    start_paused = true,
+    repeat = 3,
+    timeout_ms = 5_000,
+    total_timeout_ms = 10_000
+)]
+async fn paused_sleeps_do_not_count_against_the_time_limits() {
+    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
 }
 
 #[barista::test(workers = [1])]

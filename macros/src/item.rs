@@ -4,7 +4,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::{ImplItemFn, Item, ReturnType, Signature, TraitItemFn, Type, Visibility};
 
-use crate::parse::Errors;
+use crate::errors::Errors;
 
 /// Reads a free function, a method or a trait method with a body.
 ///

@@ -2,12 +2,15 @@
 //! `#[barista::task]`. Use them through the `barista` crate, which re-exports
 //! them; the code they generate calls `::barista::__private`.
 //!
-//! Each entry point is thin: `parse` reads the attribute's arguments, `item`
-//! reads and checks the function, `expand` writes the code. On a
+//! Each entry point is thin: `parse` reads the attribute's arguments (keys
+//! into a raw configuration, then the rules between keys), `item` reads and
+//! checks the function, `expand` writes the code; `errors` gathers every
+//! mistake. On a
 //! mistake the macros still emit the function (expanded with a default
 //! configuration where possible) followed by every error at once, so the
 //! rest of the user's code keeps compiling and its own errors still show.
 
+mod errors;
 mod expand;
 mod item;
 mod parse;
@@ -26,8 +29,9 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Keys, all optional:
-/// - `workers = N`: the worker limit, at least 1 (the `BARISTA_WORKERS`
-///   environment variable overrides it at run time);
+/// - `workers = N`: the worker limit, 1 to 1024 (`barista::MAX_WORKERS`;
+///   the `BARISTA_WORKERS` environment variable overrides it at run time,
+///   within the same bounds);
 /// - `timeline`: print the timeline at exit;
 /// - `summary`: print the summary at exit;
 /// - `trace = true|false`: record the trace (on by default);
@@ -51,13 +55,19 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Keys, all optional:
 /// - `workers = [1, 2, 4]` (the default) or `workers = N`: the worker counts
-///   to run at, each at least 1, none twice;
+///   to run at, each 1 to 1024, none twice;
 /// - `repeat = K`: how many times to run at each worker count (default 1);
 /// - `seed = S`: the random seed, to reproduce a run;
 /// - `start_paused = true|false`: start with tokio's time paused (needs
 ///   every worker count to be 1);
 /// - `timeout_ms = N`: fail a run that takes longer than N milliseconds
 ///   (default 60,000), instead of hanging the test suite on a deadlock;
+/// - `total_timeout_ms = N`: fail when the `repeat` runs at one worker count
+///   take longer than N milliseconds together (default 600,000, ten minutes,
+///   or `timeout_ms` if that is longer), so that `repeat` cannot multiply a
+///   slow run into hours. Each run gets `timeout_ms` or what is left of the
+///   total, whichever is less; N cannot be less than `timeout_ms`. Both
+///   count real time: paused time's sleeps take none;
 /// - `compare = "results"`: compare only what the body `barista::record`s
 ///   across worker counts, not task counts (for programs that spawn one
 ///   task per worker). The default, `"summary"`, compares both;
@@ -76,7 +86,7 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Instruments a `fn` or `async fn` as a task, and keeps an uninstrumented
-/// twin, `name_plain`, to compare against.
+/// twin, `name_plain`, to compare against (unless `twin = false`).
 ///
 /// ```ignore
 /// #[barista::task(preempt)]
@@ -90,7 +100,13 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Keys, all optional:
 /// - `name = "..."`: the task's name in reports (default: the function's);
 /// - `preempt` (`async fn` only): yield at the top of every loop iteration,
-///   as Go's scheduler would preempt a long-running goroutine.
+///   as Go's scheduler would preempt a long-running goroutine. A
+///   `std::sync::MutexGuard` held across such a loop is then held across an
+///   `.await`; the compiler's "future is not `Send`" error points at
+///   `preempt` and names the macro `yield_inserted_by_preempt`;
+/// - `twin = false`: no `name_plain` twin. Write it on a method in a trait
+///   impl, which can hold only the trait's methods (an attribute cannot see
+///   the impl it is in, so it cannot leave the twin out by itself).
 #[proc_macro_attribute]
 pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::task(args.into(), item.into()).into()

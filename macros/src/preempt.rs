@@ -2,27 +2,41 @@
 //! as Go's scheduler would preempt a long-running goroutine, so that one
 //! worker can switch between CPU-bound tasks.
 
+use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    parse_quote, Block, ExprAsync, ExprClosure, ExprConst, ExprForLoop, ExprLoop, ExprWhile, Item,
+    parse_quote_spanned, Block, ExprAsync, ExprClosure, ExprConst, ExprForLoop, ExprLoop,
+    ExprWhile, Item,
 };
 
-/// Inserts `yield_now().await;` first in every `loop`, `while` and `for`
-/// body of an `async fn`'s `block`, wherever it can `.await`.
-pub(crate) fn insert_yields(block: &mut Block) {
-    Preempt { can_await: true }.visit_block_mut(block);
+/// Inserts `yield_inserted_by_preempt!();` first in every `loop`, `while`
+/// and `for` body of an `async fn`'s `block`, wherever it can `.await`.
+///
+/// The yield is a macro of barista's, located at the `preempt` key: an error
+/// about its `.await` (a `MutexGuard` held across it: "future is not `Send`")
+/// then says "await occurs here" under `preempt` and "this error originates
+/// in the macro `::barista::yield_inserted_by_preempt`", not only at the
+/// attribute.
+pub(crate) fn insert_yields(block: &mut Block, preempt_key: Span) {
+    Preempt {
+        can_await: true,
+        preempt_key,
+    }
+    .visit_block_mut(block);
 }
 
 struct Preempt {
     /// Whether the code being visited runs in an async context.
     can_await: bool,
+    preempt_key: Span,
 }
 
 impl Preempt {
     fn yield_first(&self, body: &mut Block) {
         if self.can_await {
-            body.stmts
-                .insert(0, parse_quote!(::barista::__private::yield_now().await;));
+            let key = self.preempt_key;
+            let yield_point = parse_quote_spanned!(key=> ::barista::yield_inserted_by_preempt!(););
+            body.stmts.insert(0, yield_point);
         }
     }
 
@@ -70,16 +84,21 @@ impl VisitMut for Preempt {
 #[cfg(test)]
 mod tests {
     use super::insert_yields;
+    use proc_macro2::{Delimiter, Group, Span, TokenStream};
     use quote::{quote, ToTokens};
     use syn::Block;
 
+    fn block(statements: TokenStream) -> Block {
+        syn::parse2(Group::new(Delimiter::Brace, statements).into_token_stream()).unwrap()
+    }
+
     /// Runs the visitor on `body` and compares the result with `expected`.
-    fn check(body: proc_macro2::TokenStream, expected: proc_macro2::TokenStream) {
-        let mut block: Block = syn::parse2(quote!({ #body })).unwrap();
-        insert_yields(&mut block);
-        let expected: Block = syn::parse2(quote!({ #expected })).unwrap();
+    fn check(body: TokenStream, expected: TokenStream) {
+        let mut visited = block(body);
+        insert_yields(&mut visited, Span::call_site());
+        let expected = block(expected);
         assert_eq!(
-            block.to_token_stream().to_string(),
+            visited.to_token_stream().to_string(),
             expected.to_token_stream().to_string()
         );
     }
@@ -94,10 +113,10 @@ mod tests {
                 for i in 0..3 { d(i); }
             },
             quote! {
-                loop { ::barista::__private::yield_now().await; a(); }
-                while x { ::barista::__private::yield_now().await; b(); }
-                while let Some(y) = it.next() { ::barista::__private::yield_now().await; c(y); }
-                for i in 0..3 { ::barista::__private::yield_now().await; d(i); }
+                loop { ::barista::yield_inserted_by_preempt!(); a(); }
+                while x { ::barista::yield_inserted_by_preempt!(); b(); }
+                while let Some(y) = it.next() { ::barista::yield_inserted_by_preempt!(); c(y); }
+                for i in 0..3 { ::barista::yield_inserted_by_preempt!(); d(i); }
             },
         );
     }
@@ -106,7 +125,7 @@ mod tests {
     fn labelled_and_empty_loops() {
         check(
             quote! { 'outer: loop {} },
-            quote! { 'outer: loop { ::barista::__private::yield_now().await; } },
+            quote! { 'outer: loop { ::barista::yield_inserted_by_preempt!(); } },
         );
     }
 
@@ -126,13 +145,13 @@ mod tests {
             },
             quote! {
                 for i in 0..3 {
-                    ::barista::__private::yield_now().await;
+                    ::barista::yield_inserted_by_preempt!();
                     if i > 1 {
-                        while busy() { ::barista::__private::yield_now().await; }
+                        while busy() { ::barista::yield_inserted_by_preempt!(); }
                     }
                     match i {
-                        0 => loop { ::barista::__private::yield_now().await; break },
-                        _ => { let _ = { for _ in 0..i { ::barista::__private::yield_now().await; } }; }
+                        0 => loop { ::barista::yield_inserted_by_preempt!(); break },
+                        _ => { let _ = { for _ in 0..i { ::barista::yield_inserted_by_preempt!(); } }; }
                     }
                 }
             },
@@ -146,7 +165,7 @@ mod tests {
                 let task = async move { loop { step().await; } };
             },
             quote! {
-                let task = async move { loop { ::barista::__private::yield_now().await; step().await; } };
+                let task = async move { loop { ::barista::yield_inserted_by_preempt!(); step().await; } };
             },
         );
     }
@@ -168,8 +187,8 @@ mod tests {
                 let g = async || { loop {} };
             },
             quote! {
-                let f = || async { while x { ::barista::__private::yield_now().await; } };
-                let g = async || { loop { ::barista::__private::yield_now().await; } };
+                let f = || async { while x { ::barista::yield_inserted_by_preempt!(); } };
+                let g = async || { loop { ::barista::yield_inserted_by_preempt!(); } };
             },
         );
     }
@@ -195,9 +214,9 @@ mod tests {
             quote! {
                 for x in {
                     let mut v = vec![];
-                    loop { ::barista::__private::yield_now().await; v.push(1); break v; }
+                    loop { ::barista::yield_inserted_by_preempt!(); v.push(1); break v; }
                 } {
-                    ::barista::__private::yield_now().await;
+                    ::barista::yield_inserted_by_preempt!();
                 }
             },
         );

@@ -6,8 +6,9 @@ use quote::{quote, ToTokens};
 use syn::{Block, Expr, ImplItemFn, ReturnType, Stmt, Type};
 
 use super::{option, with_errors};
+use crate::errors::Errors;
 use crate::item;
-use crate::parse::{self, Errors, MainConfig};
+use crate::parse::{self, MainConfig};
 
 const ATTR: &str = "#[barista::main]";
 

@@ -1,17 +1,19 @@
 //! `#[barista::task]`: the function under its own name, instrumented (and
 //! preemptible with `preempt`), followed by its uninstrumented twin
-//! `NAME_plain`. The signature is never changed, as with `tracing`'s
+//! `NAME_plain` unless `twin = false` (a trait impl can hold only the
+//! trait's methods, and an attribute cannot see the impl it is in). The signature is never changed, as with `tracing`'s
 //! `#[instrument]`: only a first statement is added to the body, so the
 //! body's `return`s and `?`s mean what they meant.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
 use syn::{parse_quote, AttrStyle, Attribute, ImplItemFn, LitStr, Signature, Stmt};
 
 use super::with_errors;
+use crate::errors::Errors;
 use crate::item;
-use crate::parse::{self, Errors};
+use crate::parse::{self, TaskConfig};
 use crate::preempt;
 
 const ATTR: &str = "#[barista::task]";
@@ -31,24 +33,27 @@ pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
         errors.push(syn::Error::new(token.span, msg));
         return with_errors(func.into_token_stream(), errors);
     }
-    let mut preempt = config.preempt.is_some();
-    if let (Some(key), None) = (&config.preempt, &func.sig.asyncness) {
+    let TaskConfig {
+        name,
+        mut preempt,
+        twin,
+    } = config;
+    if let (Some(key), None) = (preempt, &func.sig.asyncness) {
         let msg = "`preempt` needs an `async fn`: a sync fn cannot yield; make it an `async fn`, or remove `preempt`";
-        errors.push(syn::Error::new(key.span(), msg));
-        preempt = false;
+        errors.push(syn::Error::new(key, msg));
+        preempt = None;
     }
     let ident = &func.sig.ident;
-    let name = config
-        .name
-        .unwrap_or_else(|| LitStr::new(&ident.unraw().to_string(), ident.span()));
-    with_errors(expand(func, &name, preempt), errors)
+    let name = name.unwrap_or_else(|| LitStr::new(&ident.unraw().to_string(), ident.span()));
+    with_errors(expand(func, &name, preempt, twin), errors)
 }
 
-fn expand(func: ImplItemFn, name: &LitStr, preempt: bool) -> TokenStream {
-    let plain = plain(func.clone());
+/// `preempt`: where the key is, for the yields it inserts.
+fn expand(func: ImplItemFn, name: &LitStr, preempt: Option<Span>, twin: bool) -> TokenStream {
+    let plain = twin.then(|| plain(func.clone()));
     let mut instrumented = func;
-    if preempt {
-        preempt::insert_yields(&mut instrumented.block);
+    if let Some(key) = preempt {
+        preempt::insert_yields(&mut instrumented.block, key);
     }
     let point: Stmt = if instrumented.sig.asyncness.is_some() {
         parse_quote!(::barista::__private::task_point(#name).await;)

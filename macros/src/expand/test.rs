@@ -7,8 +7,9 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{parse_quote, AttrStyle, Attribute, ImplItemFn};
 
 use super::{option, with_errors};
+use crate::errors::Errors;
 use crate::item;
-use crate::parse::{self, Errors, TestConfig};
+use crate::parse::{self, TestConfig};
 
 const ATTR: &str = "#[barista::test]";
 
@@ -114,12 +115,14 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
         seed,
         start_paused,
         timeout_ms,
+        total_timeout_ms,
         results_only,
         verdict,
     } = config;
     let counts = workers.iter().map(|&n| Literal::usize_unsuffixed(n));
     let repeat = Literal::u32_unsuffixed(*repeat);
     let timeout_ms = Literal::u64_unsuffixed(*timeout_ms);
+    let total_timeout_ms = Literal::u64_unsuffixed(*total_timeout_ms);
     let seed = option(seed.map(Literal::u64_unsuffixed));
     let tests = workers.iter().map(|&n| {
         let name = format_ident!("workers_{n}");
@@ -128,9 +131,10 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
         let verdict = verdict.as_ref().map(|path| {
             let test = format!("::{name}");
             // A bare name is the caller's: seen from the generated module, `super::`.
-            let path = match path.get_ident() {
-                Some(_) => quote!(super::#path),
-                None => quote!(#path),
+            let path = if path.get_ident().is_some() {
+                quote!(super::#path)
+            } else {
+                quote!(#path)
             };
             quote!(let _verdict = #path(::core::concat!(::core::module_path!(), #test));)
         });
@@ -160,6 +164,7 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
                 seed: #seed,
                 start_paused: #start_paused,
                 timeout_ms: #timeout_ms,
+                total_timeout_ms: #total_timeout_ms,
                 results_only: #results_only,
                 body: || #body,
                 baseline: ::barista::__private::Baseline::new(),

@@ -1,6 +1,6 @@
 // In a trait impl, the twin would be a method the trait does not declare:
-// put #[barista::task] on the trait's method with its default body instead,
-// or on an inherent method.
+// write #[barista::task(twin = false)] there (tests/ui/pass/07), or put
+// #[barista::task] on the trait's method with its default body.
 
 trait Barista {
     fn brew(&self);

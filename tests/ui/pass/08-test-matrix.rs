@@ -3,7 +3,7 @@
 // the tests themselves are not built here: this checks the rest type-checks.
 
 /// Documented tests keep their doc comments.
-#[barista::test(workers = [1, 2], repeat = 2, seed = 7)]
+#[barista::test(workers = [1, 2, 1024], repeat = 2, seed = 7, timeout_ms = 500, total_timeout_ms = 1000)]
 async fn orders_complete() {
     let order = async { "latte" }.await;
     assert_eq!(order, "latte");

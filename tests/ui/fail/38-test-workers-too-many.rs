@@ -1,0 +1,4 @@
+#[barista::test(workers = [1, 2048])]
+async fn serves() {}
+
+fn main() {}
