@@ -24,13 +24,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    out
+    xtask::process::git(dir, args).unwrap()
 }
 
 fn target_dir() -> PathBuf {

@@ -53,13 +53,12 @@ fn solution(exercise: &str) -> String {
 /// The exercise as shipped: from git's last commit where there is one (a
 /// learner may have solved the working tree's), else the working tree's.
 fn shipped(exercise: &str) -> String {
-    let committed = Command::new("git")
-        .current_dir(repo_root())
-        .args(["show", &format!("HEAD:exercises/src/{exercise}.rs")])
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .map(|out| String::from_utf8(out.stdout).unwrap());
+    let committed = xtask::process::git(
+        &repo_root(),
+        &["show", &format!("HEAD:exercises/src/{exercise}.rs")],
+    )
+    .ok()
+    .map(|out| String::from_utf8(out.stdout).unwrap());
     committed.unwrap_or_else(|| {
         std::fs::read_to_string(repo_root().join(format!("exercises/src/{exercise}.rs"))).unwrap()
     })
