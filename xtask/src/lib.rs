@@ -9,6 +9,8 @@ pub mod learner;
 pub mod progress;
 pub mod reset;
 pub mod runner;
+pub mod status;
+pub mod text;
 pub mod verdict;
 pub mod watch;
 
