@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn what_fits_is_borrowed_whole() {
         for keep in [Keep::Bytes(5), Keep::Lines(2), Keep::LastLines(2)] {
-            assert!(matches!(cap("a\nb", keep), Cow::Borrowed("a\nb")), "{keep:?}");
+            assert!(
+                matches!(cap("a\nb", keep), Cow::Borrowed("a\nb")),
+                "{keep:?}"
+            );
         }
     }
 

@@ -102,9 +102,9 @@ fn show(report: &str, exercise: &str) -> String {
     let report = report.trim_end();
     match text::cap(report, Keep::Lines(REPORT_LINES)) {
         std::borrow::Cow::Borrowed(whole) => whole.to_string(),
-        std::borrow::Cow::Owned(cut) => format!(
-            "{cut}\n(`cargo test -p exercises --test {exercise}` shows everything)"
-        ),
+        std::borrow::Cow::Owned(cut) => {
+            format!("{cut}\n(`cargo test -p exercises --test {exercise}` shows everything)")
+        }
     }
 }
 
@@ -241,8 +241,14 @@ test result: FAILED. 1 passed; 2 failed
         let stem = |test: &str| barista::timeline_file_stem(test);
         std::fs::write(dir.path().join(format!("{}.txt", stem("b"))), "b's").unwrap();
         std::fs::write(dir.path().join("other.log"), "not a timeline").unwrap();
-        assert_eq!(latest_timeline(dir.path(), Some("b")).as_deref(), Some("b's"));
-        assert_eq!(latest_timeline(dir.path(), Some("zz")).as_deref(), Some("b's"));
+        assert_eq!(
+            latest_timeline(dir.path(), Some("b")).as_deref(),
+            Some("b's")
+        );
+        assert_eq!(
+            latest_timeline(dir.path(), Some("zz")).as_deref(),
+            Some("b's")
+        );
         assert_eq!(latest_timeline(&dir.path().join("gone"), None), None);
     }
 }

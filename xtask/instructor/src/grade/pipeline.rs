@@ -5,7 +5,7 @@
 //! again); each exercise's tests run contained, in a process of its own,
 //! judged only by the verdicts its pristine tests report.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -18,6 +18,7 @@ use super::build::{self, Built};
 use super::intake::{self, Taken};
 use super::model::{
     printable, ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult,
+    Verdicts,
 };
 use super::sandbox::{remove_tree, Policy, Sandbox};
 use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
@@ -101,12 +102,8 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
         exercises: curriculum
             .exercises
             .iter()
-            .map(|e| ExerciseInfo {
-                name: e.name.clone(),
-                title: e.title.clone(),
-                points: f64::from(e.points),
-            })
-            .collect(),
+            .map(|e| ExerciseInfo::of(curriculum, e))
+            .collect::<Result<_>>()?,
         students,
         protections: grader
             .sandbox
@@ -473,9 +470,12 @@ impl<'a> Grader<'a> {
                     name,
                     passed: false,
                     hidden,
+                    message: String::new(),
+                    seconds: None,
                 })
                 .collect(),
             message: self.for_students(&message),
+            seconds: None,
         }
     }
 
@@ -532,15 +532,22 @@ impl<'a> Grader<'a> {
             ],
             limit,
         )?;
-        self.took
-            .lock()
-            .unwrap()
-            .insert(name.clone(), started.elapsed());
+        let took = started.elapsed();
+        self.took.lock().unwrap().insert(name.clone(), took);
+        let failures: BTreeMap<String, String> = xtask::verdict::failures(&outcome.output)
+            .into_iter()
+            .map(|f| (f.test, f.report))
+            .collect();
         let results: Vec<TestResult> = self
             .tests_of(exercise)
             .into_iter()
             .map(|(verdict, shown, hidden)| TestResult {
                 passed: verdicts.contains(&verdict),
+                message: match failures.get(&verdict) {
+                    Some(report) if !hidden => self.for_students(report),
+                    _ => String::new(),
+                },
+                seconds: verdicts.seconds(&verdict),
                 name: shown,
                 hidden,
             })
@@ -562,10 +569,7 @@ impl<'a> Grader<'a> {
         };
         let message = match status {
             Status::Passed => String::new(),
-            Status::TimedOut => format!(
-                "did not finish in {} s: likely a deadlock or a task that never yields",
-                limit.as_secs()
-            ),
+            Status::TimedOut => xtask::status::timed_out_message(limit),
             Status::Crashed if outcome.status_code.is_some() => format!(
                 "the test process exited (code {}) before every test finished",
                 outcome.status_code.unwrap_or_default()
@@ -585,6 +589,7 @@ impl<'a> Grader<'a> {
             max_score: points,
             tests: results,
             message: self.for_students(&message),
+            seconds: Some(took.as_secs_f64()),
         })
     }
 
@@ -598,7 +603,7 @@ impl<'a> Grader<'a> {
         label: &str,
         filters: &[String],
         limit: Duration,
-    ) -> Result<(BTreeSet<String>, runner::Outcome)> {
+    ) -> Result<(Verdicts, runner::Outcome)> {
         let tmp = folder.join("runs").join(label);
         remove_tree(&tmp);
         std::fs::create_dir_all(&tmp)?;
@@ -617,11 +622,7 @@ impl<'a> Grader<'a> {
         command.args(filters);
         let outcome = runner::execute(command, limit)?;
         drop(verdict_file);
-        let verdicts = read_capped(&verdict_path, VERDICTS_CAP)
-            .lines()
-            .filter_map(|l| l.strip_prefix("passed "))
-            .map(str::to_owned)
-            .collect();
+        let verdicts = Verdicts::read(&read_capped(&verdict_path, VERDICTS_CAP));
         Ok((verdicts, outcome))
     }
 
