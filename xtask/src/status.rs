@@ -2,7 +2,7 @@
 //! the grader. Every spelling of a status (the table's label, the page's
 //! colour, the symbols, the learner's headline) comes from [`Status::words`],
 //! the one place that lists them; a report format that has its own words
-//! (Exercism's `pass`/`fail`/`error`, JUnit's elements) derives them from a
+//! (Exercism's `pass`/`fail`/`error`, the elements of `JUnit`) derives them from a
 //! [`Status`] in one function of its own.
 
 use std::time::Duration;
@@ -38,7 +38,7 @@ pub struct Words {
     pub label: &'static str,
     /// For names in files (a CSS class): `compile-error`.
     pub slug: &'static str,
-    /// A symbol in common fonts (DejaVu has every one), beside a colour so
+    /// A symbol in common fonts (`DejaVu` has every one), beside a colour so
     /// that status does not rest on colour alone: `⚙`.
     pub symbol: &'static str,
     /// An emoji for Markdown, where there is no colour: `🛠`.
@@ -62,6 +62,7 @@ impl Status {
     ];
 
     /// The status's words: the one table of them.
+    #[must_use]
     pub const fn words(self) -> Words {
         let (label, slug, symbol, icon, mark, message) = match self {
             Status::Passed => (
@@ -124,26 +125,32 @@ impl Status {
         }
     }
 
+    #[must_use]
     pub const fn label(self) -> &'static str {
         self.words().label
     }
 
+    #[must_use]
     pub const fn slug(self) -> &'static str {
         self.words().slug
     }
 
+    #[must_use]
     pub const fn symbol(self) -> &'static str {
         self.words().symbol
     }
 
+    #[must_use]
     pub const fn icon(self) -> &'static str {
         self.words().icon
     }
 
+    #[must_use]
     pub const fn mark(self) -> &'static str {
         self.words().mark
     }
 
+    #[must_use]
     pub const fn message(self) -> &'static str {
         self.words().message
     }
@@ -152,6 +159,7 @@ impl Status {
     /// passed (also before a time-out or crash: it earned its share),
     /// `Failed` when it ran and failed, and otherwise why it could not run
     /// or finish, the exercise's status.
+    #[must_use]
     pub const fn of_test(self, passed: bool) -> Status {
         match (passed, self) {
             (true, _) => Status::Passed,
@@ -161,6 +169,7 @@ impl Status {
     }
 
     /// Whether the tests ran to their end: passed, or ran and failed.
+    #[must_use]
     pub const fn ran(self) -> bool {
         matches!(self, Status::Passed | Status::Failed)
     }
@@ -168,6 +177,7 @@ impl Status {
 
 /// What a run stopped at its time limit reports, for the learner and the
 /// grader alike.
+#[must_use]
 pub fn timed_out_message(limit: Duration) -> String {
     format!(
         "did not finish in {} s: likely a deadlock or a task that never yields",

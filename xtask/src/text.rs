@@ -21,6 +21,7 @@ pub enum Keep {
 
 /// `text` as `keep` allows, with a marker where it was cut. Borrowed
 /// exactly when nothing was cut.
+#[must_use]
 pub fn cap(text: &str, keep: Keep) -> Cow<'_, str> {
     match keep {
         Keep::Bytes(max) => {

@@ -29,6 +29,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    #[must_use]
     pub fn passed(&self) -> bool {
         self.outcome == Status::Passed
     }
@@ -38,6 +39,10 @@ impl Verdict {
 const REPORT_LINES: usize = 24;
 
 /// Builds and runs `exercise`'s tests in `package` (normally the learner's).
+///
+/// # Errors
+///
+/// When cargo cannot be run, or built no test binary for the exercise.
 pub fn judge(
     curriculum: &Curriculum,
     package: Package,
@@ -120,6 +125,7 @@ pub struct Failure {
 
 /// Every failing test's report, in the order libtest lists them (its
 /// `failures:` section, one `---- NAME stdout ----` block per test).
+#[must_use]
 pub fn failures(output: &str) -> Vec<Failure> {
     let Some(at) = output.find("\nfailures:\n") else {
         return Vec::new();

@@ -191,6 +191,7 @@ fn write_formats(view: &ClassView, args: &GradeArgs) -> Result<()> {
 /// Student × exercise, with totals: the terminal's view of the class.
 /// Names as the terminal may show them (printable, on one line), and
 /// columns padded by the width they take on screen, not by characters.
+#[must_use]
 pub fn table(view: &ClassView) -> String {
     use comfy_table::{presets, CellAlignment, Table};
     let mut table = Table::new();
@@ -229,6 +230,8 @@ pub fn table(view: &ClassView) -> String {
 
 #[cfg(test)]
 mod tests {
+    use unicode_width::UnicodeWidthStr;
+
     use super::table;
     use crate::grade::formats::ClassView;
     use crate::grade::model::fixture;
@@ -243,7 +246,6 @@ mod tests {
         // One row per student, however its name was written.
         assert_eq!(text.lines().count(), 1 + class.students.len() + 1, "{text}");
         // The totals line up: names padded by the columns they take.
-        use unicode_width::UnicodeWidthStr;
         let columns: Vec<usize> = text
             .lines()
             .skip(1)

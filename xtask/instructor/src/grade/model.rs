@@ -2,6 +2,7 @@
 //! format (`formats`) is a function of a [`ClassReport`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ pub use xtask::status::Status;
 /// the terminal or the file it lands in. With `lines`, newlines and tabs
 /// stay (a message); without, they are escaped too (a name keeps its table
 /// row).
+#[must_use]
 pub fn printable(text: &str, lines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -24,7 +26,7 @@ pub fn printable(text: &str, lines: bool) -> String {
         let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         let not_xml = matches!(c, '\u{fffe}' | '\u{ffff}');
         if !keep && (c.is_control() || reorders || not_xml) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
         }
@@ -125,6 +127,7 @@ impl ClassReport {
     pub const SCHEMA: u32 = 1;
 
     /// Points available per student.
+    #[must_use]
     pub fn max_score(&self) -> f64 {
         self.exercises.iter().map(|e| e.points).sum()
     }
@@ -133,6 +136,10 @@ impl ClassReport {
 impl ExerciseInfo {
     /// The exercise as the reports name it, with its pristine tests read
     /// from `curriculum/tests/NAME.rs`.
+    ///
+    /// # Errors
+    ///
+    /// When the test file cannot be read or is not Rust.
     pub fn of(
         curriculum: &xtask::curriculum::Curriculum,
         exercise: &xtask::curriculum::Exercise,
@@ -152,6 +159,10 @@ impl ExerciseInfo {
 
 /// The tests of a test file in its order: every function marked `#[test]`
 /// or `#[barista::test]`, in modules too, with its body as written.
+///
+/// # Errors
+///
+/// When `text` is not a Rust file.
 pub fn test_sources(text: &str) -> syn::Result<Vec<TestSource>> {
     use syn::visit::Visit;
 
@@ -222,6 +233,7 @@ pub struct Verdicts {
 }
 
 impl Verdicts {
+    #[must_use]
     pub fn read(text: &str) -> Verdicts {
         let mut verdicts = Verdicts::default();
         for line in text.lines() {
@@ -240,11 +252,13 @@ impl Verdicts {
     }
 
     /// Whether the test `name` (`judged::EXERCISE::TEST`) passed.
+    #[must_use]
     pub fn contains(&self, name: &str) -> bool {
         self.passed.contains(name)
     }
 
     /// How long the test `name` ran, when it finished.
+    #[must_use]
     pub fn seconds(&self, name: &str) -> Option<f64> {
         self.seconds.get(name).copied()
     }
@@ -258,7 +272,7 @@ pub(crate) mod fixture {
     use super::*;
 
     /// The report of `ex02_parallel`'s failing test, as libtest gives it.
-    pub const DEADLOCK_FAILURE: &str = "thread 'judged::ex02_parallel::one_worker_deadlocks' panicked at curriculum/tests/ex02_parallel.rs:120:9:\non one worker this run should deadlock, but it finished & \"quoted\" <b>";
+    pub const DEADLOCK_FAILURE: &str = "thread 'ex02_parallel::one_worker_deadlocks' (2) panicked at curriculum/tests/ex02_parallel.rs:120:9:\non one worker this run should deadlock, but it finished & \"quoted\" <b>";
 
     fn source(name: &str, code: &str) -> TestSource {
         TestSource {

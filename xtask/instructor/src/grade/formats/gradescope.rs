@@ -3,6 +3,8 @@
 //! Gradescope test worth the exercise's points; the top-level `score` is
 //! the student's total (Gradescope lets it override the tests' sum).
 
+use std::fmt::Write;
+
 use anyhow::Result;
 use serde::Serialize;
 
@@ -133,15 +135,16 @@ fn exercise_output(result: &ResultView) -> String {
         .collect();
     if failed.is_empty() {
         if !r.tests.is_empty() {
-            out.push_str(&format!("\nTests passed: all {}.", r.tests.len()));
+            let _ = write!(out, "\nTests passed: all {}.", r.tests.len());
         }
     } else if !r.tests.is_empty() {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\nTests not passed ({} of {}): {}",
             failed.len(),
             r.tests.len(),
             failed.join(", ")
-        ));
+        );
     }
     if !result.message.is_empty() {
         out.push_str("\n\n");
@@ -162,10 +165,11 @@ fn overall_output(student: &StudentView) -> String {
     );
     if !report.ignored.is_empty() {
         let files: Vec<String> = report.ignored.iter().map(|f| printable(f, false)).collect();
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\nIgnored (the course's own copies were used instead): {}",
             files.join(", ")
-        ));
+        );
     }
     out
 }

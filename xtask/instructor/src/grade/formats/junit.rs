@@ -86,7 +86,9 @@ fn summary(message: &str) -> String {
         let line = line.trim();
         line.is_empty()
             || (line.starts_with("test ") && line.ends_with(" failed:"))
-            || (line.starts_with("thread '") && line.contains("' panicked at "))
+            // `thread 'NAME' panicked at`; newer Rust adds the thread's
+            // id: `thread 'NAME' (7) panicked at`.
+            || (line.starts_with("thread '") && line.contains(" panicked at ") && line.ends_with(':'))
             || (line.starts_with("---- ") && line.ends_with(" ----"))
     };
     let line = message
@@ -308,6 +310,10 @@ mod tests {
         assert_eq!(
             summary("thread 'x' panicked at t.rs:1:1:"),
             "thread 'x' panicked at t.rs:1:1:"
+        );
+        assert_eq!(
+            summary("thread 'x' (7) panicked at t.rs:1:1:\nthe (7) form"),
+            "the (7) form"
         );
         let long = summary(&"y".repeat(300));
         assert!(

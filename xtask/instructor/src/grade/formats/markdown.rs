@@ -45,37 +45,39 @@ fn overview(view: &ClassView) -> String {
 fn table(view: &ClassView) -> String {
     let mut out = String::from("| Student |");
     for e in &view.exercises {
-        out.push_str(&format!(" {} |", e.number));
+        let _ = write!(out, " {} |", e.number);
     }
     out.push_str(" Total |\n|:--|");
     out.push_str(&":-:|".repeat(view.exercises.len()));
     out.push_str("--:|\n");
     for student in &view.students {
-        out.push_str(&format!("| {} |", cell(&student.report.student)));
+        let _ = write!(out, "| {} |", cell(&student.report.student));
         for result in &student.results {
             let mark = match result {
                 Some(r) => format!("{} {}", r.result.status.icon(), number(r.result.score)),
                 None => " ".to_string(),
             };
-            out.push_str(&format!(" {mark} |"));
+            let _ = write!(out, " {mark} |");
         }
-        out.push_str(&format!(
-            " **{}** / {} |\n",
+        let _ = writeln!(
+            out,
+            " **{}** / {} |",
             number(student.report.score),
             number(student.report.max_score)
-        ));
+        );
     }
     // "passed 2/3, average 4.5" per exercise, and the class average.
     let size = view.students.len();
     out.push_str("| *Passed · average* |");
     for e in &view.exercises {
-        out.push_str(&format!(" {}/{size} · {} |", e.passed, number(e.average)));
+        let _ = write!(out, " {}/{size} · {} |", e.passed, number(e.average));
     }
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         " **{}** / {} |\n\n",
         number(view.average),
         number(view.max_score)
-    ));
+    );
     out
 }
 
@@ -90,13 +92,14 @@ fn legend() -> String {
 fn exercise_list(view: &ClassView) -> String {
     let mut out = String::from("<details><summary>Exercises</summary>\n\n");
     for e in &view.exercises {
-        out.push_str(&format!(
-            "- **{}** {} ({}, {} points)\n",
+        let _ = writeln!(
+            out,
+            "- **{}** {} ({}, {} points)",
             e.number,
             cell(&e.info.title),
             code(&e.info.name),
             number(e.info.points)
-        ));
+        );
     }
     out.push_str("\n</details>\n\n");
     out
@@ -118,10 +121,11 @@ fn details(view: &ClassView) -> String {
         let section = student_details(view, student);
         if out.len() + section.len() > DETAILS_BUDGET {
             let left = needing.len() - shown;
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "*{left} more students left out to keep this summary under GitHub's size \
                  limit; the other reports have everything.*\n\n"
-            ));
+            );
             break;
         }
         out.push_str(&section);
@@ -145,7 +149,8 @@ fn student_details(view: &ClassView, student: &StudentView) -> String {
     for (i, r) in student.not_passed() {
         let e = &view.exercises[i];
         let result = r.result;
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "**{} · {}** {} {} ({} / {})",
             e.number,
             cell(&e.info.title),
@@ -153,7 +158,7 @@ fn student_details(view: &ClassView, student: &StudentView) -> String {
             result.status.label(),
             number(result.score),
             number(result.max_score)
-        ));
+        );
         let failed: Vec<String> = r
             .tests
             .iter()
@@ -161,7 +166,7 @@ fn student_details(view: &ClassView, student: &StudentView) -> String {
             .map(|t| code(t.name))
             .collect();
         if !failed.is_empty() && result.status == Status::Failed {
-            out.push_str(&format!(" · not passed: {}", failed.join(", ")));
+            let _ = write!(out, " · not passed: {}", failed.join(", "));
         }
         out.push_str("\n\n");
         if !r.message.is_empty() {
@@ -170,10 +175,11 @@ fn student_details(view: &ClassView, student: &StudentView) -> String {
     }
     if !student.report.ignored.is_empty() {
         let files: Vec<String> = student.report.ignored.iter().map(|f| code(f)).collect();
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "Ignored (the course's copies were used): {}\n\n",
             files.join(", ")
-        ));
+        );
     }
     out.push_str("</details>\n\n");
     out
@@ -185,7 +191,7 @@ fn protections(protections: &[String]) -> String {
         out.push_str("None were active: submissions ran without confinement.\n");
     }
     for p in protections {
-        out.push_str(&format!("- {}\n", cell(p)));
+        let _ = writeln!(out, "- {}", cell(p));
     }
     out
 }

@@ -9,13 +9,13 @@
 //! Exercism grade one submission per run, so they are written as one
 //! `results.json` per student, in a folder named after the student.
 
-pub mod csv;
-pub mod exercism;
-pub mod gradescope;
-pub mod html;
-pub mod json;
-pub mod junit;
-pub mod markdown;
+mod csv;
+mod exercism;
+mod gradescope;
+mod html;
+mod json;
+mod junit;
+mod markdown;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +67,7 @@ impl Format {
     /// Where the format goes, relative to the report folder. For the
     /// per-student formats the student's folder comes between the two parts
     /// (`gradescope/<student>/results.json`).
+    #[must_use]
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Json => "results.json",
@@ -80,6 +81,7 @@ impl Format {
     }
 
     /// Whether the format holds one submission per file.
+    #[must_use]
     pub fn per_student(self) -> bool {
         matches!(self, Format::Gradescope | Format::Exercism)
     }
@@ -99,6 +101,10 @@ impl Format {
 }
 
 /// `format` made of the class.
+///
+/// # Errors
+///
+/// When the format's writer fails (it writes into memory: only on a bug).
 pub fn render(format: Format, view: &ClassView) -> Result<Rendered> {
     (format.renderer())(view)
 }
@@ -107,6 +113,10 @@ pub fn render(format: Format, view: &ClassView) -> Result<Rendered> {
 /// is a JSON object from each student's name to what their `results.json`
 /// holds: handy to read or pipe, but not itself a file Gradescope or
 /// Exercism reads.
+///
+/// # Errors
+///
+/// As [`render`].
 pub fn text(format: Format, view: &ClassView) -> Result<String> {
     match render(format, view)? {
         Rendered::Class(text) => Ok(text),
@@ -127,6 +137,14 @@ pub fn text(format: Format, view: &ClassView) -> Result<String> {
 /// Writes `format` for the class into `dir` (creating subfolders as needed),
 /// returns the path written: the file, or for a per-student format the
 /// folder that holds one `<student>/results.json` per student.
+///
+/// # Errors
+///
+/// When a folder or file cannot be written; the message names it.
+///
+/// # Panics
+///
+/// Never: every per-student format's file name has a folder.
 pub fn write(format: Format, view: &ClassView, dir: &Path) -> Result<PathBuf> {
     match render(format, view)? {
         Rendered::Class(text) => {
@@ -150,6 +168,10 @@ pub fn write(format: Format, view: &ClassView, dir: &Path) -> Result<PathBuf> {
 
 /// A JSON file's text: pretty, ending with a newline (as text files do;
 /// Exercism's runners and `jq` expect one).
+///
+/// # Errors
+///
+/// When `value` cannot be serialized as JSON.
 pub fn json_file(value: &impl serde::Serialize) -> Result<String> {
     Ok(serde_json::to_string_pretty(value)? + "\n")
 }

@@ -71,8 +71,11 @@ pub struct TestView<'a> {
 }
 
 impl<'a> ClassView<'a> {
+    #[must_use]
     pub fn new(class: &'a ClassReport) -> ClassView<'a> {
         let size = class.students.len();
+        // A class size: far below 2^52, exact as f64.
+        #[allow(clippy::cast_precision_loss)]
         let mean = |total: f64| if size == 0 { 0.0 } else { total / size as f64 };
         let folders = folder_names(&class.students);
         let students: Vec<StudentView> = class
@@ -137,6 +140,7 @@ impl<'a> ClassView<'a> {
 impl<'a> StudentView<'a> {
     /// The exercises the student has a result for and did not pass, with
     /// the exercise's place in the class.
+    #[must_use = "an iterator does nothing until used"]
     pub fn not_passed(&self) -> impl Iterator<Item = (usize, &ResultView<'a>)> {
         self.results
             .iter()
