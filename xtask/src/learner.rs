@@ -12,7 +12,7 @@ use crate::curriculum::{Curriculum, Exercise, Package};
 use crate::progress::{self, Loaded, Progress};
 use crate::reset;
 use crate::runner;
-use crate::verdict::{self, Outcome, Verdict};
+use crate::verdict::{self, Verdict};
 
 /// How long one exercise's tests may run before they count as hung.
 pub const DEFAULT_LIMIT: Duration = Duration::from_secs(15);
@@ -222,12 +222,7 @@ pub fn screen(
     match verdict {
         None => out.push_str("running its tests ...\n"),
         Some(verdict) => {
-            let headline = match verdict.outcome {
-                Outcome::Passed => "PASSES: every test is green.".to_string(),
-                Outcome::Failed => "not yet: a test fails.".to_string(),
-                Outcome::DoesNotCompile => "does not compile yet.".to_string(),
-                Outcome::TimedOut => "stopped: it ran past the time limit.".to_string(),
-            };
+            let headline = verdict.outcome.message();
             out.push_str(&format!(
                 "{headline}  ({:.1} s)\n",
                 verdict.took.as_secs_f64()

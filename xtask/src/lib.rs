@@ -11,6 +11,8 @@ pub mod process;
 pub mod progress;
 pub mod reset;
 pub mod runner;
+pub mod status;
+pub mod text;
 pub mod verdict;
 pub mod watch;
 

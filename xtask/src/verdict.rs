@@ -1,8 +1,8 @@
 //! Judging one exercise: build only its test target, run it under a time
-//! limit, and keep what helps the learner: the first failure, trimmed, and
+//! limit, and keep what helps the learner: the first failure, capped, and
 //! the timeline of the run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -10,34 +10,29 @@ use anyhow::Result;
 use crate::cargo::Cargo;
 use crate::curriculum::{Exercise, Package};
 use crate::runner;
-
-/// How an exercise's tests ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Passed,
-    Failed,
-    DoesNotCompile,
-    TimedOut,
-}
+use crate::status::{self, Status};
+use crate::text::{self, Keep};
 
 /// The result of one run of an exercise's tests.
 #[derive(Debug, Clone)]
 pub struct Verdict {
-    pub outcome: Outcome,
+    /// How the tests ended: passed, failed, compile error or timed out.
+    pub outcome: Status,
     /// What to show: the first failure, the compiler's errors, or the time
     /// limit; empty when the tests passed.
     pub report: String,
     /// The timeline of the failing test's run, or of the last run.
     pub timeline: Option<String>,
-    /// What the passing tests printed (a measurement, a score), trimmed.
+    /// What the passing tests printed (a measurement, a score), capped.
     pub printed: String,
     /// Edit to verdict: build plus run.
     pub took: Duration,
 }
 
 impl Verdict {
+    #[must_use]
     pub fn passed(&self) -> bool {
-        self.outcome == Outcome::Passed
+        self.outcome == Status::Passed
     }
 }
 
@@ -45,6 +40,10 @@ impl Verdict {
 const REPORT_LINES: usize = 24;
 
 /// Builds and runs `exercise`'s tests in `package` (normally the learner's).
+///
+/// # Errors
+///
+/// When cargo cannot be run, or built no test binary for the exercise.
 pub fn judge(
     cargo: &Cargo,
     package: Package,
@@ -55,23 +54,25 @@ pub fn judge(
     let started = Instant::now();
     let name = &exercise.name;
     let build = runner::build_one(cargo, package, name, color)?;
-    let verdict = |outcome, report: String, timeline| Verdict {
-        outcome,
-        report: trim(&report),
-        timeline,
-        printed: String::new(),
-        took: started.elapsed(),
-    };
+    let capped = |report: &str| show(report, name);
     if let Some(errors) = build.errors.get(name) {
-        return Ok(verdict(Outcome::DoesNotCompile, errors.clone(), None));
+        return Ok(Verdict {
+            outcome: Status::CompileError,
+            report: capped(errors),
+            timeline: None,
+            printed: String::new(),
+            took: started.elapsed(),
+        });
     }
     let Some(binary) = build.binaries.get(name) else {
         anyhow::bail!("cargo built no tests for {name}");
     };
-    let timelines = TimelineDir::new()?;
-    let dir = timelines.path.to_string_lossy().into_owned();
+    let timelines = tempfile::Builder::new()
+        .prefix("barista-timelines-")
+        .tempdir()?;
+    let dir = timelines.path().to_string_lossy().into_owned();
     let env = [(barista::TIMELINE_DIR_ENV, dir.as_str())];
-    let outcome = runner::run(
+    let run = runner::run(
         cargo.workspace(),
         package,
         binary,
@@ -79,100 +80,182 @@ pub fn judge(
         &env,
         limit,
     )?;
-    let printed = trim(
-        &runner::printed_by_passing_tests(&outcome.output)
-            .into_iter()
-            .map(|(_, text)| text)
-            .collect::<Vec<_>>()
-            .join("\n\n"),
-    );
-    let verdict = |outcome, report, timeline| Verdict {
-        printed: printed.clone(),
-        ..verdict(outcome, report, timeline)
+    let printed = runner::printed_by_passing_tests(&run.output)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let (outcome, report, failing) = if run.timed_out {
+        (Status::TimedOut, status::timed_out_message(limit), None)
+    } else if run.passed {
+        (Status::Passed, String::new(), None)
+    } else {
+        let failing = failures(&run.output).into_iter().next().map(|f| f.test);
+        (Status::Failed, runner::first_failure(&run.output), failing)
     };
-    if outcome.timed_out {
-        let report = format!(
-            "did not finish in {} s: likely a deadlock or a task that never yields",
-            limit.as_secs()
-        );
-        return Ok(verdict(Outcome::TimedOut, report, timelines.latest(None)));
-    }
-    if outcome.passed {
-        return Ok(verdict(
-            Outcome::Passed,
-            String::new(),
-            timelines.latest(None),
-        ));
-    }
-    let report = runner::first_failure(&outcome.output);
-    let failing = report
-        .strip_prefix("test ")
-        .and_then(|rest| rest.split(" failed:").next())
-        .map(str::to_owned);
-    let timeline = timelines.latest(failing.as_deref());
-    Ok(verdict(Outcome::Failed, report, timeline))
+    Ok(Verdict {
+        outcome,
+        report: capped(&report),
+        timeline: latest_timeline(timelines.path(), failing.as_deref()),
+        printed: capped(&printed),
+        took: started.elapsed(),
+    })
 }
 
-/// Keeps the first lines of a long report, saying how many were left out.
-fn trim(report: &str) -> String {
-    let lines: Vec<&str> = report.lines().collect();
-    if lines.len() <= REPORT_LINES {
-        return report.trim_end().to_string();
+/// A report as the learner sees it: its first lines, and, when there was
+/// more, how to see everything.
+fn show(report: &str, exercise: &str) -> String {
+    let report = report.trim_end();
+    match text::cap(report, Keep::Lines(REPORT_LINES)) {
+        std::borrow::Cow::Borrowed(whole) => whole.to_string(),
+        std::borrow::Cow::Owned(cut) => {
+            format!("{cut}\n(`cargo test -p exercises --test {exercise}` shows everything)")
+        }
     }
-    let mut kept = lines[..REPORT_LINES].join("\n");
-    kept.push_str(&format!(
-        "\n[... {} more lines; `cargo test -p exercises --test NAME` shows everything]",
-        lines.len() - REPORT_LINES
-    ));
-    kept
 }
 
-/// A fresh folder for the test binary's timelines, removed afterwards.
-struct TimelineDir {
-    path: PathBuf,
+/// One failing test's report in libtest's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// libtest's name for the test, e.g. `tests::takes_turns`.
+    pub test: String,
+    /// What it printed: the panic and its message, without libtest's
+    /// advice about backtraces.
+    pub report: String,
 }
 
-impl TimelineDir {
-    fn new() -> Result<Self> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "barista-timelines-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)?;
-        Ok(TimelineDir { path })
-    }
-
-    /// The failing test's timeline (its thread is named after the test;
-    /// `barista::test` names runs `test::workers_N`), else the newest.
-    fn latest(&self, failing: Option<&str>) -> Option<String> {
-        let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&self.path)
-            .ok()?
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .collect();
-        files.sort();
-        if let Some(test) = failing {
-            let stem = barista::timeline_file_stem(test);
-            if let Some((_, path)) = files.iter().find(|(_, p)| {
-                p.file_stem()
-                    .is_some_and(|s| s.to_string_lossy() == stem.as_str())
-            }) {
-                return std::fs::read_to_string(path).ok();
+/// Every failing test's report, in the order libtest lists them (its
+/// `failures:` section, one `---- NAME stdout ----` block per test).
+#[must_use]
+pub fn failures(output: &str) -> Vec<Failure> {
+    let Some(at) = output.find("\nfailures:\n") else {
+        return Vec::new();
+    };
+    let mut found: Vec<Failure> = Vec::new();
+    for line in output[at..].lines().skip(2) {
+        if let Some(test) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            found.push(Failure {
+                test: test.to_string(),
+                report: String::new(),
+            });
+        } else if line == "failures:" {
+            // The list of names that ends the section.
+            break;
+        } else if let Some(failure) = found.last_mut() {
+            if !line.starts_with("note: run with `RUST_BACKTRACE") {
+                failure.report.push_str(line);
+                failure.report.push('\n');
             }
         }
-        files
-            .last()
-            .and_then(|(_, path)| std::fs::read_to_string(path).ok())
     }
+    for failure in &mut found {
+        failure.report = failure.report.trim().to_string();
+    }
+    found
 }
 
-impl Drop for TimelineDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
+/// The failing test's timeline (its thread is named after the test;
+/// `barista::test` names runs `test::workers_N`), else the newest.
+fn latest_timeline(dir: &Path, failing: Option<&str>) -> Option<String> {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort();
+    let chosen = failing
+        .map(barista::timeline_file_stem)
+        .and_then(|stem| {
+            files.iter().find(|(_, p)| {
+                p.file_stem()
+                    .is_some_and(|s| s.to_string_lossy() == stem.as_str())
+            })
+        })
+        .or(files.last());
+    chosen.and_then(|(_, path)| std::fs::read_to_string(path).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUT: &str = "\
+running 3 tests
+test a ... ok
+test b ... FAILED
+test c ... FAILED
+
+failures:
+
+---- b stdout ----
+thread 'b' panicked at tests/x.rs:3:5:
+b's own message
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+---- c stdout ----
+thread 'c' panicked at tests/x.rs:9:5:
+c's message
+  on two lines
+
+
+failures:
+    b
+    c
+
+test result: FAILED. 1 passed; 2 failed
+";
+
+    #[test]
+    fn each_failing_test_has_its_own_report() {
+        let found = failures(OUTPUT);
+        assert_eq!(
+            found,
+            [
+                Failure {
+                    test: "b".into(),
+                    report: "thread 'b' panicked at tests/x.rs:3:5:\nb's own message".into()
+                },
+                Failure {
+                    test: "c".into(),
+                    report: "thread 'c' panicked at tests/x.rs:9:5:\nc's message\n  on two lines"
+                        .into()
+                },
+            ]
+        );
+        assert!(failures("running 1 test\ntest a ... ok\n").is_empty());
+    }
+
+    #[test]
+    fn a_long_report_is_cut_and_says_how_to_see_it_all() {
+        let long: String = (1..=30).map(|i| format!("line {i}\n")).collect();
+        let shown = show(&long, "ex01_interleaved");
+        assert!(shown.starts_with("line 1\n"), "{shown}");
+        assert!(shown.contains("line 24\n[... 6 more lines]\n"), "{shown}");
+        assert!(
+            shown.ends_with("(`cargo test -p exercises --test ex01_interleaved` shows everything)"),
+            "{shown}"
+        );
+        assert_eq!(show("short\n\n", "ex01_interleaved"), "short");
+    }
+
+    #[test]
+    fn the_failing_tests_timeline_is_chosen_else_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let stem = |test: &str| barista::timeline_file_stem(test);
+        std::fs::write(dir.path().join(format!("{}.txt", stem("b"))), "b's").unwrap();
+        std::fs::write(dir.path().join("other.log"), "not a timeline").unwrap();
+        assert_eq!(
+            latest_timeline(dir.path(), Some("b")).as_deref(),
+            Some("b's")
+        );
+        assert_eq!(
+            latest_timeline(dir.path(), Some("zz")).as_deref(),
+            Some("b's")
+        );
+        assert_eq!(latest_timeline(&dir.path().join("gone"), None), None);
     }
 }

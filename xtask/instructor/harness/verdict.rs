@@ -2,7 +2,8 @@
 // `cargo xtask grade` (see xtask/instructor/src/grade/scratch.rs): how a pristine test
 // reports that it ran to its end. Every test, plain `#[test]` and `#[barista::test]` alike, makes a
 // `Verdict` first and drops it last; only a drop that is not a panic's
-// unwinding reports the test as passed.
+// unwinding reports the test as passed. Every drop, passed or not, reports
+// how long the test ran (the reports' test times).
 //
 // The report goes to descriptor 3, which the grader opened on a file of its
 // own before the test binary started. The first `Verdict` of the process
@@ -37,28 +38,34 @@ mod __barista_verdict {
         })
     }
 
-    /// One test's report, sent when it is dropped outside a panic.
+    /// One test's report: its time when it is dropped, and that it passed
+    /// when that drop is not a panic's unwinding.
     pub struct Verdict {
         name: &'static str,
+        started: std::time::Instant,
     }
 
     /// Called first by every test, with `module_path!()` and its name.
     pub fn started(name: &'static str) -> Verdict {
         let _ = channel();
-        Verdict { name }
+        Verdict {
+            name,
+            started: std::time::Instant::now(),
+        }
     }
 
     impl Drop for Verdict {
         fn drop(&mut self) {
-            if std::thread::panicking() {
-                return;
-            }
             if let Some(file) = channel() {
                 // libtest's name for the test: the path without the crate.
                 let name = self.name.split_once("::").map_or(self.name, |(_, t)| t);
-                let line = format!("passed {name}\n");
+                let seconds = self.started.elapsed().as_secs_f64();
+                let mut lines = format!("seconds {name} {seconds:.6}\n");
+                if !std::thread::panicking() {
+                    lines.push_str(&format!("passed {name}\n"));
+                }
                 let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
-                let _ = file.write_all(line.as_bytes());
+                let _ = file.write_all(lines.as_bytes());
             }
         }
     }

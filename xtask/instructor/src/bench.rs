@@ -15,7 +15,8 @@ use barista::amdahl::median;
 use xtask::cargo::Cargo;
 use xtask::copy::RepoCopy;
 use xtask::curriculum::{Curriculum, Package};
-use xtask::verdict::{self, Outcome};
+use xtask::status::Status;
+use xtask::verdict;
 
 /// The exercise whose edits are timed: the first one a learner meets.
 const EDITED: &str = "ex01_interleaved";
@@ -181,7 +182,7 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
     // Builds in the copy share one target folder (dependencies built once).
     let cargo = Cargo::new(&copy.root).target_dir(&target);
     let limit = Duration::from_secs(60);
-    let judge = |text: &str, expect: Outcome| -> Result<Duration> {
+    let judge = |text: &str, expect: Status| -> Result<Duration> {
         std::fs::write(&file, text)?;
         let verdict = verdict::judge(&cargo, Package::Exercises, &exercise, limit, false)?;
         if verdict.outcome != expect {
@@ -203,7 +204,7 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
         Ok(started.elapsed())
     };
     // Warm up: the first build of the copy compiles the workspace crates.
-    judge(&solved, Outcome::Passed)?;
+    judge(&solved, Status::Passed)?;
     cargo_test(&solved, &["--no-run"])?;
     let (mut pass, mut error, mut one, mut all) = (vec![], vec![], vec![], vec![]);
     for round in 0..rounds {
@@ -211,8 +212,8 @@ fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<String> {
         let edit = |text: &str, side: &str| {
             format!("{text}\npub fn edit_{round}_{side}() -> usize {{ {round} + 1 }}\n")
         };
-        pass.push(judge(&edit(&solved, "a"), Outcome::Passed)?);
-        error.push(judge(&edit(&broken, "b"), Outcome::DoesNotCompile)?);
+        pass.push(judge(&edit(&solved, "a"), Status::Passed)?);
+        error.push(judge(&edit(&broken, "b"), Status::CompileError)?);
         one.push(cargo_test(&edit(&solved, "c"), &["--test", EDITED])?);
         all.push(cargo_test(&edit(&solved, "d"), &[])?);
     }

@@ -493,10 +493,13 @@ fn orphans(
     }
 }
 
+/// The end of a run's output (where it says what failed), indented under
+/// the problem it explains.
 fn indent(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let tail = &lines[lines.len().saturating_sub(40)..];
-    tail.iter().map(|l| format!("    {l}\n")).collect()
+    xtask::text::cap(text, xtask::text::Keep::LastLines(40))
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Result};
 
-use crate::grade::formats::{self, Format};
-use crate::grade::model::{ClassReport, Status};
+use crate::grade::formats::{self, ClassView, Format, Rendered};
+use crate::grade::model::Status;
 use crate::grade::{grade_class, Options};
 use xtask::curriculum::Curriculum;
 
@@ -115,13 +115,14 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
     if !args.combine.is_empty() {
         writable_output(&args)?;
         let class = crate::grade::combine::read_and_combine(&args.combine)?;
-        print!("{}", table(&class));
+        let view = ClassView::new(&class);
+        print!("{}", table(&view));
         println!(
             "combined {} report(s): {} student(s)",
             args.combine.len(),
             class.students.len()
         );
-        write_formats(&class, &args)?;
+        write_formats(&view, &args)?;
         return Ok(true);
     }
     let single = args.submission.is_some();
@@ -151,7 +152,8 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
     writable_output(&args)?;
     let started = std::time::Instant::now();
     let class = grade_class(curriculum, &options)?;
-    print!("{}", table(&class));
+    let view = ClassView::new(&class);
+    print!("{}", table(&view));
     println!(
         "graded {} submission(s) in {:.1} s",
         class.students.len(),
@@ -162,19 +164,21 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
         // The Exercism test-runner contract: OUTPUT/results.json, version 2.
         let path = output.join("results.json");
         std::fs::create_dir_all(&output)?;
-        let results = formats::render_student(Format::Exercism, &class, &class.students[0])?;
-        std::fs::write(&path, results)?;
+        let Rendered::PerStudent(mut files) = formats::render(Format::Exercism, &view)? else {
+            unreachable!("Exercism writes one file per student");
+        };
+        std::fs::write(&path, files.swap_remove(0))?;
         println!("wrote {}", path.display());
         return Ok(true);
     }
-    write_formats(&class, &args)?;
+    write_formats(&view, &args)?;
     // Grading finished: scores are data, not a failure of this command.
     Ok(true)
 }
 
 /// Writes the `--format`s (barista's JSON when none is given) into
 /// `--output` (default `grading-reports/`).
-fn write_formats(class: &ClassReport, args: &GradeArgs) -> Result<()> {
+fn write_formats(view: &ClassView, args: &GradeArgs) -> Result<()> {
     let output = args
         .output
         .clone()
@@ -184,63 +188,58 @@ fn write_formats(class: &ClassReport, args: &GradeArgs) -> Result<()> {
         formats.push(Format::Json);
     }
     for format in formats {
-        let path = formats::write(format, class, &output)?;
+        let path = formats::write(format, view, &output)?;
         println!("wrote {}", path.display());
     }
     Ok(())
 }
 
 /// Student × exercise, with totals: the terminal's view of the class.
-pub fn table(class: &ClassReport) -> String {
-    use unicode_width::UnicodeWidthStr;
-    // Names as the terminal may show them (a combined report's too), padded
-    // by the columns they take, not by their characters.
-    let names: Vec<String> = class
-        .students
-        .iter()
-        .map(|s| crate::grade::model::printable(&s.student, false))
-        .collect();
-    let width = names.iter().map(|n| n.width()).max().unwrap_or(7).max(7);
-    let padded = |name: &str| format!("{name}{}", " ".repeat(width - name.width()));
-    let mut out = format!("{} ", padded("student"));
-    for i in 1..=class.exercises.len() {
-        out.push_str(&format!("{i:>3}"));
-    }
-    out.push_str("   total\n");
-    for (student, name) in class.students.iter().zip(&names) {
-        out.push_str(&format!("{} ", padded(name)));
-        for result in &student.exercises {
-            let mark = match result.status {
-                Status::Passed => "ok",
-                Status::Failed => "F",
-                Status::CompileError => "CE",
-                Status::TimedOut => "TO",
-                Status::Crashed => "X",
-                Status::Missing => "-",
-                Status::Rejected => "R",
-            };
-            out.push_str(&format!("{mark:>3}"));
-        }
-        out.push_str(&format!(
-            "   {:>5} / {}\n",
-            trim_number(student.score),
-            trim_number(student.max_score)
+/// Names as the terminal may show them (printable, on one line), and
+/// columns padded by the width they take on screen, not by characters.
+#[must_use]
+pub fn table(view: &ClassView) -> String {
+    use comfy_table::{presets, CellAlignment, Table};
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    let mut header = vec!["student".to_string()];
+    header.extend((1..=view.exercises.len()).map(|i| i.to_string()));
+    header.push("total".to_string());
+    table.set_header(header);
+    for student in &view.students {
+        let mut row = vec![student.name.clone()];
+        row.extend(student.results.iter().map(|r| {
+            r.as_ref()
+                .map_or(" ", |r| r.result.status.mark())
+                .to_string()
+        }));
+        row.push(format!(
+            "{} / {}",
+            formats::number(student.report.score),
+            formats::number(student.report.max_score)
         ));
+        table.add_row(row);
     }
-    out.push_str(
-        "ok passed, F failed, CE compile error, TO timed out, X crashed, - missing, R rejected\n",
-    );
-    out
-}
-
-fn trim_number(n: f64) -> String {
-    let text = format!("{n:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    for column in table.column_iter_mut().skip(1) {
+        column.set_cell_alignment(CellAlignment::Right);
+    }
+    if let Some(names) = table.column_mut(0) {
+        names.set_padding((0, 1));
+    }
+    let legend: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("{} {}", s.mark(), s.label()))
+        .collect();
+    let lines: Vec<String> = table.lines().map(|l| l.trim_end().to_string()).collect();
+    format!("{}\n{}\n", lines.join("\n"), legend.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
+    use unicode_width::UnicodeWidthStr;
+
     use super::table;
+    use crate::grade::formats::ClassView;
     use crate::grade::model::fixture;
 
     #[test]
@@ -248,12 +247,11 @@ mod tests {
         let mut class = fixture::class();
         class.students[0].student = "王小明".into();
         class.students[1].student = "evil\x1b[2J\nfake row".into();
-        let text = table(&class);
+        let text = table(&ClassView::new(&class));
         assert!(!text.contains('\x1b'), "{text:?}");
         // One row per student, however its name was written.
         assert_eq!(text.lines().count(), 1 + class.students.len() + 1, "{text}");
         // The totals line up: names padded by the columns they take.
-        use unicode_width::UnicodeWidthStr;
         let columns: Vec<usize> = text
             .lines()
             .skip(1)

@@ -638,6 +638,9 @@ pub fn count() -> u64 {
         );
     }
 
+    // Every format read back through its own rules.
+    check_formats(&root, &output);
+
     // Nothing escaped that the report says was prevented: what a grader
     // claims to enforce must hold. (Where the machine does not allow a
     // protection, the report says so, and that is all this can check.)
@@ -880,6 +883,135 @@ fn private_folders() -> std::collections::BTreeSet<PathBuf> {
                 .is_some_and(|n| n.to_string_lossy().starts_with("barista-grading-"))
         })
         .collect()
+}
+
+/// The test functions of `curriculum/tests/NAME.rs` in the file's order,
+/// read line by line (not with the grader's own parser).
+fn file_order(root: &Path, exercise: &str) -> Vec<String> {
+    let text =
+        std::fs::read_to_string(root.join(format!("curriculum/tests/{exercise}.rs"))).unwrap();
+    let mut names = Vec::new();
+    let mut marked = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("#[test]") || line.starts_with("#[barista::test") {
+            marked = true;
+        } else if marked {
+            if let Some(rest) = line
+                .strip_prefix("async fn ")
+                .or_else(|| line.strip_prefix("fn "))
+            {
+                names.push(rest.split('(').next().unwrap().to_string());
+                marked = false;
+            }
+        }
+    }
+    names
+}
+
+/// The class's reports read back through each format's own rules.
+/// Exercism: each exercise's tests in the order of its test file, each
+/// with its body from the file as `test_code`, and a failing test never
+/// carrying another test's failure. JUnit: a time on every case and suite,
+/// a failure's summary that is not libtest's header line, and no failure
+/// naming another test. No control character but line breaks and tabs in
+/// any report a person reads.
+fn check_formats(root: &Path, output: &Path) {
+    // A message that is another test's report: libtest's header names it.
+    let names_another = |message: &str, exercise: &str, test: &str| {
+        message.lines().any(|line| {
+            line.strip_prefix(&format!("test judged::{exercise}::"))
+                .and_then(|rest| rest.strip_suffix(" failed:"))
+                .is_some_and(|named| named != test)
+        })
+    };
+    let exercism = walk(&output.join("exercism"));
+    assert!(!exercism.is_empty());
+    let mut failures_seen = 0;
+    for file in exercism {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.ends_with("}\n"), "{}", file.display());
+        let results: Value = serde_json::from_str(&text).unwrap();
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for test in results["tests"].as_array().unwrap() {
+            let name = test["name"].as_str().unwrap();
+            let Some((exercise, test_name)) = name.split_once("::") else {
+                continue;
+            };
+            let function = test_name.split("::").next().unwrap();
+            let order = file_order(root, exercise);
+            let place = order
+                .iter()
+                .position(|f| f == function)
+                .unwrap_or_else(|| panic!("{name} is not in its test file: {order:?}"));
+            if let Some((last_exercise, last)) = seen.last() {
+                assert!(
+                    last_exercise != exercise || *last <= place,
+                    "{}: {name} out of its test file's order",
+                    file.display()
+                );
+            }
+            seen.push((exercise.to_string(), place));
+            let code = test["test_code"].as_str().unwrap();
+            let pristine =
+                std::fs::read_to_string(root.join(format!("curriculum/tests/{exercise}.rs")))
+                    .unwrap();
+            assert!(
+                !code.is_empty() && code.lines().all(|l| pristine.contains(l.trim())),
+                "{name}: test_code is not its body: {code}"
+            );
+            if test["status"] == "fail" {
+                failures_seen += 1;
+                let message = test["message"].as_str().unwrap();
+                assert!(
+                    !message.is_empty() && !names_another(message, exercise, test_name),
+                    "{name} carries another test's failure: {message}"
+                );
+            }
+        }
+        if results["status"] == "error" {
+            assert!(results["message"].is_string(), "{}", file.display());
+        }
+    }
+    assert!(failures_seen > 0, "the class has failing tests");
+
+    let junit = std::fs::read_to_string(output.join("junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    let time = |node: roxmltree::Node| -> f64 {
+        node.attribute("time")
+            .unwrap_or_else(|| panic!("no time on {node:?}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(time(doc.root_element()) >= 0.0);
+    for node in doc.descendants() {
+        if node.has_tag_name("testsuite") || node.has_tag_name("testcase") {
+            assert!(time(node) >= 0.0);
+        }
+        if node.has_tag_name("failure") {
+            let case = node.parent_element().unwrap();
+            let class = case.attribute("classname").unwrap();
+            let exercise = class.rsplit('.').next().unwrap();
+            let test = case.attribute("name").unwrap();
+            let summary = node.attribute("message").unwrap();
+            // Not libtest's header lines, which say only where.
+            let header = summary.starts_with("test ")
+                || (summary.starts_with("thread '") && summary.contains(" panicked at "));
+            assert!(!header && !summary.contains('\n'), "{test}: {summary}");
+            assert!(
+                !names_another(node.text().unwrap_or(""), exercise, test),
+                "{class}::{test} carries another test's failure"
+            );
+        }
+    }
+
+    for report in ["summary.md", "grades.csv", "junit.xml", "dashboard.html"] {
+        let text = std::fs::read_to_string(output.join(report)).unwrap();
+        let control: Vec<char> = text
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .collect();
+        assert!(control.is_empty(), "{report} holds {control:?}");
+    }
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -141,6 +141,12 @@ fn exercises_difference(ours: &[ExerciseInfo], theirs: &[ExerciseInfo]) -> Optio
                 e.name, e.title, t.title
             ));
         }
+        if e.tests != t.tests {
+            return Some(format!(
+                "{}'s pristine tests differ (regrade with the same curriculum)",
+                e.name
+            ));
+        }
     }
     None
 }
@@ -238,6 +244,16 @@ mod tests {
         jobs[1].1.exercises.swap(0, 1);
         let err = combine(&jobs).unwrap_err().to_string();
         assert!(err.contains("another order"), "{err}");
+
+        let mut jobs = two_jobs();
+        jobs[1].1.exercises[0].tests[0]
+            .code
+            .push_str("\nassert!(false);");
+        let err = combine(&jobs).unwrap_err().to_string();
+        assert!(
+            err.contains("ex01_interleaved's pristine tests differ"),
+            "{err}"
+        );
     }
 
     #[test]

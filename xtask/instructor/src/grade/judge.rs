@@ -2,10 +2,10 @@
 //! its pristine tests reported count), its status, and what its student is
 //! told; hidden tests are counted, never quoted.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::model::{Status, TestResult};
+use super::model::{Status, TestResult, Verdicts};
 use super::run::Ran;
 use xtask::runner;
 
@@ -68,16 +68,28 @@ pub struct Judged {
 }
 
 /// Judges one run of an exercise's tests under time limit `limit`.
+///
+/// Each visible test that failed carries its own report; a hidden test's
+/// is never quoted.
 pub fn judge(listed: Vec<Listed>, ran: &Ran, limit: Duration) -> Judged {
+    let finished = &ran.finished;
+    let failures: BTreeMap<String, String> = xtask::verdict::failures(&finished.output)
+        .into_iter()
+        .map(|f| (f.test, f.report))
+        .collect();
     let tests: Vec<TestResult> = listed
         .into_iter()
         .map(|test| TestResult {
             passed: ran.verdicts.contains(&test.verdict),
+            message: match failures.get(&test.verdict) {
+                Some(report) if !test.hidden => report.clone(),
+                _ => String::new(),
+            },
+            seconds: ran.verdicts.seconds(&test.verdict),
             name: test.shown,
             hidden: test.hidden,
         })
         .collect();
-    let finished = &ran.finished;
     let all = !tests.is_empty() && tests.iter().all(|t| t.passed);
     // The status follows the verdicts; how the process ended only says
     // why the others are missing.
@@ -94,10 +106,7 @@ pub fn judge(listed: Vec<Listed>, ran: &Ran, limit: Duration) -> Judged {
     };
     let message = match status {
         Status::Passed => String::new(),
-        Status::TimedOut => format!(
-            "did not finish in {} s: likely a deadlock or a task that never yields",
-            limit.as_secs()
-        ),
+        Status::TimedOut => xtask::status::timed_out_message(limit),
         Status::Crashed if finished.status_code.is_some() => format!(
             "the test process exited (code {}) before every test finished",
             finished.status_code.unwrap_or_default()
@@ -113,7 +122,7 @@ pub fn judge(listed: Vec<Listed>, ran: &Ran, limit: Duration) -> Judged {
 
 /// The listed tests that did not pass when `verdicts` were reported, by
 /// verdict name.
-pub fn missing(tests: &TestList, verdicts: &BTreeSet<String>) -> Vec<String> {
+pub fn missing(tests: &TestList, verdicts: &Verdicts) -> Vec<String> {
     tests
         .iter()
         .flat_map(|(exercise, tests)| {
@@ -166,8 +175,12 @@ mod tests {
     }
 
     fn ran(passed: &[&str], timed_out: bool, status_code: Option<i32>, output: &str) -> Ran {
+        let verdicts: String = passed
+            .iter()
+            .map(|t| format!("passed {t}\nseconds {t} 0.25\n"))
+            .collect();
         Ran {
-            verdicts: passed.iter().map(|t| t.to_string()).collect(),
+            verdicts: Verdicts::read(&verdicts),
             finished: Finished {
                 passed: status_code == Some(0),
                 timed_out,
@@ -212,6 +225,8 @@ mod tests {
     #[test]
     fn a_failure_quotes_visible_tests_and_counts_hidden_ones() {
         let output = "\
+running 3 tests
+
 failures:
 
 ---- judged::hidden_ex01::secret stdout ----
@@ -236,6 +251,21 @@ failures:
         );
         assert!(!judged.message.contains("secret"), "{}", judged.message);
         assert!(judged.message.ends_with("1 hidden test(s) did not pass"));
+        // Each test its own failure; the hidden one's never quoted.
+        let own: Vec<(&str, bool, Option<f64>)> = judged
+            .tests
+            .iter()
+            .map(|t| (t.name.as_str(), t.message.contains("two cups"), t.seconds))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                ("a", false, Some(0.25)),
+                ("b", true, None),
+                ("hidden test 1", false, None)
+            ]
+        );
+        assert!(judged.tests.iter().all(|t| !t.message.contains("secret")));
     }
 
     #[test]
@@ -244,7 +274,7 @@ failures:
         assert_eq!(judged.status, Status::TimedOut);
         assert!(judged.message.starts_with("did not finish in 10 s"));
         assert_eq!(
-            missing(&tests(), &BTreeSet::from(["judged::ex01::a".to_string()])),
+            missing(&tests(), &Verdicts::read("passed judged::ex01::a\n")),
             ["judged::ex01::b", "judged::hidden_ex01::secret"]
         );
     }

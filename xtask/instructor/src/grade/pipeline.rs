@@ -108,12 +108,8 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
         exercises: curriculum
             .exercises
             .iter()
-            .map(|e| ExerciseInfo {
-                name: e.name.clone(),
-                title: e.title.clone(),
-                points: f64::from(e.points),
-            })
-            .collect(),
+            .map(|e| ExerciseInfo::of(curriculum, e))
+            .collect::<Result<_>>()?,
         students,
         protections: grader
             .sandbox
@@ -469,9 +465,11 @@ impl<'a> Grader<'a> {
                 name: test.shown,
                 passed: false,
                 hidden: test.hidden,
+                message: String::new(),
+                seconds: None,
             })
             .collect();
-        score::exercise(exercise, status, tests, self.for_students(&message))
+        score::exercise(exercise, status, tests, self.for_students(&message), None)
     }
 
     /// Runs one exercise's tests, and judges them.
@@ -486,16 +484,18 @@ impl<'a> Grader<'a> {
             &judge::filters(name),
             self.options.limit,
         )?;
-        self.took
-            .lock()
-            .unwrap()
-            .insert(name.clone(), started.elapsed());
-        let judged = judge::judge(judge::listed(&self.tests, name), &ran, self.options.limit);
+        let took = started.elapsed();
+        self.took.lock().unwrap().insert(name.clone(), took);
+        let mut judged = judge::judge(judge::listed(&self.tests, name), &ran, self.options.limit);
+        for test in &mut judged.tests {
+            test.message = self.for_students(&test.message);
+        }
         Ok(score::exercise(
             exercise,
             judged.status,
             judged.tests,
             self.for_students(&judged.message),
+            Some(took.as_secs_f64()),
         ))
     }
 

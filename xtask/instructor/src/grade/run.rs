@@ -2,12 +2,12 @@
 //! of its own (the only one it may write), with a fresh verdict file on
 //! descriptor 3; what the tests reported there, and how the process ended.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::model::Verdicts;
 use super::sandbox::{remove_tree, set_env, Policy, Sandbox};
 use xtask::process::{self, Finished};
 
@@ -23,8 +23,8 @@ pub struct Runs<'a> {
 
 /// What one run reported and how it ended.
 pub struct Ran {
-    /// The tests whose pristine body reported a pass (`module::test`).
-    pub verdicts: BTreeSet<String>,
+    /// What the tests' pristine bodies reported: passes, and times.
+    pub verdicts: Verdicts,
     pub finished: Finished,
 }
 
@@ -57,11 +57,7 @@ impl Runs<'_> {
         command.args(filters);
         let finished = process::run_with_deadline(command, limit)?;
         drop(verdict_file);
-        let verdicts = read_capped(&verdict_path, VERDICTS_CAP)
-            .lines()
-            .filter_map(|l| l.strip_prefix("passed "))
-            .map(str::to_owned)
-            .collect();
+        let verdicts = Verdicts::read(&read_capped(&verdict_path, VERDICTS_CAP));
         Ok(Ran { verdicts, finished })
     }
 }

@@ -11,6 +11,7 @@ pub fn exercise(
     status: Status,
     tests: Vec<TestResult>,
     message: String,
+    seconds: Option<f64>,
 ) -> ExerciseResult {
     let points = f64::from(exercise.points);
     let passing = tests.iter().filter(|t| t.passed).count();
@@ -26,6 +27,7 @@ pub fn exercise(
         max_score: points,
         tests,
         message,
+        seconds,
     }
 }
 
@@ -63,15 +65,18 @@ mod tests {
             name: "t".into(),
             passed,
             hidden: false,
+            message: String::new(),
+            seconds: None,
         };
         let result = exercise(
             &ex,
             Status::Failed,
             vec![test(true), test(true), test(false)],
             String::new(),
+            Some(0.5),
         );
         assert_eq!((result.score, result.max_score), (6.67, 10.0));
-        let none = exercise(&ex, Status::Missing, vec![], String::new());
+        let none = exercise(&ex, Status::Missing, vec![], String::new(), None);
         assert_eq!(none.score, 0.0);
         let report = student("ada".into(), vec![result, none], vec![]);
         assert_eq!((report.score, report.max_score), (6.67, 20.0));

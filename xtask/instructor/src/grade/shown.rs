@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::model::printable;
 use super::sandbox::{cargo_home, rustup_home};
 use super::scratch::Scratch;
+use xtask::text::{self, Keep};
 
 /// A message kept in a report is at most this long.
 const MESSAGE_CAP: usize = 2000;
@@ -41,17 +42,6 @@ impl ForStudents {
         for (prefix, name) in &self.prefixes {
             text = text.replace(prefix, name);
         }
-        cap(&printable(&text, true))
+        text::cap(&printable(&text, true), Keep::Bytes(MESSAGE_CAP)).into_owned()
     }
-}
-
-fn cap(text: &str) -> String {
-    if text.len() <= MESSAGE_CAP {
-        return text.to_string();
-    }
-    let mut end = MESSAGE_CAP;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}\n[... cut]", &text[..end])
 }

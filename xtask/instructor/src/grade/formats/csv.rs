@@ -1,54 +1,38 @@
 //! A gradebook sheet: one row per student, `student,total,max` and then
 //! one column per exercise (named as in the curriculum) with its score.
-//! RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote
-//! or a line break, quotes doubled.
+//! RFC 4180, as the `csv` crate writes it: CRLF line ends, fields quoted
+//! when they need it, quotes doubled.
 
-use super::{number, result_for};
-use crate::grade::model::ClassReport;
+use anyhow::Result;
 
-pub fn render(class: &ClassReport) -> String {
-    let mut header = vec![
-        "student".to_string(),
-        "total".to_string(),
-        "max".to_string(),
-    ];
-    header.extend(class.exercises.iter().map(|e| e.name.clone()));
-    let mut out = row(&header);
-    for student in &class.students {
-        let mut fields = vec![
-            defuse_formula(&student.student),
-            number(student.score),
-            number(student.max_score),
+use super::{number, ClassView, Rendered};
+use crate::grade::model::printable;
+
+pub fn render(view: &ClassView) -> Result<Rendered> {
+    let mut sheet = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header = vec!["student", "total", "max"];
+    header.extend(view.exercises.iter().map(|e| e.info.name.as_str()));
+    sheet.write_record(&header)?;
+    for student in &view.students {
+        let mut row = vec![
+            // Line breaks may stay (quoted, they are part of the field);
+            // other control characters are written out.
+            defuse_formula(&printable(&student.report.student, true)),
+            number(student.report.score),
+            number(student.report.max_score),
         ];
         // An exercise the student has no result for stays empty, not 0:
         // "not graded" and "graded zero" differ in a gradebook.
-        fields.extend(class.exercises.iter().map(|e| {
-            result_for(student, e)
-                .map(|r| number(r.score))
+        row.extend(student.results.iter().map(|r| {
+            r.as_ref()
+                .map(|r| number(r.result.score))
                 .unwrap_or_default()
         }));
-        out.push_str(&row(&fields));
+        sheet.write_record(&row)?;
     }
-    out
-}
-
-fn row(fields: &[String]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| quote(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
-}
-
-/// A field as RFC 4180 writes it.
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
+    Ok(Rendered::Class(String::from_utf8(sheet.into_inner()?)?))
 }
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
@@ -56,7 +40,7 @@ fn quote(field: &str) -> String {
 /// their folder's name), so such a name is prefixed with `'`, which
 /// spreadsheets show as text.
 fn defuse_formula(field: &str) -> String {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if field.starts_with(['=', '+', '-', '@', '\t']) {
         format!("'{field}")
     } else {
         field.to_string()
@@ -66,74 +50,40 @@ fn defuse_formula(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::model::fixture;
+    use crate::grade::formats::{text, Format};
+    use crate::grade::model::{fixture, ClassReport};
 
-    /// An RFC 4180 reader, strict: a quote inside an unquoted field, text
-    /// after a closing quote, a bare line feed, an unclosed quote or a last
-    /// line without CRLF is an error.
-    fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
-        let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
-        let (mut in_quotes, mut closed_quote, mut field_start) = (false, false, true);
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if in_quotes {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    '"' => (in_quotes, closed_quote) = (false, true),
-                    c => field.push(c),
-                }
-                continue;
-            }
-            match c {
-                '"' if field_start => (in_quotes, field_start) = (true, false),
-                ',' => {
-                    row.push(std::mem::take(&mut field));
-                    (field_start, closed_quote) = (true, false);
-                }
-                '\r' if chars.next() == Some('\n') => {
-                    row.push(std::mem::take(&mut field));
-                    rows.push(std::mem::take(&mut row));
-                    (field_start, closed_quote) = (true, false);
-                }
-                '"' | '\r' | '\n' => return Err(format!("bare {c:?} in an unquoted field")),
-                _ if closed_quote => return Err("text after a closing quote".into()),
-                c => {
-                    field.push(c);
-                    field_start = false;
-                }
-            }
-        }
-        if in_quotes {
-            return Err("unclosed quote".into());
-        }
-        if !row.is_empty() || !field_start {
-            return Err("the last line has no CRLF".into());
-        }
-        Ok(rows)
+    fn render(class: &ClassReport) -> String {
+        text(Format::Csv, &ClassView::new(class)).unwrap()
     }
 
-    #[test]
-    fn the_reader_reads_rfc_4180() {
-        let rows = parse("a,\"b,\"\"c\"\"\r\nd\",\r\n").unwrap();
-        assert_eq!(
-            rows,
-            [vec![
-                "a".to_string(),
-                "b,\"c\"\r\nd".to_string(),
-                String::new()
-            ]]
-        );
-        for broken in ["a\"b\r\n", "\"a\r\n", "a\n", "a,b", "a,", "\"a\"b\r\n"] {
-            assert!(parse(broken).is_err(), "{broken:?}");
+    /// The sheet as a spreadsheet reads it, after checking that every
+    /// record ends in CRLF (RFC 4180's line end).
+    fn parse(text: &str) -> Vec<Vec<String>> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let rows = reader
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        // Every line break outside a quoted field is CRLF.
+        let mut quoted = false;
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => assert_eq!(bytes[i - 1], b'\r', "a bare LF at byte {i}"),
+                _ => {}
+            }
         }
+        assert!(text.ends_with("\r\n"));
+        rows
     }
 
     #[test]
     fn one_row_per_student_with_scores() {
-        let rows = parse(&render(&fixture::class())).unwrap();
+        let rows = parse(&render(&fixture::class()));
         assert_eq!(
             rows[0],
             [
@@ -161,18 +111,29 @@ mod tests {
             text.contains("\r\n\"Lovelace, \"\"Ada\"\"\nA.\",15,15,5,10\r\n"),
             "{text:?}"
         );
-        let rows = parse(&text).unwrap();
+        let rows = parse(&text);
         assert_eq!(rows[1][0], "Lovelace, \"Ada\"\nA.");
         assert_eq!(rows[2][1], "2.5");
         assert_eq!(rows[3][4], "", "an exercise without a result stays empty");
     }
 
     #[test]
+    fn control_characters_are_written_out() {
+        let mut class = fixture::class();
+        class.students[0].student = "ctl\x1b[31mred\rrow\u{7}".into();
+        let text = render(&class);
+        assert!(!text.contains(['\x1b', '\u{7}']), "{text:?}");
+        assert_eq!(parse(&text)[1][0], "ctl\\u{1b}[31mred\\u{d}row\\u{7}");
+    }
+
+    #[test]
     fn formulas_are_defused() {
         let mut class = fixture::class();
         class.students[0].student = "=HYPERLINK(\"x\")".into();
-        let rows = parse(&render(&class)).unwrap();
+        class.students[1].student = "\tx".into();
+        let rows = parse(&render(&class));
         assert_eq!(rows[1][0], "'=HYPERLINK(\"x\")");
-        assert_eq!(quote("plain"), "plain");
+        assert_eq!(rows[2][0], "'\tx");
+        assert_eq!(defuse_formula("plain"), "plain");
     }
 }

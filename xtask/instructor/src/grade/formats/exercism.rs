@@ -1,59 +1,76 @@
 //! Exercism's test-runner interface, version 2: one `results.json` per
-//! submission, one entry per pristine test, named `exercise::test`.
+//! submission, one entry per pristine test, named `exercise::test`, in the
+//! order of the test files (the spec: "in the order they are specified in
+//! the tests file"; libtest's own order is alphabetical), each with its
+//! own message and, as `test_code`, its body as the test file has it.
 //!
 //! Per test, `fail` means the test ran and failed, `error` that it could not
 //! run or finish (the exercise did not compile, was missing or rejected,
 //! timed out or crashed). At the top, `error` is kept for "no test ran at
 //! all", as the spec asks, and then `message` says why.
 
-use serde::{Deserialize, Serialize};
+use anyhow::Result;
+use serde::Serialize;
 
-use super::{cap_bytes, result_for, test_outcomes, Outcome};
-use crate::grade::model::{ExerciseInfo, ExerciseResult, Status, StudentReport};
+use super::view::{ResultView, StudentView, TestView};
+use super::{json_file, ClassView, Rendered};
+use crate::grade::model::Status;
+use xtask::text::{self, Keep};
 
 /// The spec's limit on the top-level message, in bytes.
 const MESSAGE_LIMIT: usize = 65535;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Results {
     /// Always 2: the runner reports individual tests.
     pub version: u32,
-    pub status: RunStatus,
-    /// Why no test ran; only with [`RunStatus::Error`].
+    pub status: &'static str,
+    /// Why no test ran; only with `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub tests: Vec<TestEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestEntry {
     /// `exercise::test`, e.g. `ex01_interleaved::takes_turns`.
     pub name: String,
-    pub status: RunStatus,
+    pub status: &'static str,
     /// Why the test failed or errored; absent when it passed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Where the test's code is: the report does not carry the code itself.
+    /// The test function's body, as written in the test file.
     pub test_code: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RunStatus {
-    Pass,
-    Fail,
-    Error,
+/// Exercism's three words for how a test ended: the one place they are
+/// chosen.
+fn word(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "pass",
+        Status::Failed => "fail",
+        _ => "error",
+    }
 }
 
-/// The `results.json` of one submission, tests in curriculum order.
-pub fn render_student(exercises: &[ExerciseInfo], student: &StudentReport) -> Results {
-    let graded: Vec<&ExerciseResult> = exercises
+pub fn render(view: &ClassView) -> Result<Rendered> {
+    let files = view
+        .students
         .iter()
-        .filter_map(|info| result_for(student, info))
+        .map(|student| json_file(&results(student)))
+        .collect::<Result<_>>()?;
+    Ok(Rendered::PerStudent(files))
+}
+
+/// The `results.json` of one submission, exercises in curriculum order.
+pub fn results(student: &StudentView) -> Results {
+    let graded: Vec<&ResultView> = student.results.iter().flatten().collect();
+    let tests: Vec<TestEntry> = graded
+        .iter()
+        .flat_map(|r| r.tests.iter().map(move |t| entry(r, t)))
         .collect();
-    let tests: Vec<TestEntry> = graded.iter().flat_map(|r| entries(r)).collect();
     let status = overall(&tests);
-    let message = (status == RunStatus::Error).then(|| error_message(&graded));
+    let message = (status == "error").then(|| error_message(&graded));
     Results {
         version: 2,
         status,
@@ -64,88 +81,71 @@ pub fn render_student(exercises: &[ExerciseInfo], student: &StudentReport) -> Re
 
 /// `pass` when every test passed, `error` when none could run (or there
 /// were none), `fail` otherwise.
-fn overall(tests: &[TestEntry]) -> RunStatus {
-    if tests.iter().all(|t| t.status == RunStatus::Error) {
-        RunStatus::Error
-    } else if tests.iter().all(|t| t.status == RunStatus::Pass) {
-        RunStatus::Pass
+fn overall(tests: &[TestEntry]) -> &'static str {
+    if tests.iter().all(|t| t.status == "error") {
+        "error"
+    } else if tests.iter().all(|t| t.status == "pass") {
+        "pass"
     } else {
-        RunStatus::Fail
+        "fail"
     }
 }
 
-fn entries(result: &ExerciseResult) -> Vec<TestEntry> {
-    let outcomes = test_outcomes(result);
-    let failing = outcomes.iter().filter(|(_, o)| *o == Outcome::Fail).count();
-    outcomes
-        .into_iter()
-        .map(|(test, outcome)| {
-            let (status, message) = match outcome {
-                Outcome::Pass => (RunStatus::Pass, None),
-                Outcome::Fail => (RunStatus::Fail, Some(fail_message(result, failing))),
-                Outcome::Error => (RunStatus::Error, Some(exercise_problem(result))),
-            };
-            let name = if test == result.name {
-                test.to_string()
+fn entry(result: &ResultView, test: &TestView) -> TestEntry {
+    let exercise = &result.result.name;
+    let message = match test.status {
+        Status::Passed => None,
+        Status::Failed => Some(result.why(test)),
+        status => {
+            let head = format!("{exercise}: {}", status.label());
+            let why = result.why(test);
+            Some(if why == status.label() {
+                head
             } else {
-                format!("{}::{test}", result.name)
-            };
-            TestEntry {
-                name,
-                status,
-                message,
-                test_code: test_code(&result.name, test),
-            }
-        })
-        .collect()
-}
-
-/// The grader keeps one message per exercise (its first failure), so when
-/// several tests failed, say that the message is about one of them.
-fn fail_message(result: &ExerciseResult, failing: usize) -> String {
-    match (result.message.is_empty(), failing) {
-        (true, _) => "this test failed".to_string(),
-        (false, 1) => result.message.clone(),
-        (false, n) => format!(
-            "{n} tests of {} failed; the first failure:\n{}",
-            result.name, result.message
-        ),
+                format!("{head}\n{why}")
+            })
+        }
+    };
+    TestEntry {
+        name: if test.name == exercise.as_str() {
+            exercise.clone()
+        } else {
+            format!("{exercise}::{}", test.name)
+        },
+        status: word(test.status),
+        message,
+        test_code: test_code(exercise, test),
     }
-}
-
-/// Why an exercise's tests could not run or finish, e.g. "ex01_interleaved:
-/// compile error" and the compiler's errors.
-fn exercise_problem(result: &ExerciseResult) -> String {
-    let mut text = format!("{}: {}", result.name, result.status.label());
-    if !result.message.is_empty() {
-        text.push('\n');
-        text.push_str(&result.message);
-    }
-    text
 }
 
 /// The top-level message when no test ran: each exercise's problem.
-fn error_message(graded: &[&ExerciseResult]) -> String {
+fn error_message(graded: &[&ResultView]) -> String {
     let problems: Vec<String> = graded
         .iter()
-        .filter(|r| r.status != Status::Passed)
-        .map(|r| exercise_problem(r))
+        .filter(|r| r.result.status != Status::Passed)
+        .map(|r| {
+            let mut text = format!("{}: {}", r.result.name, r.result.status.label());
+            if !r.message.is_empty() {
+                text.push('\n');
+                text.push_str(&r.message);
+            }
+            text
+        })
         .collect();
     if problems.is_empty() {
         return "no tests were run: no exercise was graded".to_string();
     }
-    cap_bytes(&problems.join("\n\n"), MESSAGE_LIMIT).to_string()
+    text::cap(&problems.join("\n\n"), Keep::Bytes(MESSAGE_LIMIT)).into_owned()
 }
 
-/// Points at the pristine test; an exercise reported as a single entry
-/// (it has no tests listed) points at its whole test file.
-fn test_code(exercise: &str, test: &str) -> String {
-    if test.starts_with(crate::grade::model::TestResult::HIDDEN) {
-        "// one of the instructor's hidden tests".to_string()
-    } else if test == exercise {
-        format!("// the tests in curriculum/tests/{exercise}.rs")
-    } else {
-        format!("// #[test] fn {test} in curriculum/tests/{exercise}.rs")
+/// The test's body from its file; a hidden test's is never shown, and an
+/// exercise reported as a single entry (it has no tests listed) points at
+/// its whole test file.
+fn test_code(exercise: &str, test: &TestView) -> String {
+    match test.code {
+        Some(code) => code.to_string(),
+        None if test.hidden => "// one of the instructor's hidden tests".to_string(),
+        None => format!("// the tests in curriculum/tests/{exercise}.rs"),
     }
 }
 
@@ -154,18 +154,41 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
+    use crate::grade::formats::{render as render_format, Format};
     use crate::grade::model::{fixture, ClassReport};
 
+    /// Student `student`'s `results.json`, read back as Exercism reads it.
     fn results(class: &ClassReport, student: usize) -> Value {
-        serde_json::to_value(render_student(&class.exercises, &class.students[student])).unwrap()
+        let view = ClassView::new(class);
+        let Rendered::PerStudent(files) = render_format(Format::Exercism, &view).unwrap() else {
+            panic!("per student");
+        };
+        assert!(
+            files[student].ends_with("}\n"),
+            "a text file ends with a newline"
+        );
+        let value = serde_json::from_str(&files[student]).unwrap();
+        assert_valid(&value, class);
+        value
     }
 
-    /// The interface's rules, checked on the JSON as Exercism reads it.
-    fn assert_valid(results: &Value) {
+    fn names(results: &Value) -> Vec<&str> {
+        results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect()
+    }
+
+    /// The interface's rules, checked on the JSON as Exercism reads it:
+    /// the top status follows the tests', a message exactly for `error`,
+    /// each test in the order of its test file, a message for each test not
+    /// passed and a `test_code`.
+    fn assert_valid(results: &Value, class: &ClassReport) {
         let top = results.as_object().unwrap();
         assert_eq!(top["version"], 2);
         let status = top["status"].as_str().unwrap();
-        assert!(["pass", "fail", "error"].contains(&status));
         assert_eq!(
             status == "error",
             top.get("message").is_some_and(Value::is_string),
@@ -184,16 +207,34 @@ mod tests {
             "fail"
         };
         assert_eq!(status, expected, "{statuses:?}");
+        // The order of the test files: each exercise's tests as its file
+        // lists them.
+        let mut last: Option<(usize, usize)> = None;
         for test in tests {
             let test = test.as_object().unwrap();
             assert!(test["name"].is_string() && test["test_code"].is_string());
-            let passed = test["status"] == "pass";
             assert!(["pass", "fail", "error"].contains(&test["status"].as_str().unwrap()));
             assert_eq!(
-                !passed,
+                test["status"] != "pass",
                 test.get("message").is_some_and(Value::is_string),
                 "message for fail/error only"
             );
+            let name = test["name"].as_str().unwrap();
+            let (exercise, function) = name.split_once("::").unwrap_or((name, ""));
+            let e = class
+                .exercises
+                .iter()
+                .position(|e| e.name == exercise)
+                .unwrap();
+            if let Some(t) = class.exercises[e]
+                .tests
+                .iter()
+                .position(|t| t.name == function)
+            {
+                assert_eq!(test["test_code"], class.exercises[e].tests[t].code.as_str());
+                assert!(last < Some((e, t)), "{name} out of the file's order");
+                last = Some((e, t));
+            }
         }
     }
 
@@ -201,22 +242,16 @@ mod tests {
     fn every_student_gives_valid_results() {
         let class = fixture::class();
         for i in 0..class.students.len() {
-            assert_valid(&results(&class, i));
+            results(&class, i);
         }
     }
 
     #[test]
-    fn all_passed_is_pass() {
+    fn all_passed_is_pass_in_the_test_files_order() {
         let ada = results(&fixture::class(), 0);
         assert_eq!(ada["status"], "pass");
-        let names: Vec<&str> = ada["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["name"].as_str().unwrap())
-            .collect();
         assert_eq!(
-            names,
+            names(&ada),
             [
                 "ex01_interleaved::takes_turns",
                 "ex02_parallel::two_workers",
@@ -225,21 +260,30 @@ mod tests {
         );
         assert_eq!(
             ada["tests"][0]["test_code"],
-            "// #[test] fn takes_turns in curriculum/tests/ex01_interleaved.rs"
+            "let steps = two_baristas().await;\nassert_eq!(steps, [\"A\", \"B\", \"A\"]);"
         );
     }
 
     #[test]
-    fn a_failed_test_fails_with_the_message() {
+    fn a_failed_test_fails_with_its_own_message() {
         let bob = results(&fixture::class(), 1);
         assert_eq!(bob["status"], "fail");
         let failed = &bob["tests"][2];
+        assert_eq!(failed["name"], "ex02_parallel::one_worker_deadlocks");
         assert_eq!(failed["status"], "fail");
-        assert!(failed["message"]
-            .as_str()
-            .unwrap()
-            .contains("it finished & \"quoted\" <b>"));
+        assert_eq!(failed["message"], fixture::DEADLOCK_FAILURE);
         assert_eq!(bob["tests"][1]["status"], "pass");
+    }
+
+    #[test]
+    fn two_failed_tests_each_carry_their_own() {
+        let mut class = fixture::class();
+        let result = &mut class.students[1].exercises[1];
+        result.tests[1].passed = false;
+        result.tests[1].message = "only one barista ran".into();
+        let bob = results(&class, 1);
+        assert_eq!(bob["tests"][1]["message"], "only one barista ran");
+        assert_eq!(bob["tests"][2]["message"], fixture::DEADLOCK_FAILURE);
     }
 
     #[test]
@@ -261,15 +305,38 @@ mod tests {
     }
 
     #[test]
+    fn every_file_broken_is_an_error() {
+        let mut class = fixture::class();
+        for result in &mut class.students[0].exercises {
+            result.status = Status::CompileError;
+            result.score = 0.0;
+            result.message = format!("error: {} does not compile", result.name);
+            for test in &mut result.tests {
+                test.passed = false;
+            }
+        }
+        let ada = results(&class, 0);
+        assert_eq!(ada["status"], "error");
+        assert!(ada["message"].as_str().unwrap().starts_with(
+            "ex01_interleaved: compile error\nerror: ex01_interleaved does not compile"
+        ));
+    }
+
+    #[test]
     fn some_errors_beside_a_pass_is_a_fail() {
         let mut class = fixture::class();
-        class.students[2].exercises[1].tests[0].passed = true; // passed before the time-out
+        let ex02 = &mut class.students[2].exercises[1];
+        // two_workers passed before the time-out.
+        ex02.tests
+            .iter_mut()
+            .find(|t| t.name == "two_workers")
+            .unwrap()
+            .passed = true;
         let cy = results(&class, 2);
         assert_eq!(cy["status"], "fail");
         assert_eq!(cy["tests"][1]["status"], "pass");
         assert_eq!(cy["tests"][2]["status"], "error");
         assert!(cy.get("message").is_none());
-        assert_valid(&cy);
     }
 
     #[test]
@@ -285,7 +352,34 @@ mod tests {
             cy["tests"][0]["message"],
             "ex01_interleaved: missing\nno ex01_interleaved.rs in the submission"
         );
-        assert_valid(&cy);
+        assert_eq!(
+            cy["tests"][0]["test_code"],
+            "// the tests in curriculum/tests/ex01_interleaved.rs"
+        );
+    }
+
+    #[test]
+    fn a_hidden_tests_code_is_never_shown() {
+        let mut class = fixture::class();
+        let result = &mut class.students[1].exercises[1];
+        result.tests.push(crate::grade::model::TestResult {
+            name: "hidden test 1".into(),
+            passed: false,
+            hidden: true,
+            message: String::new(),
+            seconds: None,
+        });
+        let bob = results(&class, 1);
+        let hidden = &bob["tests"][3];
+        assert_eq!(hidden["name"], "ex02_parallel::hidden test 1");
+        assert_eq!(
+            hidden["test_code"],
+            "// one of the instructor's hidden tests"
+        );
+        assert_eq!(
+            hidden["message"],
+            "one of the instructor's hidden tests did not pass"
+        );
     }
 
     #[test]
@@ -303,7 +397,9 @@ mod tests {
         for r in &mut class.students[2].exercises {
             r.message = "é".repeat(40_000);
         }
-        let cy = render_student(&class.exercises, &class.students[2]);
-        assert!(cy.message.unwrap().len() <= MESSAGE_LIMIT);
+        let cy = results(&class, 2);
+        let message = cy["message"].as_str().unwrap();
+        assert!(message.len() <= MESSAGE_LIMIT);
+        assert!(message.ends_with("more bytes]"), "the cut is said");
     }
 }

@@ -3,87 +3,148 @@
 //! Gradescope test worth the exercise's points; the top-level `score` is
 //! the student's total (Gradescope lets it override the tests' sum).
 
-use serde_json::{json, Value};
+use std::fmt::Write;
 
-use super::{exercise_number, number, result_for};
-use crate::grade::model::{ExerciseInfo, ExerciseResult, Status, StudentReport};
+use anyhow::Result;
+use serde::Serialize;
+
+use super::view::{ResultView, StudentView};
+use super::{json_file, number, ClassView, Rendered};
+use crate::grade::model::{printable, Status};
 
 /// Students see their results and the per-test output at once; the
 /// autograder's own stdout (build logs) stays with the instructor.
 const VISIBILITY: &str = "visible";
 const STDOUT_VISIBILITY: &str = "hidden";
 
-/// How Gradescope renders every `output`: as plain text. Its default,
-/// `simple_format`, reads HTML, and the outputs hold what students wrote
-/// (file names, test messages).
-const OUTPUT_FORMAT: &str = "text";
+/// How Gradescope renders every `output` and name: as plain text. Its
+/// default, `simple_format`, reads HTML, and the outputs hold what
+/// students wrote (file names, test messages).
+const TEXT: &str = "text";
 
-/// The `results.json` of one submission.
-pub fn render_student(exercises: &[ExerciseInfo], student: &StudentReport) -> Value {
-    let tests: Vec<Value> = exercises
-        .iter()
-        .enumerate()
-        .map(|(i, info)| test(info, i, result_for(student, info)))
-        .collect();
-    json!({
-        "score": student.score,
-        "output": overall_output(student),
-        "output_format": OUTPUT_FORMAT,
-        "test_output_format": OUTPUT_FORMAT,
-        "visibility": VISIBILITY,
-        "stdout_visibility": STDOUT_VISIBILITY,
-        "tests": tests,
-    })
+/// The fields of Gradescope's specification that barista fills, in its
+/// order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    pub score: f64,
+    /// Seconds the student's exercises ran, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_time: Option<u64>,
+    pub output: String,
+    pub output_format: &'static str,
+    pub test_output_format: &'static str,
+    pub test_name_format: &'static str,
+    pub visibility: &'static str,
+    pub stdout_visibility: &'static str,
+    pub tests: Vec<Test>,
 }
 
-/// One Gradescope test for one exercise. An exercise the grader has no
-/// result for counts as missing, worth nothing.
-fn test(info: &ExerciseInfo, index: usize, result: Option<&ExerciseResult>) -> Value {
-    let (status, score, output) = match result {
-        Some(r) => (r.status, r.score, exercise_output(r)),
-        None => (
-            Status::Missing,
-            0.0,
-            "This exercise was not graded.".to_string(),
-        ),
-    };
-    json!({
-        "name": format!("{} · {}", exercise_number(info, index), info.title),
-        "score": score,
-        "max_score": info.points,
-        "status": if status == Status::Passed { "passed" } else { "failed" },
-        "output": output,
-        "output_format": OUTPUT_FORMAT,
-        "visibility": VISIBILITY,
-    })
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Test {
+    pub name: String,
+    pub name_format: &'static str,
+    pub score: f64,
+    pub max_score: f64,
+    /// `passed` or `failed`.
+    pub status: &'static str,
+    pub output: String,
+    pub output_format: &'static str,
+    pub visibility: &'static str,
+}
+
+pub fn render(view: &ClassView) -> Result<Rendered> {
+    let files = view
+        .students
+        .iter()
+        .map(|student| json_file(&results(view, student)))
+        .collect::<Result<_>>()?;
+    Ok(Rendered::PerStudent(files))
+}
+
+/// The `results.json` of one submission.
+pub fn results(view: &ClassView, student: &StudentView) -> Results {
+    let tests = view
+        .exercises
+        .iter()
+        .zip(&student.results)
+        .map(|(exercise, result)| {
+            let (status, score, output) = match result {
+                Some(r) => (r.result.status, r.result.score, exercise_output(r)),
+                // An exercise the grader has no result for counts as
+                // missing, worth nothing.
+                None => (
+                    Status::Missing,
+                    0.0,
+                    "This exercise was not graded.".to_string(),
+                ),
+            };
+            Test {
+                name: format!("{} · {}", exercise.number, exercise.info.title),
+                name_format: TEXT,
+                score,
+                max_score: exercise.info.points,
+                status: if status == Status::Passed {
+                    "passed"
+                } else {
+                    "failed"
+                },
+                output,
+                output_format: TEXT,
+                visibility: VISIBILITY,
+            }
+        })
+        .collect();
+    let seconds: Vec<f64> = student
+        .results
+        .iter()
+        .flatten()
+        .filter_map(|r| r.result.seconds)
+        .collect();
+    Results {
+        score: student.report.score,
+        // Whole seconds, as the specification has them; rounded up, so a
+        // short run is not "0".
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        execution_time: (!seconds.is_empty())
+            .then(|| seconds.iter().sum::<f64>().max(0.0).ceil() as u64),
+        output: overall_output(student),
+        output_format: TEXT,
+        test_output_format: TEXT,
+        test_name_format: TEXT,
+        visibility: VISIBILITY,
+        stdout_visibility: STDOUT_VISIBILITY,
+        tests,
+    }
 }
 
 /// What the student reads under the exercise: the outcome, which pristine
 /// tests failed, and the grader's message.
-fn exercise_output(result: &ExerciseResult) -> String {
+fn exercise_output(result: &ResultView) -> String {
+    let r = result.result;
     let mut out = format!(
         "{}: {} / {} points",
-        result.status.label(),
-        number(result.score),
-        number(result.max_score)
+        r.status.label(),
+        number(r.score),
+        number(r.max_score)
     );
     let failed: Vec<&str> = result
         .tests
         .iter()
-        .filter(|t| !t.passed)
-        .map(|t| t.name.as_str())
+        .filter(|t| t.status != Status::Passed)
+        .map(|t| t.name)
         .collect();
     if failed.is_empty() {
-        if !result.tests.is_empty() {
-            out.push_str(&format!("\nTests passed: all {}.", result.tests.len()));
+        if !r.tests.is_empty() {
+            let _ = write!(out, "\nTests passed: all {}.", r.tests.len());
         }
-    } else {
-        out.push_str(&format!(
+    } else if !r.tests.is_empty() {
+        let _ = write!(
+            out,
             "\nTests not passed ({} of {}): {}",
             failed.len(),
-            result.tests.len(),
+            r.tests.len(),
             failed.join(", ")
-        ));
+        );
     }
     if !result.message.is_empty() {
         out.push_str("\n\n");
@@ -95,66 +156,85 @@ fn exercise_output(result: &ExerciseResult) -> String {
 /// The text above the tests: the total, and which submitted files grading
 /// replaced with the pristine ones (so a student who edited a test knows
 /// it did not count).
-fn overall_output(student: &StudentReport) -> String {
+fn overall_output(student: &StudentView) -> String {
+    let report = student.report;
     let mut out = format!(
         "{} / {} points.",
-        number(student.score),
-        number(student.max_score)
+        number(report.score),
+        number(report.max_score)
     );
-    if !student.ignored.is_empty() {
-        out.push_str(&format!(
+    if !report.ignored.is_empty() {
+        let files: Vec<String> = report.ignored.iter().map(|f| printable(f, false)).collect();
+        let _ = write!(
+            out,
             "\nIgnored (the course's own copies were used instead): {}",
-            student.ignored.join(", ")
-        ));
+            files.join(", ")
+        );
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::grade::model::fixture;
+    use serde_json::Value;
 
-    fn bob() -> Value {
-        let class = fixture::class();
-        render_student(&class.exercises, &class.students[1])
+    use super::*;
+    use crate::grade::formats::{render as render_format, Format};
+    use crate::grade::model::{fixture, ClassReport};
+
+    /// Every student's `results.json`, read back as Gradescope reads it.
+    fn all(class: &ClassReport) -> Vec<Value> {
+        let view = ClassView::new(class);
+        let Rendered::PerStudent(files) = render_format(Format::Gradescope, &view).unwrap() else {
+            panic!("per student");
+        };
+        files
+            .iter()
+            .map(|f| {
+                let value = serde_json::from_str(f).unwrap();
+                assert_valid(&value);
+                value
+            })
+            .collect()
     }
 
-    /// The fields Gradescope reads, with the types it expects.
+    fn bob() -> Value {
+        all(&fixture::class()).swap_remove(1)
+    }
+
+    /// The fields Gradescope reads, with the types and values its
+    /// specification allows.
     fn assert_valid(results: &Value) {
         let top = results.as_object().unwrap();
+        let visibilities = ["hidden", "after_due_date", "after_published", "visible"];
         assert!(top["score"].is_number());
         assert!(top["output"].is_string());
+        assert!(top.get("execution_time").is_none_or(Value::is_u64));
         // Plain text everywhere: student-written text is never read as HTML.
-        assert_eq!(top["output_format"], "text");
-        assert_eq!(top["test_output_format"], "text");
+        for key in ["output_format", "test_output_format", "test_name_format"] {
+            assert_eq!(top[key], "text", "{key}");
+        }
         for key in ["visibility", "stdout_visibility"] {
             let v = top[key].as_str().unwrap();
-            assert!(
-                ["hidden", "after_due_date", "after_published", "visible"].contains(&v),
-                "{key}: {v}"
-            );
+            assert!(visibilities.contains(&v), "{key}: {v}");
         }
         for test in top["tests"].as_array().unwrap() {
             assert!(test["name"].is_string());
             assert!(test["output"].is_string());
             assert!(test["score"].as_f64().unwrap() <= test["max_score"].as_f64().unwrap());
             assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()));
-            assert!(test["visibility"].is_string());
+            assert!(visibilities.contains(&test["visibility"].as_str().unwrap()));
             assert_eq!(test["output_format"], "text");
+            assert_eq!(test["name_format"], "text");
         }
     }
 
     #[test]
     fn every_student_gives_valid_results() {
-        let class = fixture::class();
-        for student in &class.students {
-            let results = render_student(&class.exercises, student);
-            assert_valid(&results);
-            // Written to a file and read back, it is the same JSON.
-            let text = serde_json::to_string_pretty(&results).unwrap();
-            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), results);
-        }
+        let results = all(&fixture::class());
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0]["execution_time"], 2, "0.5 s and 1.5 s");
+        assert_eq!(results[2]["execution_time"], 10);
     }
 
     #[test]
@@ -195,15 +275,31 @@ mod tests {
 
     #[test]
     fn an_exercise_without_a_result_is_missing() {
-        let class = fixture::class();
-        let mut ada = class.students[0].clone();
-        ada.exercises.pop();
-        let results = render_student(&class.exercises, &ada);
-        let test = &results["tests"][1];
+        let mut class = fixture::class();
+        class.students[0].exercises.pop();
+        let ada = all(&class).swap_remove(0);
+        let test = &ada["tests"][1];
         assert_eq!(
             (test["status"].as_str(), test["score"].as_f64()),
             (Some("failed"), Some(0.0))
         );
-        assert_valid(&results);
+        assert_eq!(test["output"], "This exercise was not graded.");
+    }
+
+    #[test]
+    fn control_characters_are_written_out() {
+        let mut class = fixture::class();
+        class.students[1].ignored = vec!["ex\x1b[2Jercises/x.rs".into()];
+        class.students[1].exercises[1].message = "boom\x1b[31m".into();
+        let bob = all(&class).swap_remove(1);
+        let text = bob.to_string();
+        assert!(
+            !text.contains('\x1b') && !text.contains("\\u001b"),
+            "{text}"
+        );
+        assert!(bob["output"]
+            .as_str()
+            .unwrap()
+            .contains("ex\\u{1b}[2Jercises"));
     }
 }

@@ -1,13 +1,13 @@
-//! barista's own format: the [`ClassReport`] as it is, pretty-printed. The
-//! schema (version [`ClassReport::SCHEMA`]) is documented field by field in
+//! barista's own format: the class report as it is, pretty-printed. The
+//! schema (version `ClassReport::SCHEMA`) is documented field by field in
 //! docs/grading.md; it is what the other formats can be rebuilt from.
 
 use anyhow::Result;
 
-use crate::grade::model::ClassReport;
+use super::{ClassView, Rendered};
 
-pub fn render(class: &ClassReport) -> Result<String> {
-    super::json_file(class)
+pub fn render(view: &ClassView) -> Result<Rendered> {
+    Ok(Rendered::Class(super::json_file(view.class)?))
 }
 
 #[cfg(test)]
@@ -15,7 +15,12 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::grade::model::fixture;
+    use crate::grade::formats::{text, Format};
+    use crate::grade::model::{fixture, ClassReport};
+
+    fn render(class: &ClassReport) -> anyhow::Result<String> {
+        text(Format::Json, &ClassView::new(class))
+    }
 
     #[test]
     fn reads_back_as_the_same_report() {
@@ -40,7 +45,11 @@ mod tests {
             keys(&value),
             ["exercises", "protections", "schema", "students"]
         );
-        assert_eq!(keys(&value["exercises"][0]), ["name", "points", "title"]);
+        assert_eq!(
+            keys(&value["exercises"][0]),
+            ["name", "points", "tests", "title"]
+        );
+        assert_eq!(keys(&value["exercises"][0]["tests"][0]), ["code", "name"]);
         let bob = &value["students"][1];
         assert_eq!(
             keys(bob),
@@ -48,9 +57,25 @@ mod tests {
         );
         assert_eq!(
             keys(&bob["exercises"][1]),
-            ["max_score", "message", "name", "score", "status", "tests"]
+            [
+                "max_score",
+                "message",
+                "name",
+                "score",
+                "seconds",
+                "status",
+                "tests"
+            ]
         );
-        assert_eq!(keys(&bob["exercises"][1]["tests"][0]), ["name", "passed"]);
+        assert_eq!(
+            keys(&bob["exercises"][1]["tests"][0]),
+            ["message", "name", "passed", "seconds"]
+        );
+        assert_eq!(
+            keys(&value["students"][2]["exercises"][0]["tests"][0]),
+            ["name", "passed"],
+            "a test that did not run has no message or time"
+        );
         assert_eq!(bob["exercises"][1]["status"], "failed");
         assert_eq!(
             value["students"][2]["exercises"][0]["status"],

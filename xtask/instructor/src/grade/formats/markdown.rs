@@ -1,167 +1,131 @@
 //! A summary for a GitHub Actions step (`$GITHUB_STEP_SUMMARY`), or any
 //! GitHub-flavoured Markdown viewer: the class at a glance in one table,
 //! then, for each student with something not passed, a collapsed
-//! `<details>` with what went wrong.
+//! `<details>` with what went wrong. Markdown has no writer of its own
+//! here: every piece of report text goes through [`cell`], [`code`] or
+//! [`fenced`], and the HTML around the details through maud, which
+//! escapes.
 
-use super::{class_average, escape_text, exercise_number, number, percent, result_for};
-use crate::grade::model::{ClassReport, ExerciseInfo, Status, StudentReport};
+use std::fmt::Write;
+
+use anyhow::Result;
+use maud::html;
+
+use super::view::StudentView;
+use super::{number, percent, ClassView, Rendered};
+use crate::grade::model::Status;
 
 /// GitHub refuses a step summary over 1 MiB; past this much text the
 /// per-student details stop, so the table always gets through.
 const DETAILS_BUDGET: usize = 900 * 1024;
 
-pub fn render(class: &ClassReport) -> String {
+pub fn render(view: &ClassView) -> Result<Rendered> {
     let mut out = String::from("# barista: grades\n\n");
-    out.push_str(&overview(class));
-    out.push_str(&table(class));
+    out.push_str(&overview(view));
+    out.push_str(&table(view));
     out.push_str(&legend());
-    out.push_str(&exercise_list(&class.exercises));
-    out.push_str(&details(class));
-    out.push_str(&protections(&class.protections));
-    out
+    out.push_str(&exercise_list(view));
+    out.push_str(&details(view));
+    out.push_str(&protections(&view.class.protections));
+    Ok(Rendered::Class(out))
 }
 
-fn overview(class: &ClassReport) -> String {
-    let max = class.max_score();
-    let average = class_average(class);
-    let full = class
-        .students
-        .iter()
-        .filter(|s| s.max_score > 0.0 && s.score >= s.max_score)
-        .count();
+fn overview(view: &ClassView) -> String {
     format!(
         "**{} students** · class average **{} / {}** ({}%) · full marks: {}\n\n",
-        class.students.len(),
-        number(average),
-        number(max),
-        percent(average, max),
-        full
+        view.students.len(),
+        number(view.average),
+        number(view.max_score),
+        percent(view.average, view.max_score),
+        view.full_marks
     )
 }
 
-/// The symbol for a status; a table cell shows it with the score.
-pub(crate) fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "✅",
-        Status::Failed => "❌",
-        Status::CompileError => "🛠",
-        Status::TimedOut => "⏱",
-        Status::Crashed => "💥",
-        Status::Missing => "—",
-        Status::Rejected => "🚫",
-    }
-}
-
 /// Student × exercise, then a row of per-exercise pass counts and averages.
-fn table(class: &ClassReport) -> String {
+fn table(view: &ClassView) -> String {
     let mut out = String::from("| Student |");
-    for (i, e) in class.exercises.iter().enumerate() {
-        out.push_str(&format!(" {} |", exercise_number(e, i)));
+    for e in &view.exercises {
+        let _ = write!(out, " {} |", e.number);
     }
     out.push_str(" Total |\n|:--|");
-    out.push_str(&":-:|".repeat(class.exercises.len()));
+    out.push_str(&":-:|".repeat(view.exercises.len()));
     out.push_str("--:|\n");
-    for student in &class.students {
-        out.push_str(&format!("| {} |", cell(&student.student)));
-        for e in &class.exercises {
-            let mark = match result_for(student, e) {
-                Some(r) => format!("{} {}", icon(r.status), number(r.score)),
+    for student in &view.students {
+        let _ = write!(out, "| {} |", cell(&student.report.student));
+        for result in &student.results {
+            let mark = match result {
+                Some(r) => format!("{} {}", r.result.status.icon(), number(r.result.score)),
                 None => " ".to_string(),
             };
-            out.push_str(&format!(" {mark} |"));
+            let _ = write!(out, " {mark} |");
         }
-        out.push_str(&format!(
-            " **{}** / {} |\n",
-            number(student.score),
-            number(student.max_score)
-        ));
+        let _ = writeln!(
+            out,
+            " **{}** / {} |",
+            number(student.report.score),
+            number(student.report.max_score)
+        );
     }
-    out.push_str(&totals_row(class));
-    out.push('\n');
-    out
-}
-
-/// "passed 2/3, average 4.5" per exercise, and the class average.
-fn totals_row(class: &ClassReport) -> String {
-    let size = class.students.len();
-    let mut out = String::from("| *Passed · average* |");
-    for e in &class.exercises {
-        let results: Vec<_> = class
-            .students
-            .iter()
-            .filter_map(|s| result_for(s, e))
-            .collect();
-        let passed = results
-            .iter()
-            .filter(|r| r.status == Status::Passed)
-            .count();
-        let average = if size == 0 {
-            0.0
-        } else {
-            results.iter().map(|r| r.score).sum::<f64>() / size as f64
-        };
-        out.push_str(&format!(" {passed}/{size} · {} |", number(average)));
+    // "passed 2/3, average 4.5" per exercise, and the class average.
+    let size = view.students.len();
+    out.push_str("| *Passed · average* |");
+    for e in &view.exercises {
+        let _ = write!(out, " {}/{size} · {} |", e.passed, number(e.average));
     }
-    out.push_str(&format!(
-        " **{}** / {} |\n",
-        number(class_average(class)),
-        number(class.max_score())
-    ));
+    let _ = write!(
+        out,
+        " **{}** / {} |\n\n",
+        number(view.average),
+        number(view.max_score)
+    );
     out
 }
 
 fn legend() -> String {
-    let statuses = [
-        Status::Passed,
-        Status::Failed,
-        Status::CompileError,
-        Status::TimedOut,
-        Status::Crashed,
-        Status::Missing,
-        Status::Rejected,
-    ];
-    let items: Vec<String> = statuses
+    let items: Vec<String> = Status::ALL
         .iter()
-        .map(|&s| format!("{} {}", icon(s), s.label()))
+        .map(|s| format!("{} {}", s.icon(), s.label()))
         .collect();
     format!("{}\n\n", items.join(" · "))
 }
 
-fn exercise_list(exercises: &[ExerciseInfo]) -> String {
+fn exercise_list(view: &ClassView) -> String {
     let mut out = String::from("<details><summary>Exercises</summary>\n\n");
-    for (i, e) in exercises.iter().enumerate() {
-        out.push_str(&format!(
-            "- **{}** {} ({}, {} points)\n",
-            exercise_number(e, i),
-            cell(&e.title),
-            code(&e.name),
-            number(e.points)
-        ));
+    for e in &view.exercises {
+        let _ = writeln!(
+            out,
+            "- **{}** {} ({}, {} points)",
+            e.number,
+            cell(&e.info.title),
+            code(&e.info.name),
+            number(e.info.points)
+        );
     }
     out.push_str("\n</details>\n\n");
     out
 }
 
 /// One collapsed section per student with anything not passed.
-fn details(class: &ClassReport) -> String {
+fn details(view: &ClassView) -> String {
     let mut out = String::new();
-    let needing: Vec<&StudentReport> = class
+    let needing: Vec<&StudentView> = view
         .students
         .iter()
-        .filter(|s| s.exercises.iter().any(|r| r.status != Status::Passed))
+        .filter(|s| s.not_passed().next().is_some())
         .collect();
     if needing.is_empty() {
         return out;
     }
     out.push_str("## What went wrong\n\n");
     for (shown, student) in needing.iter().enumerate() {
-        let section = student_details(class, student);
+        let section = student_details(view, student);
         if out.len() + section.len() > DETAILS_BUDGET {
             let left = needing.len() - shown;
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "*{left} more students left out to keep this summary under GitHub's size \
                  limit; the other reports have everything.*\n\n"
-            ));
+            );
             break;
         }
         out.push_str(&section);
@@ -169,53 +133,53 @@ fn details(class: &ClassReport) -> String {
     out
 }
 
-fn student_details(class: &ClassReport, student: &StudentReport) -> String {
+fn student_details(view: &ClassView, student: &StudentView) -> String {
     let not_passed: Vec<String> = student
-        .exercises
-        .iter()
-        .filter(|r| r.status != Status::Passed)
-        .map(|r| format!("{} {}", icon(r.status), r.name))
+        .not_passed()
+        .map(|(_, r)| format!("{} {}", r.result.status.icon(), r.result.name))
         .collect();
-    let mut out = format!(
-        "<details><summary><b>{}</b>: {} / {} · {}</summary>\n\n",
-        escape_text(&student.student),
-        number(student.score),
-        number(student.max_score),
-        escape_text(&not_passed.join(", "))
-    );
-    for (i, e) in class.exercises.iter().enumerate() {
-        let Some(r) = result_for(student, e).filter(|r| r.status != Status::Passed) else {
-            continue;
-        };
-        out.push_str(&format!(
+    let summary = html! {
+        summary {
+            b { (student.name) }
+            ": " (number(student.report.score)) " / " (number(student.report.max_score))
+            " · " (not_passed.join(", "))
+        }
+    };
+    let mut out = format!("<details>{}\n\n", summary.into_string());
+    for (i, r) in student.not_passed() {
+        let e = &view.exercises[i];
+        let result = r.result;
+        let _ = write!(
+            out,
             "**{} · {}** {} {} ({} / {})",
-            exercise_number(e, i),
-            cell(&e.title),
-            icon(r.status),
-            r.status.label(),
-            number(r.score),
-            number(r.max_score)
-        ));
+            e.number,
+            cell(&e.info.title),
+            result.status.icon(),
+            result.status.label(),
+            number(result.score),
+            number(result.max_score)
+        );
         let failed: Vec<String> = r
             .tests
             .iter()
-            .filter(|t| !t.passed)
-            .map(|t| code(&t.name))
+            .filter(|t| t.status == Status::Failed)
+            .map(|t| code(t.name))
             .collect();
-        if !failed.is_empty() && r.status == Status::Failed {
-            out.push_str(&format!(" · not passed: {}", failed.join(", ")));
+        if !failed.is_empty() && result.status == Status::Failed {
+            let _ = write!(out, " · not passed: {}", failed.join(", "));
         }
         out.push_str("\n\n");
         if !r.message.is_empty() {
             out.push_str(&fenced(&r.message));
         }
     }
-    if !student.ignored.is_empty() {
-        let files: Vec<String> = student.ignored.iter().map(|f| code(f)).collect();
-        out.push_str(&format!(
+    if !student.report.ignored.is_empty() {
+        let files: Vec<String> = student.report.ignored.iter().map(|f| code(f)).collect();
+        let _ = write!(
+            out,
             "Ignored (the course's copies were used): {}\n\n",
             files.join(", ")
-        ));
+        );
     }
     out.push_str("</details>\n\n");
     out
@@ -227,25 +191,30 @@ fn protections(protections: &[String]) -> String {
         out.push_str("None were active: submissions ran without confinement.\n");
     }
     for p in protections {
-        out.push_str(&format!("- {}\n", cell(p)));
+        let _ = writeln!(out, "- {}", cell(p));
     }
     out
 }
 
 /// Text for a table cell or other inline Markdown: HTML is escaped (so a
 /// name like `bob <script>` shows as typed), Markdown's inline syntax and
-/// the table's `|` are backslash-escaped, and line breaks, which would end
-/// the table row, become spaces.
+/// the table's `|` are backslash-escaped, line breaks, which would end
+/// the table row, become spaces, and other control characters are written
+/// out.
 pub(crate) fn cell(text: &str) -> String {
+    let text = crate::grade::model::printable(&text.replace(['\r', '\n', '\t'], " "), false);
     let mut out = String::new();
     for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' | '\n' | '\t' => out.push(' '),
-            c => out.push_str(&escape_text(&c.to_string())),
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!'
+        ) {
+            out.push('\\');
+            out.push(c);
+        } else {
+            maud::Escaper::new(&mut out)
+                .write_char(c)
+                .expect("writing to a String");
         }
     }
     out
@@ -255,7 +224,7 @@ pub(crate) fn cell(text: &str) -> String {
 /// a longer run of backticks around, padded with spaces. `|` cannot be
 /// escaped inside code in a table, so it is only used outside tables.
 fn code(text: &str) -> String {
-    let text = text.replace(['\r', '\n'], " ");
+    let text = crate::grade::model::printable(&text.replace(['\r', '\n'], " "), false);
     let fence = "`".repeat(longest_backtick_run(&text) + 1);
     // CommonMark drops one space on each side, which lets a backtick or a
     // space at either end be shown.
@@ -267,9 +236,9 @@ fn code(text: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-/// A fenced block for a message: inside, Markdown and HTML are not
-/// interpreted, so the message needs no escaping, only a fence longer than
-/// any run of backticks in it.
+/// A fenced block for a message (printable already: the view's): inside,
+/// Markdown and HTML are not interpreted, so the message needs no escaping,
+/// only a fence longer than any run of backticks in it.
 fn fenced(text: &str) -> String {
     let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
     format!("{fence}text\n{}\n{fence}\n\n", text.trim_end())
@@ -282,7 +251,12 @@ fn longest_backtick_run(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::model::fixture;
+    use crate::grade::formats::{text, Format};
+    use crate::grade::model::{fixture, ClassReport};
+
+    fn render(class: &ClassReport) -> String {
+        text(Format::Markdown, &ClassView::new(class)).unwrap()
+    }
 
     /// The cells of the table's rows, split on unescaped `|`, unescaped.
     fn table_rows(text: &str) -> Vec<Vec<String>> {
@@ -387,6 +361,24 @@ mod tests {
         assert_eq!(code("x`y"), "``x`y``");
         assert_eq!(code("`x"), "`` `x ``");
         assert_eq!(code("a\nb"), "`a b`");
+    }
+
+    #[test]
+    fn control_characters_are_written_out() {
+        let mut class = fixture::class();
+        class.students[1].student = "bob\x1b[31m".into();
+        class.students[1].exercises[1].message = "panicked: \x1b[2Jboom\r".into();
+        let text = render(&class);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("```text\npanicked: \\u{1b}[2Jboom\\u{d}\n```"),
+            "{text}"
+        );
+        assert!(text.contains("<b>bob\\u{1b}[31m</b>"), "{text}");
+        assert!(text.contains("| bob\\\\u{1b}\\[31m |"), "{text}");
     }
 
     #[test]

@@ -1,0 +1,115 @@
+//! Capping text for people: one rule for every report, message and log
+//! excerpt. What is cut is never silent: a marker says how much was left
+//! out, `[... N more bytes]` right after the text kept, `[... N more
+//! lines]` on a line of its own, or `[... N lines before]` above the last
+//! lines kept.
+
+use std::borrow::Cow;
+
+/// How much of a text to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// At most this many bytes, the marker included (when the limit is
+    /// too small for the marker, the text is cut without one). The cut
+    /// falls on a character boundary.
+    Bytes(usize),
+    /// The first lines.
+    Lines(usize),
+    /// The last lines: the end of a log says what failed.
+    LastLines(usize),
+}
+
+/// `text` as `keep` allows, with a marker where it was cut. Borrowed
+/// exactly when nothing was cut.
+#[must_use]
+pub fn cap(text: &str, keep: Keep) -> Cow<'_, str> {
+    match keep {
+        Keep::Bytes(max) => {
+            if text.len() <= max {
+                return Cow::Borrowed(text);
+            }
+            // The marker's longest form: it names at most the whole length.
+            let room = max.saturating_sub(bytes_marker(text.len()).len());
+            if room == 0 {
+                return Cow::Owned(text[..floor_boundary(text, max)].to_string());
+            }
+            let end = floor_boundary(text, room);
+            Cow::Owned(format!(
+                "{}{}",
+                &text[..end],
+                bytes_marker(text.len() - end)
+            ))
+        }
+        Keep::Lines(max) => {
+            let lines = text.lines().count();
+            if lines <= max {
+                return Cow::Borrowed(text);
+            }
+            let kept: Vec<&str> = text.lines().take(max).collect();
+            Cow::Owned(format!(
+                "{}\n[... {} more lines]",
+                kept.join("\n"),
+                lines - max
+            ))
+        }
+        Keep::LastLines(max) => {
+            let lines = text.lines().count();
+            if lines <= max {
+                return Cow::Borrowed(text);
+            }
+            let kept: Vec<&str> = text.lines().skip(lines - max).collect();
+            Cow::Owned(format!(
+                "[... {} lines before]\n{}",
+                lines - max,
+                kept.join("\n")
+            ))
+        }
+    }
+}
+
+fn bytes_marker(left_out: usize) -> String {
+    format!("[... {left_out} more bytes]")
+}
+
+/// The largest character boundary at or below `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut end = at.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_fits_is_borrowed_whole() {
+        for keep in [Keep::Bytes(5), Keep::Lines(2), Keep::LastLines(2)] {
+            assert!(
+                matches!(cap("a\nb", keep), Cow::Borrowed("a\nb")),
+                "{keep:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bytes_are_cut_at_a_character_boundary_marker_included() {
+        let text = "é".repeat(100);
+        let capped = cap(&text, Keep::Bytes(50));
+        assert!(capped.len() <= 50, "{capped}");
+        let (kept, marker) = capped.split_once('[').unwrap();
+        assert!(kept.chars().all(|c| c == 'é') && !kept.is_empty());
+        assert_eq!(marker, format!("... {} more bytes]", 200 - kept.len()));
+        // Too small for the marker: the text alone, still whole characters.
+        assert_eq!(cap(&text, Keep::Bytes(3)), "é");
+    }
+
+    #[test]
+    fn lines_say_how_many_were_left_out() {
+        let text = "1\n2\n3\n4\n5";
+        assert_eq!(cap(text, Keep::Lines(2)), "1\n2\n[... 3 more lines]");
+        assert_eq!(cap(text, Keep::LastLines(2)), "[... 3 lines before]\n4\n5");
+    }
+}
