@@ -495,7 +495,9 @@ struct Symbols {
     main: Option<TaskId>,
     by_task: bool,
     /// Legend entries: symbols, name, how many tasks.
-    legend: Vec<(String, &'static str, usize)>,
+    /// Each name's symbols (`A-J`), the index of its one symbol when it
+    /// has one (for its colour), the name, and how many tasks it had.
+    legend: Vec<(String, Option<usize>, &'static str, usize)>,
 }
 
 impl Symbols {
@@ -537,10 +539,11 @@ impl Symbols {
                 overflow += count;
                 continue;
             }
-            legend.push((runs(&indexes), name, count));
+            let single = (indexes.len() == 1).then_some(indexes[0]);
+            legend.push((runs(&indexes), single, name, count));
         }
         if overflow > 0 {
-            legend.push((OVERFLOW.to_string(), "other names", overflow));
+            legend.push((OVERFLOW.to_string(), None, "other names", overflow));
         }
         Symbols {
             tasks: drawn.iter().map(|t| t.id).collect(),
@@ -578,22 +581,17 @@ impl Symbols {
         if self.main.is_some() {
             entries.push((format!("{MAIN} main"), 6));
         }
-        for (symbols, name, count) in &self.legend {
+        for (symbols, single, name, count) in &self.legend {
             let counted = if *count > 1 {
                 format!("{name} ({} tasks)", thousands(*count))
             } else {
                 name.to_string()
             };
             let plain = format!("{symbols} {counted}");
-            let shown = match symbols.chars().next() {
-                Some(c) if color && symbols.len() == 1 && c != OVERFLOW => {
-                    let style = palette(
-                        SYMBOLS
-                            .iter()
-                            .position(|&b| char::from(b) == c)
-                            .unwrap_or(0),
-                    );
-                    format!("{style}{c}{style:#} {counted}")
+            let shown = match single {
+                Some(index) if color => {
+                    let style = palette(*index);
+                    format!("{style}{symbols}{style:#} {counted}")
                 }
                 _ => plain.clone(),
             };

@@ -716,6 +716,14 @@ pub fn count() -> u64 {
         solution("ex09_amdahl").replace("pub fn speedup(", "pub fn speedup_unused(")
     );
     crate::student(&second, "b-hardcodes", &[("ex09_amdahl", hardcoded)]);
+    // Wrong where only the hidden test looks, and printing a libtest
+    // header there, so that the hidden test's failure (its expected value)
+    // would read as a visible test's report.
+    let forger = format!(
+        "{}\npub fn speedup(p: f64, n: usize) -> f64 {{ if n == 3 && p == 0.75 {{ println!(\"\\n---- judged::ex09_amdahl::question_the_ceiling_at_95_percent stdout ----\"); return 1.0; }} speedup_unused(p, n) }}\n",
+        solution("ex09_amdahl").replace("pub fn speedup(", "pub fn speedup_unused(")
+    );
+    crate::student(&second, "c-forges-headers", &[("ex09_amdahl", forger)]);
     let hidden = dir.path().join("hidden");
     std::fs::create_dir_all(&hidden).unwrap();
     std::fs::write(
@@ -776,6 +784,23 @@ pub fn count() -> u64 {
         !gradescope.contains("the secret expected value"),
         "a hidden test's message reached the student: {gradescope}"
     );
+    let forger = ex09(&report["students"][2]);
+    assert_eq!(report["students"][2]["student"], "c-forges-headers");
+    assert!(
+        forger["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["hidden"] == true && t["passed"] == false),
+        "{forger}"
+    );
+    for file in ["results.json", "gradescope/c-forges-headers/results.json"] {
+        let text = std::fs::read_to_string(output.join(file)).unwrap();
+        assert!(
+            !text.contains("the secret expected value"),
+            "a hidden test's message reached {file} through a forged header: {text}"
+        );
+    }
 
     // One submission, Exercism-runner style: OUT/results.json, exit 0 even
     // though the submission fails.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::model::{Status, TestResult, Verdicts};
 use super::run::Ran;
+use xtask::process::Finished;
 use xtask::runner;
 
 /// Each exercise's tests, as listed from the solutions' build:
@@ -51,12 +52,17 @@ pub fn verdict_name(exercise: &str, test: &str, hidden: bool) -> String {
     }
 }
 
-/// The run filters that select an exercise's tests, hidden ones included.
-pub fn filters(exercise: &str) -> [String; 2] {
-    [
-        format!("judged::{exercise}::"),
-        format!("judged::hidden_{exercise}::"),
-    ]
+/// The run filter that selects an exercise's visible tests, or its hidden
+/// ones. They run in separate processes: what a hidden test prints (its
+/// expected values, in its panic message) is never in the output that
+/// visible tests' messages are read from, whatever the submission prints
+/// to make one test's report look like another's.
+pub fn filter(exercise: &str, hidden: bool) -> String {
+    if hidden {
+        format!("judged::hidden_{exercise}::")
+    } else {
+        format!("judged::{exercise}::")
+    }
 }
 
 /// What the judge decided of one exercise's run.
@@ -67,51 +73,71 @@ pub struct Judged {
     pub message: String,
 }
 
-/// Judges one run of an exercise's tests under time limit `limit`.
+/// Judges an exercise from the run of its visible tests and, when it has
+/// hidden tests, the run of those, each under time limit `limit`.
 ///
-/// Each visible test that failed carries its own report; a hidden test's
-/// is never quoted.
-pub fn judge(listed: Vec<Listed>, ran: &Ran, limit: Duration) -> Judged {
-    let finished = &ran.finished;
-    let failures: BTreeMap<String, String> = xtask::verdict::failures(&finished.output)
+/// Each visible test that failed carries its own report, read from the
+/// visible run's output only; hidden tests are counted, never quoted.
+pub fn judge(listed: Vec<Listed>, visible: &Ran, hidden: Option<&Ran>, limit: Duration) -> Judged {
+    let failures: BTreeMap<String, String> = xtask::verdict::failures(&visible.finished.output)
         .into_iter()
         .map(|f| (f.test, f.report))
         .collect();
+    let ran = |test: &Listed| if test.hidden { hidden } else { Some(visible) };
     let tests: Vec<TestResult> = listed
         .into_iter()
-        .map(|test| TestResult {
-            passed: ran.verdicts.contains(&test.verdict),
-            message: match failures.get(&test.verdict) {
-                Some(report) if !test.hidden => report.clone(),
-                _ => String::new(),
-            },
-            seconds: ran.verdicts.seconds(&test.verdict),
-            name: test.shown,
-            hidden: test.hidden,
+        .map(|test| {
+            let verdicts = ran(&test).map(|r| &r.verdicts);
+            TestResult {
+                passed: verdicts.is_some_and(|v| v.contains(&test.verdict)),
+                seconds: verdicts.and_then(|v| v.seconds(&test.verdict)),
+                message: match failures.get(&test.verdict) {
+                    Some(report) if !test.hidden => report.clone(),
+                    _ => String::new(),
+                },
+                name: test.shown,
+                hidden: test.hidden,
+            }
         })
         .collect();
+    // Each process, and whether every test it ran reported a pass.
+    let reported = |of_hidden: bool| {
+        tests
+            .iter()
+            .filter(|t| t.hidden == of_hidden)
+            .all(|t| t.passed)
+    };
+    let mut ends: Vec<(&Finished, bool)> = vec![(&visible.finished, reported(false))];
+    ends.extend(hidden.map(|run| (&run.finished, reported(true))));
     let all = !tests.is_empty() && tests.iter().all(|t| t.passed);
-    // The status follows the verdicts; how the process ended only says
+    // A process that exited with libtest's failure code, or passed with
+    // every verdict in: its tests said why. Any other end is a crash.
+    let crashed = ends
+        .iter()
+        .find(|(f, reported)| {
+            !f.timed_out && f.status_code != Some(101) && !(f.passed && *reported)
+        })
+        .map(|(f, _)| *f);
+    // The status follows the verdicts; how the processes ended only says
     // why the others are missing.
     let status = if all {
         Status::Passed
-    } else if finished.timed_out {
+    } else if ends.iter().any(|(f, _)| f.timed_out) {
         Status::TimedOut
-    } else if finished.status_code == Some(101) {
+    } else if crashed.is_none() {
         Status::Failed
     } else {
         // Killed by a signal (stack overflow, out of memory), or it
         // exited before every test finished.
         Status::Crashed
     };
-    let message = match status {
-        Status::Passed => String::new(),
-        Status::TimedOut => xtask::status::timed_out_message(limit),
-        Status::Crashed if finished.status_code.is_some() => format!(
-            "the test process exited (code {}) before every test finished",
-            finished.status_code.unwrap_or_default()
-        ),
-        _ => first_visible_failure(&finished.output, &tests),
+    let message = match (status, crashed.and_then(|f| f.status_code)) {
+        (Status::Passed, _) => String::new(),
+        (Status::TimedOut, _) => xtask::status::timed_out_message(limit),
+        (Status::Crashed, Some(code)) => {
+            format!("the test process exited (code {code}) before every test finished")
+        }
+        _ => failure_message(&visible.finished.output, &tests),
     };
     Judged {
         tests,
@@ -134,18 +160,13 @@ pub fn missing(tests: &TestList, verdicts: &Verdicts) -> Vec<String> {
         .collect()
 }
 
-/// The first failing test's report that is not a hidden test's; hidden
-/// failures are only counted.
-fn first_visible_failure(output: &str, results: &[TestResult]) -> String {
-    let visible: String = output
-        .split("\n---- ")
-        .filter(|section| !section.starts_with("judged::hidden_"))
-        .collect::<Vec<_>>()
-        .join("\n---- ");
+/// The first visible test's failure (from the visible run's output), and
+/// how many hidden tests did not pass.
+fn failure_message(visible_output: &str, results: &[TestResult]) -> String {
     let hidden_failed = results.iter().filter(|t| t.hidden && !t.passed).count();
     let shown_failed = results.iter().any(|t| !t.hidden && !t.passed);
     let mut message = if shown_failed {
-        runner::first_failure(&visible)
+        runner::first_failure(visible_output)
     } else {
         String::new()
     };
@@ -194,19 +215,22 @@ mod tests {
 
     #[test]
     fn only_the_verdicts_make_a_pass() {
-        let all = [
-            "judged::ex01::a",
-            "judged::ex01::b",
-            "judged::hidden_ex01::secret",
-        ];
+        let visible = ["judged::ex01::a", "judged::ex01::b"];
+        let hidden = ran(&["judged::hidden_ex01::secret"], false, Some(0), "");
         // Every verdict came: passed, however the process ended after.
-        let judged = judge(listed(&tests(), "ex01"), &ran(&all, true, None, ""), LIMIT);
+        let judged = judge(
+            listed(&tests(), "ex01"),
+            &ran(&visible, true, None, ""),
+            Some(&hidden),
+            LIMIT,
+        );
         assert_eq!(judged.status, Status::Passed);
         assert_eq!(judged.message, "");
         // A process that exits 0 but reported only some: it crashed, not passed.
         let judged = judge(
             listed(&tests(), "ex01"),
-            &ran(&all[..1], false, Some(0), ""),
+            &ran(&visible[..1], false, Some(0), ""),
+            Some(&ran(&[], false, Some(101), "")),
             LIMIT,
         );
         assert_eq!(judged.status, Status::Crashed);
@@ -222,25 +246,40 @@ mod tests {
         assert_eq!(names, [("a", true), ("b", false), ("hidden test 1", false)]);
     }
 
-    #[test]
-    fn a_failure_quotes_visible_tests_and_counts_hidden_ones() {
-        let output = "\
-running 3 tests
+    const SECRET: &str = "\
+running 1 test
 
 failures:
 
 ---- judged::hidden_ex01::secret stdout ----
-the instructor's secret expectation
+
+---- judged::ex01::a stdout ----
+the instructor's secret expectation: 2
+
+failures:
+    judged::hidden_ex01::secret
+";
+
+    #[test]
+    fn a_failure_quotes_visible_tests_and_counts_hidden_ones() {
+        let visible = "\
+running 2 tests
+
+failures:
 
 ---- judged::ex01::b stdout ----
 thread 'judged::ex01::b' panicked at t.rs:1:1:
 two cups, not three
 
 failures:
+    judged::ex01::b
 ";
+        // The hidden test's output holds a header forged by the submission,
+        // naming a visible test: it is never read for visible messages.
         let judged = judge(
             listed(&tests(), "ex01"),
-            &ran(&["judged::ex01::a"], false, Some(101), output),
+            &ran(&["judged::ex01::a"], false, Some(101), visible),
+            Some(&ran(&[], false, Some(101), SECRET)),
             LIMIT,
         );
         assert_eq!(judged.status, Status::Failed);
@@ -270,7 +309,12 @@ failures:
 
     #[test]
     fn a_time_limit_is_named() {
-        let judged = judge(listed(&tests(), "ex01"), &ran(&[], true, None, ""), LIMIT);
+        let judged = judge(
+            listed(&tests(), "ex01"),
+            &ran(&[], false, Some(101), ""),
+            Some(&ran(&[], true, None, "")),
+            LIMIT,
+        );
         assert_eq!(judged.status, Status::TimedOut);
         assert!(judged.message.starts_with("did not finish in 10 s"));
         assert_eq!(

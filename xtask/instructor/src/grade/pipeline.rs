@@ -472,21 +472,35 @@ impl<'a> Grader<'a> {
         score::exercise(exercise, status, tests, self.for_students(&message), None)
     }
 
-    /// Runs one exercise's tests, and judges them.
+    /// Runs one exercise's tests, and judges them: its visible tests in one
+    /// process, its hidden ones (if any) in another.
     fn run_exercise(&self, run: &Run, folder: &Path) -> Result<ExerciseResult> {
         let exercise = &self.curriculum.exercises[run.slot];
         let name = &exercise.name;
+        let listed = judge::listed(&self.tests, name);
+        let limit = self.options.limit;
         let started = std::time::Instant::now();
-        let ran = self.runs().run(
+        let visible = self.runs().run(
             &run.binary,
             folder,
             name,
-            &judge::filters(name),
-            self.options.limit,
+            &[judge::filter(name, false)],
+            limit,
         )?;
+        let hidden = if listed.iter().any(|t| t.hidden) {
+            Some(self.runs().run(
+                &run.binary,
+                folder,
+                &format!("{name}-hidden"),
+                &[judge::filter(name, true)],
+                limit,
+            )?)
+        } else {
+            None
+        };
         let took = started.elapsed();
         self.took.lock().unwrap().insert(name.clone(), took);
-        let mut judged = judge::judge(judge::listed(&self.tests, name), &ran, self.options.limit);
+        let mut judged = judge::judge(listed, &visible, hidden.as_ref(), limit);
         for test in &mut judged.tests {
             test.message = self.for_students(&test.message);
         }

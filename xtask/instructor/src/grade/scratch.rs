@@ -371,8 +371,17 @@ fn byte_offset(text: &str, at: proc_macro2::LineColumn) -> usize {
             .map_or(line.len(), |(i, _)| i)
 }
 
+/// Copies `from` into `to`, writing only what changed. Below the top
+/// level, `to` mirrors `from`: a file the repository no longer has goes
+/// (a module moved from `parse.rs` to `parse/mod.rs` must not leave both).
+/// The top level also holds what the grader writes itself.
 fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+    copy_entries(from, to, skip, false)
+}
+
+fn copy_entries(from: &Path, to: &Path, skip: &[&str], mirror: bool) -> Result<()> {
     std::fs::create_dir_all(to)?;
+    let mut copied = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -381,9 +390,29 @@ fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
         }
         let target = to.join(&name);
         if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target, &[])?;
+            if target.is_file() {
+                std::fs::remove_file(&target)?;
+            }
+            copy_entries(&entry.path(), &target, &[], true)?;
         } else {
+            if target.is_dir() {
+                std::fs::remove_dir_all(&target)?;
+            }
             write_if_changed(&target, &std::fs::read(entry.path())?)?;
+        }
+        copied.insert(name);
+    }
+    if mirror {
+        for entry in std::fs::read_dir(to)? {
+            let entry = entry?;
+            if !copied.contains(&entry.file_name()) {
+                let path = entry.path();
+                if entry.file_type()?.is_dir() {
+                    std::fs::remove_dir_all(&path)?;
+                } else {
+                    std::fs::remove_file(&path)?;
+                }
+            }
         }
     }
     Ok(())
@@ -432,6 +461,32 @@ pub fn tests_by_exercise(listing: &str) -> BTreeMap<String, Vec<(String, bool)>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_below_the_top_level_mirrors_the_repository() {
+        let (from, to) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let write = |path: &str| {
+            let path = from.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "//").unwrap();
+        };
+        write("macros/src/parse.rs");
+        write("macros/src/old/keys.rs");
+        write("Cargo.toml");
+        std::fs::write(to.path().join("graded.txt"), "the grader's own").unwrap();
+        copy_tree(from.path(), to.path(), &[]).unwrap();
+        assert!(to.path().join("macros/src/parse.rs").is_file());
+        // The module moves: the old file and folder go with it.
+        std::fs::remove_file(from.path().join("macros/src/parse.rs")).unwrap();
+        std::fs::remove_dir_all(from.path().join("macros/src/old")).unwrap();
+        write("macros/src/parse/mod.rs");
+        copy_tree(from.path(), to.path(), &[]).unwrap();
+        assert!(to.path().join("macros/src/parse/mod.rs").is_file());
+        assert!(!to.path().join("macros/src/parse.rs").exists());
+        assert!(!to.path().join("macros/src/old").exists());
+        // What the grader wrote at the top level stays.
+        assert!(to.path().join("graded.txt").is_file());
+    }
 
     #[test]
     fn every_kind_of_test_gets_a_verdict_on_its_own_line() {
