@@ -36,6 +36,7 @@ enum TargetDir {
 impl Cargo {
     /// The cargo that runs us (`cargo xtask` sets `CARGO`), else `cargo`,
     /// in `workspace`, building where the environment says.
+    #[must_use]
     pub fn new(workspace: &Path) -> Cargo {
         Cargo {
             program: program(),
@@ -45,6 +46,7 @@ impl Cargo {
     }
 
     /// Builds into `dir` (`CARGO_TARGET_DIR` of each command started).
+    #[must_use]
     pub fn target_dir(mut self, dir: &Path) -> Cargo {
         self.target_dir = TargetDir::At(dir.to_path_buf());
         self
@@ -53,12 +55,14 @@ impl Cargo {
     /// Builds into the workspace's own `target/`: a `CARGO_TARGET_DIR` in
     /// our environment names some other workspace's (a fresh copy measured
     /// as a newcomer would meet it).
+    #[must_use]
     pub fn own_target_dir(mut self) -> Cargo {
         self.target_dir = TargetDir::Own;
         self
     }
 
     /// The workspace's folder.
+    #[must_use]
     pub fn workspace(&self) -> &Path {
         &self.workspace
     }
@@ -82,6 +86,11 @@ impl Cargo {
     /// `cargo build ARGS --message-format=json…`: the test binaries it
     /// built and the compiler's errors, by test target. `show` says how
     /// cargo talks to the terminal meanwhile.
+    ///
+    /// # Errors
+    ///
+    /// When cargo cannot be started, or fails without building or blaming
+    /// any test target.
     pub fn build_tests(&self, args: &[&str], show: Show) -> Result<TestBuild> {
         let mut command = self.command(["build"]);
         command
@@ -129,6 +138,7 @@ pub struct Show {
 }
 
 /// The cargo that runs us (`cargo xtask` sets `CARGO`), else `cargo`.
+#[must_use]
 pub fn program() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
@@ -151,6 +161,7 @@ pub struct TestBuild {
 }
 
 impl TestBuild {
+    #[must_use]
     pub fn from_messages(messages: &[Message]) -> TestBuild {
         let is_test = |target: &cargo_metadata::Target| {
             target.kind.contains(&cargo_metadata::TargetKind::Test)

@@ -6,6 +6,7 @@
 //! runs, the check and the bench: nothing a tool starts outlives it.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
@@ -27,6 +28,10 @@ pub struct Group {
 
 impl Group {
     /// Starts `command` as the leader of a new process group.
+    ///
+    /// # Errors
+    ///
+    /// When the program cannot be started.
     pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
         #[cfg(unix)]
         {
@@ -35,7 +40,9 @@ impl Group {
         }
         // Registered under the lock, so that a stop cannot slip between the
         // start and the registration.
-        let mut groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+        let mut groups = GROUPS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let child = command.spawn()?;
         groups.insert(child.id());
         Ok(Group { child })
@@ -52,14 +59,16 @@ impl Drop for Group {
     fn drop(&mut self) {
         GROUPS
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&self.child.id());
     }
 }
 
 /// Ends every process group this tool started that is still known.
 pub fn stop_everything() {
-    let groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+    let groups = GROUPS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     for &group in groups.iter() {
         kill_group(group);
     }
@@ -76,7 +85,7 @@ pub fn stop_everything_when_interrupted() {
 
 fn kill_group(leader: u32) {
     #[cfg(unix)]
-    if let Some(group) = rustix::process::Pid::from_raw(leader as i32) {
+    if let Some(group) = rustix::process::Pid::from_raw(leader.cast_signed()) {
         // A group that ended already makes this fail harmlessly.
         let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
     }
@@ -84,8 +93,11 @@ fn kill_group(leader: u32) {
     let _ = leader;
 }
 
-/// `git ARGS` in `dir`, its output; an error saying what git said when it
-/// fails.
+/// `git ARGS` in `dir`, its output.
+///
+/// # Errors
+///
+/// When git cannot be run, or fails: saying what git said.
 pub fn git(dir: &std::path::Path, args: &[&str]) -> Result<std::process::Output> {
     let out = Command::new("git")
         .current_dir(dir)
@@ -125,6 +137,10 @@ const PIPES_GRACE: Duration = Duration::from_secs(2);
 /// Runs `command` with captured, capped output, in a process group of its
 /// own that is killed whole after `limit` (and once it ends: whatever it
 /// left behind goes too).
+///
+/// # Errors
+///
+/// When the program cannot be started or waited for.
 pub fn run_with_deadline(mut command: Command, limit: Duration) -> Result<Finished> {
     command
         .stdin(Stdio::null())
@@ -186,9 +202,7 @@ fn capture(stream: Option<Box<dyn Read + Send>>) -> std::sync::mpsc::Receiver<St
         let mut text = String::from_utf8_lossy(&kept).into_owned();
         let dropped = came - kept.len();
         if dropped > 0 {
-            text.push_str(&format!(
-                "\n[... {dropped} more bytes of output not kept]\n"
-            ));
+            let _ = write!(text, "\n[... {dropped} more bytes of output not kept]\n");
         }
         let _ = done.send(text);
     });
