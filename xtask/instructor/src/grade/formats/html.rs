@@ -237,11 +237,7 @@ fn tooltip(e: &ExerciseView, r: &ResultView) -> String {
 /// such exercise's full message (tooltips are cut, and touch screens have
 /// none).
 fn details(view: &ClassView) -> Markup {
-    let needing: Vec<&StudentView> = view
-        .students
-        .iter()
-        .filter(|s| s.not_passed().next().is_some())
-        .collect();
+    let needing = view.not_all_passed();
     if needing.is_empty() {
         return html! {};
     }

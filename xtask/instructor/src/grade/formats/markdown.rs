@@ -108,11 +108,7 @@ fn exercise_list(view: &ClassView) -> String {
 /// One collapsed section per student with anything not passed.
 fn details(view: &ClassView) -> String {
     let mut out = String::new();
-    let needing: Vec<&StudentView> = view
-        .students
-        .iter()
-        .filter(|s| s.not_passed().next().is_some())
-        .collect();
+    let needing = view.not_all_passed();
     if needing.is_empty() {
         return out;
     }

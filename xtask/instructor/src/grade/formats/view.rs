@@ -71,6 +71,15 @@ pub struct TestView<'a> {
 }
 
 impl<'a> ClassView<'a> {
+    /// The students with anything not passed: those a report details.
+    #[must_use]
+    pub fn not_all_passed(&self) -> Vec<&StudentView<'a>> {
+        self.students
+            .iter()
+            .filter(|s| s.not_passed().next().is_some())
+            .collect()
+    }
+
     #[must_use]
     pub fn new(class: &'a ClassReport) -> ClassView<'a> {
         let size = class.students.len();
