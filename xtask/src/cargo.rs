@@ -107,21 +107,38 @@ impl Cargo {
             // themselves come as JSON on stdout.
             command.stderr(Stdio::inherit());
         } else {
-            command.arg("--quiet").stderr(Stdio::null());
+            // Kept: when cargo fails before any compiler message (a broken
+            // manifest, a lock file out of date), it says why only there.
+            command.arg("--quiet").stderr(Stdio::piped());
         }
         let mut group = Group::spawn(&mut command).context("running cargo build")?;
+        let stderr = group.child.stderr.take().map(|mut pipe| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = pipe.read_to_string(&mut text);
+                text
+            })
+        });
         let mut stdout = Vec::new();
         if let Some(mut pipe) = group.child.stdout.take() {
             pipe.read_to_end(&mut stdout)
                 .context("reading cargo build's messages")?;
         }
         let status = group.child.wait()?;
+        let said = stderr
+            .and_then(|reader| reader.join().ok())
+            .unwrap_or_default();
         let build = TestBuild::from_messages(&messages(&String::from_utf8_lossy(&stdout)));
         if build.binaries.is_empty() && build.errors.is_empty() && !status.success() {
+            let said = crate::text::cap(said.trim(), crate::text::Keep::LastLines(20));
             anyhow::bail!(
-                "cargo could not build in {} (run `cargo build {}` there to see why)",
+                "cargo could not build in {}{}",
                 self.workspace.display(),
-                args.join(" ")
+                if said.is_empty() {
+                    format!(" (run `cargo build {}` there to see why)", args.join(" "))
+                } else {
+                    format!(":\n{said}")
+                }
             );
         }
         Ok(build)
@@ -194,5 +211,24 @@ impl TestBuild {
             build.binaries.remove(target);
         }
         build
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_that_fails_before_compiling_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \n").unwrap();
+        let err = Cargo::new(dir.path())
+            .target_dir(&dir.path().join("target"))
+            .build_tests(&["--tests"], Show::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("could not build in"), "{err}");
+        // cargo's own words about the manifest, not a bare failure.
+        assert!(err.contains("Cargo.toml"), "{err}");
     }
 }
