@@ -91,12 +91,7 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
         );
     }
     // cargo draws its own progress meanwhile; barista's bar comes after.
-    let build = runner::build(
-        &curriculum.cargo(),
-        curriculum,
-        Package::Exercises,
-        terminal,
-    )?;
+    let build = runner::build(curriculum, Package::Exercises, terminal)?;
     let bar = if terminal {
         ProgressBar::new(curriculum.exercises.len() as u64)
     } else {

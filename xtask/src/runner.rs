@@ -17,18 +17,13 @@ use crate::process::{self, Finished};
 /// Builds every exercise's test target in `package`. With `progress`,
 /// cargo shows its own progress on the terminal (the first build compiles
 /// every dependency).
-pub fn build(
-    cargo: &Cargo,
-    curriculum: &Curriculum,
-    package: Package,
-    progress: bool,
-) -> Result<TestBuild> {
+pub fn build(curriculum: &Curriculum, package: Package, progress: bool) -> Result<TestBuild> {
     let mut targets = vec!["--keep-going"];
     for exercise in &curriculum.exercises {
         targets.extend(["--test", exercise.name.as_str()]);
     }
     build_targets(
-        cargo,
+        &curriculum.cargo(),
         package,
         &targets,
         Show {
@@ -121,26 +116,66 @@ pub fn test_binary_command(command: &mut Command, package_dir: &Path) {
         .env("RUST_BACKTRACE", "0");
 }
 
-/// The first failing test's report from libtest's output: its name and what
-/// it printed, without the summary noise around it.
-pub fn first_failure(output: &str) -> String {
-    // With `--show-output`, the passing tests' output comes first.
-    let failures = output
-        .find("\nfailures:\n")
-        .map_or(output, |at| &output[at..]);
-    let mut lines = failures.lines().skip_while(|l| !l.starts_with("---- "));
-    let Some(header) = lines.next() else {
-        // No test report: a compile error, a crash, or a time limit.
-        return output.trim().to_string();
+/// One failing test's report in libtest's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// libtest's name for the test, e.g. `tests::takes_turns`.
+    pub test: String,
+    /// What it printed: the panic and its message, without libtest's
+    /// advice about backtraces.
+    pub report: String,
+}
+
+/// Every failing test's report, in the order libtest lists them (its
+/// `failures:` section, one `---- NAME stdout ----` block per test).
+#[must_use]
+pub fn failures(output: &str) -> Vec<Failure> {
+    let Some(at) = output.find("\nfailures:\n") else {
+        return Vec::new();
     };
-    let name = header
-        .trim_start_matches("---- ")
-        .trim_end_matches(" stdout ----");
-    let body: Vec<&str> = lines
-        .take_while(|l| !l.starts_with("---- ") && *l != "failures:")
-        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
-        .collect();
-    format!("test {name} failed:\n{}", body.join("\n").trim())
+    let mut found: Vec<Failure> = Vec::new();
+    for line in output[at..].lines().skip(2) {
+        if let Some(test) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            found.push(Failure {
+                test: test.to_string(),
+                report: String::new(),
+            });
+        } else if line == "failures:" {
+            // The list of names that ends the section.
+            break;
+        } else if let Some(failure) = found.last_mut() {
+            if !line.starts_with("note: run with `RUST_BACKTRACE") {
+                failure.report.push_str(line);
+                failure.report.push('\n');
+            }
+        }
+    }
+    for failure in &mut found {
+        failure.report = failure.report.trim().to_string();
+    }
+    found
+}
+
+impl Failure {
+    /// The report as the learner reads it: `test NAME failed:` and what
+    /// it printed.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        format!("test {} failed:\n{}", self.test, self.report)
+    }
+}
+
+/// The first failing test's report from libtest's output: its name and what
+/// it printed, without the summary noise around it; the whole output when
+/// there is no test report (a compile error, a crash, a time limit).
+#[must_use]
+pub fn first_failure(output: &str) -> String {
+    failures(output)
+        .first()
+        .map_or_else(|| output.trim().to_string(), Failure::shown)
 }
 
 /// What passing tests printed (`--show-output`), test by test, in the
@@ -174,7 +209,53 @@ pub fn printed_by_passing_tests(output: &str) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_failure, printed_by_passing_tests};
+    use super::{failures, first_failure, printed_by_passing_tests, Failure};
+
+    const OUTPUT: &str = "\
+running 3 tests
+test a ... ok
+test b ... FAILED
+test c ... FAILED
+
+failures:
+
+---- b stdout ----
+thread 'b' panicked at tests/x.rs:3:5:
+b's own message
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+---- c stdout ----
+thread 'c' panicked at tests/x.rs:9:5:
+c's message
+  on two lines
+
+
+failures:
+    b
+    c
+
+test result: FAILED. 1 passed; 2 failed
+";
+
+    #[test]
+    fn each_failing_test_has_its_own_report() {
+        let found = failures(OUTPUT);
+        assert_eq!(
+            found,
+            [
+                Failure {
+                    test: "b".into(),
+                    report: "thread 'b' panicked at tests/x.rs:3:5:\nb's own message".into()
+                },
+                Failure {
+                    test: "c".into(),
+                    report: "thread 'c' panicked at tests/x.rs:9:5:\nc's message\n  on two lines"
+                        .into()
+                },
+            ]
+        );
+        assert!(failures("running 1 test\ntest a ... ok\n").is_empty());
+    }
 
     #[test]
     fn passing_tests_output_is_kept_and_failures_still_found() {

@@ -90,8 +90,11 @@ pub fn judge(
     } else if run.passed {
         (Status::Passed, String::new(), None)
     } else {
-        let failing = failures(&run.output).into_iter().next().map(|f| f.test);
-        (Status::Failed, runner::first_failure(&run.output), failing)
+        match runner::failures(&run.output).into_iter().next() {
+            Some(first) => (Status::Failed, first.shown(), Some(first.test)),
+            // No test report: a crash before libtest could write one.
+            None => (Status::Failed, run.output.trim().to_string(), None),
+        }
     };
     Ok(Verdict {
         outcome,
@@ -112,49 +115,6 @@ fn show(report: &str, exercise: &str) -> String {
             format!("{cut}\n(`cargo test -p exercises --test {exercise}` shows everything)")
         }
     }
-}
-
-/// One failing test's report in libtest's output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// libtest's name for the test, e.g. `tests::takes_turns`.
-    pub test: String,
-    /// What it printed: the panic and its message, without libtest's
-    /// advice about backtraces.
-    pub report: String,
-}
-
-/// Every failing test's report, in the order libtest lists them (its
-/// `failures:` section, one `---- NAME stdout ----` block per test).
-#[must_use]
-pub fn failures(output: &str) -> Vec<Failure> {
-    let Some(at) = output.find("\nfailures:\n") else {
-        return Vec::new();
-    };
-    let mut found: Vec<Failure> = Vec::new();
-    for line in output[at..].lines().skip(2) {
-        if let Some(test) = line
-            .strip_prefix("---- ")
-            .and_then(|l| l.strip_suffix(" stdout ----"))
-        {
-            found.push(Failure {
-                test: test.to_string(),
-                report: String::new(),
-            });
-        } else if line == "failures:" {
-            // The list of names that ends the section.
-            break;
-        } else if let Some(failure) = found.last_mut() {
-            if !line.starts_with("note: run with `RUST_BACKTRACE") {
-                failure.report.push_str(line);
-                failure.report.push('\n');
-            }
-        }
-    }
-    for failure in &mut found {
-        failure.report = failure.report.trim().to_string();
-    }
-    found
 }
 
 /// The failing test's timeline (its thread is named after the test;
@@ -182,52 +142,6 @@ fn latest_timeline(dir: &Path, failing: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const OUTPUT: &str = "\
-running 3 tests
-test a ... ok
-test b ... FAILED
-test c ... FAILED
-
-failures:
-
----- b stdout ----
-thread 'b' panicked at tests/x.rs:3:5:
-b's own message
-note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
-
----- c stdout ----
-thread 'c' panicked at tests/x.rs:9:5:
-c's message
-  on two lines
-
-
-failures:
-    b
-    c
-
-test result: FAILED. 1 passed; 2 failed
-";
-
-    #[test]
-    fn each_failing_test_has_its_own_report() {
-        let found = failures(OUTPUT);
-        assert_eq!(
-            found,
-            [
-                Failure {
-                    test: "b".into(),
-                    report: "thread 'b' panicked at tests/x.rs:3:5:\nb's own message".into()
-                },
-                Failure {
-                    test: "c".into(),
-                    report: "thread 'c' panicked at tests/x.rs:9:5:\nc's message\n  on two lines"
-                        .into()
-                },
-            ]
-        );
-        assert!(failures("running 1 test\ntest a ... ok\n").is_empty());
-    }
 
     #[test]
     fn a_long_report_is_cut_and_says_how_to_see_it_all() {

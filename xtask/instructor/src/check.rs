@@ -35,10 +35,9 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
     layout(curriculum, &mut problems)?;
 
     println!("building the solutions' tests ...");
-    let cargo = curriculum.cargo();
-    let solutions = runner::build(&cargo, curriculum, Package::Solutions, false)?;
+    let solutions = runner::build(curriculum, Package::Solutions, false)?;
     println!("building the exercises' tests ...");
-    let exercises = runner::build(&cargo, curriculum, Package::Exercises, false)?;
+    let exercises = runner::build(curriculum, Package::Exercises, false)?;
 
     for exercise in &curriculum.exercises {
         let name = &exercise.name;

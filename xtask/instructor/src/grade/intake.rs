@@ -93,16 +93,20 @@ pub fn class_folders(dir: &Path) -> Result<ClassFolders> {
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-        match () {
-            // `.git`, `.DS_Store`: a folder's own business, not a student.
-            () if hidden => {}
-            () if path.is_dir() => class.students.push(path),
-            () if linked => class
+        // `.git`, `.DS_Store`: a folder's own business, not a student.
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            class.students.push(path);
+        } else if linked {
+            class
                 .left_out
-                .push((path, "a symbolic link that leads to no folder")),
-            () => class
+                .push((path, "a symbolic link that leads to no folder"));
+        } else {
+            class
                 .left_out
-                .push((path, "a file, not a student's folder")),
+                .push((path, "a file, not a student's folder"));
         }
     }
     class.students.sort();

@@ -79,7 +79,7 @@ pub struct Judged {
 /// Each visible test that failed carries its own report, read from the
 /// visible run's output only; hidden tests are counted, never quoted.
 pub fn judge(listed: Vec<Listed>, visible: &Ran, hidden: Option<&Ran>, limit: Duration) -> Judged {
-    let failures: BTreeMap<String, String> = xtask::verdict::failures(&visible.finished.output)
+    let failures: BTreeMap<String, String> = xtask::runner::failures(&visible.finished.output)
         .into_iter()
         .map(|f| (f.test, f.report))
         .collect();
