@@ -21,12 +21,12 @@ fn names_in_poll_order(trace: &Trace) -> Vec<&'static str> {
         .collect()
 }
 
-#[barista::task]
+#[barista::task(twin)]
 async fn brew(shots: u32) -> u32 {
     shots * 2
 }
 
-#[barista::task(name = "grind beans")]
+#[barista::task(name = "grind beans", twin)]
 fn grind(grams: u32) -> u32 {
     grams + 1
 }
@@ -74,14 +74,15 @@ struct Ana;
 
 static ANA: Ana = Ana;
 
-/// A trait impl holds only the trait's methods: no `_plain` twins.
+/// A trait impl holds only the trait's methods: plain `#[barista::task]`
+/// works there, as no twin is asked for.
 impl Barista for Ana {
-    #[barista::task(twin = false)]
+    #[barista::task]
     fn grind(&self) -> u32 {
         1
     }
 
-    #[barista::task(twin = false, name = "pour for Ana")]
+    #[barista::task(name = "pour for Ana")]
     async fn pour(&self) -> u32 {
         2
     }
@@ -113,7 +114,7 @@ fn spin() {
     std::hint::black_box((0..1_000).sum::<u64>());
 }
 
-#[barista::task(preempt)]
+#[barista::task(preempt, twin)]
 async fn polite(log: Arc<Mutex<Vec<char>>>, me: char) {
     for _ in 0..STEPS {
         spin();
@@ -163,7 +164,7 @@ fn preempt_makes_cpu_loops_interleave_on_one_worker() {
 }
 
 /// The café with tasks joined by a group: correct at every worker count.
-#[barista::task]
+#[barista::task(twin)]
 async fn serve(order: &'static str, done: Arc<Mutex<Vec<&'static str>>>) {
     done.lock().unwrap().push(order);
 }

@@ -85,8 +85,9 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::test(args.into(), item.into()).into()
 }
 
-/// Instruments a `fn` or `async fn` as a task, and keeps an uninstrumented
-/// twin, `name_plain`, to compare against (unless `twin = false`).
+/// Instruments a `fn` or `async fn` as a task, in place: a free function,
+/// a method, or a method of a trait impl. With `twin`, also keeps an
+/// uninstrumented twin, `name_plain`, to compare against.
 ///
 /// ```ignore
 /// #[barista::task(preempt)]
@@ -104,9 +105,9 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   `std::sync::MutexGuard` held across such a loop is then held across an
 ///   `.await`; the compiler's "future is not `Send`" error points at
 ///   `preempt` and names the macro `yield_inserted_by_preempt`;
-/// - `twin = false`: no `name_plain` twin. Write it on a method in a trait
-///   impl, which can hold only the trait's methods (an attribute cannot see
-///   the impl it is in, so it cannot leave the twin out by itself).
+/// - `twin`: also generate `name_plain`, the same function uninstrumented,
+///   to compare cost and behaviour. Not in a trait impl, which can hold
+///   only the trait's methods.
 #[proc_macro_attribute]
 pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::task(args.into(), item.into()).into()

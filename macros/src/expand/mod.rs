@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn task_async_with_preempt() {
         let actual = super::task(
-            quote!(preempt),
+            quote!(preempt, twin),
             quote! {
                 /// Doc.
                 pub async fn take_order(&self) -> u32 {
@@ -231,7 +231,7 @@ mod tests {
     #[test]
     fn task_sync_with_name() {
         let actual = super::task(
-            quote!(name = "grinder"),
+            quote!(name = "grinder", twin),
             quote!(
                 fn r#grind(x: u32) -> u32 {
                     x
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn task_without_twin_is_the_instrumented_function_alone() {
         let actual = super::task(
-            quote!(twin = false),
+            quote!(),
             quote! {
                 fn brew(&self) -> u32 {
                     1
@@ -290,14 +290,14 @@ mod tests {
     #[test]
     fn task_on_trait_method_with_default_body() {
         let actual = super::task(
-            quote!(),
+            quote!(twin),
             quote!(
                 async fn brew(&self) {}
             ),
         )
         .to_string();
         assert!(actual.contains("fn brew_plain"), "{actual}");
-        let actual = super::task(quote!(), quote!(default fn brew(&self) {})).to_string();
+        let actual = super::task(quote!(twin), quote!(default fn brew(&self) {})).to_string();
         assert!(actual.contains("default fn brew_plain"), "{actual}");
     }
 }

@@ -1,9 +1,10 @@
 //! `#[barista::task]`: the function under its own name, instrumented (and
-//! preemptible with `preempt`), followed by its uninstrumented twin
-//! `NAME_plain` unless `twin = false` (a trait impl can hold only the
-//! trait's methods, and an attribute cannot see the impl it is in). The signature is never changed, as with `tracing`'s
-//! `#[instrument]`: only a first statement is added to the body, so the
-//! body's `return`s and `?`s mean what they meant.
+//! preemptible with `preempt`); with `twin`, followed by its
+//! uninstrumented twin `NAME_plain`. The twin is asked for, never implied:
+//! a trait impl can hold only the trait's methods, and an attribute cannot
+//! see the impl it is in. The signature is never changed, as with
+//! `tracing`'s `#[instrument]`: only a first statement is added to the
+//! body, so the body's `return`s and `?`s mean what they meant.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};

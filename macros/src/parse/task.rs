@@ -13,7 +13,9 @@ pub(crate) struct TaskConfig {
     /// Where the `preempt` key is: an error about it, or about a yield it
     /// inserts, points there.
     pub(crate) preempt: Option<Span>,
-    /// Whether to generate the uninstrumented twin `NAME_plain`.
+    /// Whether to generate the uninstrumented twin `NAME_plain` (asked
+    /// for: a trait impl can hold only the trait's methods, and an
+    /// attribute cannot see the impl it is in).
     pub(crate) twin: bool,
 }
 
@@ -28,7 +30,7 @@ impl Default for TaskConfig {
 struct Raw {
     name: Option<(LitStr, Span)>,
     preempt: Option<Span>,
-    twin: Option<(bool, Span)>,
+    twin: Option<Span>,
 }
 
 const TASK: Attr<Raw> = Attr {
@@ -40,9 +42,7 @@ const TASK: Attr<Raw> = Attr {
             values::string(given, empty).map(|name| raw.name = Some((name, given.span)))
         }),
         Key::flag("preempt", |raw, span| raw.preempt = Some(span)),
-        Key::value("twin", "`twin = false`", |raw, given| {
-            values::boolean(given).map(|on| raw.twin = Some((on, given.span)))
-        }),
+        Key::flag("twin", |raw, span| raw.twin = Some(span)),
     ],
 };
 
@@ -59,7 +59,7 @@ impl Raw {
         TaskConfig {
             name: self.name.map(|(name, _)| name),
             preempt: self.preempt,
-            twin: self.twin.is_none_or(|(on, _)| on),
+            twin: self.twin.is_some(),
         }
     }
 }

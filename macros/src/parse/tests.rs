@@ -371,11 +371,11 @@ fn test_start_paused_needs_one_worker() {
 #[test]
 fn task_keys() {
     let config = task_config(quote!()).unwrap();
-    assert!(config.name.is_none() && config.preempt.is_none() && config.twin);
-    assert!(!task_config(quote!(twin = false)).unwrap().twin);
+    assert!(config.name.is_none() && config.preempt.is_none() && !config.twin);
+    assert!(task_config(quote!(twin)).unwrap().twin);
     assert_eq!(
-        task_error(quote!(twin)),
-        ["`twin` needs a value, like `twin = false`"]
+        task_error(quote!(twin = false)),
+        ["`twin` is a flag and takes no value: write `twin` alone, or leave it out"]
     );
     let config = task_config(quote!(preempt, name = "brew")).unwrap();
     assert_eq!(config.name.unwrap().value(), "brew");

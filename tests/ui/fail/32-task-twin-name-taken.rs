@@ -1,6 +1,6 @@
-// The twin of `brew` is `brew_plain`: that name must be free.
+// With `twin`, the twin of `brew` is `brew_plain`: that name must be free.
 
-#[barista::task]
+#[barista::task(twin)]
 fn brew() {}
 
 fn brew_plain() {}

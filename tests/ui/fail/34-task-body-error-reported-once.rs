@@ -1,7 +1,8 @@
-// The body is written once but compiled twice (the task and its twin): a
+// With `twin`, the body is written once but compiled twice (the task and
+// its twin): a
 // mistake in it is still reported once.
 
-#[barista::task]
+#[barista::task(twin)]
 async fn brew() -> u32 {
     "three"
 }

@@ -1,9 +1,10 @@
 // #[barista::task] on a sync fn and on an async fn: each keeps its
-// signature, and an uninstrumented twin `NAME_plain` is generated.
+// signature, and with `twin` an uninstrumented twin `NAME_plain` is
+// generated.
 
 use std::future::Future;
 
-#[barista::task]
+#[barista::task(twin)]
 fn grind(grams: u32) -> u32 {
     if grams == 0 {
         return 0;
@@ -12,13 +13,13 @@ fn grind(grams: u32) -> u32 {
 }
 
 /// Pulls a shot.
-#[barista::task(name = "espresso")]
+#[barista::task(name = "espresso", twin)]
 pub async fn pull_shot(seconds: u64) -> Result<u64, String> {
     let parsed: u64 = "25".parse().map_err(|_| String::from("bad"))?;
     Ok(seconds + parsed)
 }
 
-#[barista::task]
+#[barista::task(twin)]
 async fn borrow_order<'a, T: AsRef<str> + Sync>(order: &'a T) -> &'a str {
     order.as_ref()
 }

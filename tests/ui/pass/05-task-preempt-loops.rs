@@ -2,7 +2,7 @@
 // while let, loop, nested loops, loops in async blocks. Loops in closures
 // and nested fns are left alone, and must still compile.
 
-#[barista::task(preempt)]
+#[barista::task(preempt, twin)]
 async fn brew(cups: u32) -> u32 {
     let mut total = 0;
     for cup in 0..cups {

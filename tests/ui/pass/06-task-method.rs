@@ -1,23 +1,23 @@
 // #[barista::task] on inherent methods, sync and async, with and without
-// `self`; the twins are methods too.
+// `self`; with `twin`, the twins are methods too.
 
 struct Cafe {
     orders: Vec<String>,
 }
 
 impl Cafe {
-    #[barista::task]
+    #[barista::task(twin)]
     fn new() -> Self {
         Cafe { orders: Vec::new() }
     }
 
-    #[barista::task]
+    #[barista::task(twin)]
     fn take(&mut self, order: &str) -> usize {
         self.orders.push(order.to_owned());
         self.orders.len()
     }
 
-    #[barista::task(preempt, name = "serve all")]
+    #[barista::task(preempt, name = "serve all", twin)]
     pub async fn serve(&self) -> usize {
         let mut served = 0;
         for _order in &self.orders {

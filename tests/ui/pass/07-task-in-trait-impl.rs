@@ -1,6 +1,6 @@
-// In a trait impl, #[barista::task(twin = false)] instruments the method
-// without an uninstrumented twin: a trait impl can hold only the trait's
-// methods, and the attribute cannot see which impl it is in.
+// In a trait impl, #[barista::task] instruments the method as it does
+// anywhere: no twin is generated unless asked for, so the impl holds only
+// the trait's methods.
 
 trait Barista {
     fn brew(&self) -> u32;
@@ -10,12 +10,12 @@ trait Barista {
 struct Ana;
 
 impl Barista for Ana {
-    #[barista::task(twin = false)]
+    #[barista::task]
     fn brew(&self) -> u32 {
         1
     }
 
-    #[barista::task(twin = false, preempt, name = "serve for Ana")]
+    #[barista::task(preempt, name = "serve for Ana")]
     async fn serve(&self) -> u32 {
         let mut served = 0;
         for _ in 0..2 {
