@@ -41,6 +41,8 @@ pub struct Config {
     pub(crate) env_override: bool,
     pub(crate) timeout: Option<Duration>,
     pub(crate) quiet_main_panic: bool,
+    /// Forced switches at one worker (exploration).
+    pub(crate) schedule: Option<crate::explore::Schedule>,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             env_override: true,
             timeout: None,
             quiet_main_panic: false,
+            schedule: None,
         }
     }
 }
@@ -89,6 +92,12 @@ impl Config {
     /// (exactly reproducible on one worker).
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// Follow `schedule`'s forced switches (see [`crate::explore`]).
+    pub(crate) fn schedule(mut self, schedule: crate::explore::Schedule) -> Self {
+        self.schedule = Some(schedule);
         self
     }
 

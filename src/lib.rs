@@ -24,6 +24,7 @@ extern crate self as barista;
 pub mod amdahl;
 mod chrome;
 mod config;
+pub mod explore;
 mod group;
 mod recorder;
 mod runtime;
@@ -38,12 +39,15 @@ pub use config::{
     available_parallelism, parse_workers, resolve_workers, ClockKind, Config, Error, MAX_WORKERS,
     WORKERS_ENV,
 };
+pub use explore::{explore, Explore, Schedule, Strategy};
 pub use group::Group;
 pub use runtime::{live_tasks, record, run, timeline_file_stem, workers, Run, TIMELINE_DIR_ENV};
 pub use summary::Summary;
 pub use task::{spawn, spawn_named, JoinError, JoinHandle};
 pub use timeline::Timeline;
-pub use trace::{ClockMark, PollRecord, TaskEnd, TaskId, TaskRecord, Trace, EVENT_BYTES, UNNAMED};
+pub use trace::{
+    ClockMark, PollRecord, SwitchRecord, TaskEnd, TaskId, TaskRecord, Trace, EVENT_BYTES, UNNAMED,
+};
 
 /// Gives other tasks a turn: an explicit yield point.
 pub use tokio::task::yield_now;

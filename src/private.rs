@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 pub use tokio::task::yield_now;
 
 use crate::config::{Config, Error};
-use crate::runtime::{run_catching, Panic};
+use crate::explore::{self, Exploration, Explore, Schedule, Strategy, SCHEDULE_ENV};
+use crate::runtime::run_catching;
 use crate::trace::Trace;
 
 /// Options written in `#[barista::main(...)]`.
@@ -90,6 +91,10 @@ pub struct TestCase {
     pub total_timeout_ms: u64,
     /// Compare only recorded results, not task counts, across worker counts.
     pub results_only: bool,
+    /// `explore = N`: up to N schedules at one worker, N seeded runs at more.
+    pub explore: Option<(u32, Strategy)>,
+    /// The package, for the command that replays a failure.
+    pub package: &'static str,
     pub body: fn() -> TestBody,
     /// The summary at the first listed worker count, shared by the generated tests.
     pub baseline: Baseline,
@@ -143,7 +148,7 @@ impl TestCase {
                     summary.to_string()
                 })
             }
-            Ok((Err(panic), _)) => Err(Failure::Panicked(panic_message(&panic))),
+            Ok((Err(panic), _)) => Err(Failure::Panicked(explore::panic_message(&panic))),
             Err(err) => Err(Failure::Run(err)),
         }
     }
@@ -200,6 +205,11 @@ impl RunLimit {
 /// and fails unless every run returns and its summary equals the baseline's.
 #[track_caller]
 pub fn run_test_case(case: &'static TestCase, workers: usize) {
+    if let Some((schedules, strategy)) = case.explore {
+        if workers == 1 {
+            return explore_case(case, schedules, strategy);
+        }
+    }
     let seed_env = seed_from_env();
     let first_seed = match seed_env.map(str::parse::<u64>) {
         Some(Ok(seed)) => Some(seed),
@@ -209,19 +219,18 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
         ),
         None => case.seed,
     };
+    // Exploring at more workers: seeded runs, none of which repeats exactly.
+    let (repeat, first_seed) = match case.explore {
+        Some((schedules, _)) => (schedules, first_seed.or(Some(0))),
+        None => (case.repeat, first_seed),
+    };
     let own = Duration::from_millis(case.timeout_ms);
     let total = Duration::from_millis(case.total_timeout_ms);
     let mut spent = Duration::ZERO;
-    for round in 0..case.repeat.max(1) {
+    for round in 0..repeat.max(1) {
         let seed = first_seed.map(|s| s.wrapping_add(u64::from(round)));
         let at = describe(workers, seed);
-        let failed = || {
-            format!(
-                "{} failed {at}{}",
-                case.name,
-                round_note(round, case.repeat)
-            )
-        };
+        let failed = || format!("{} failed {at}{}", case.name, round_note(round, repeat));
         let next = RunLimit::next(own, total, spent);
         let limit = match next {
             RunLimit::Own(limit) | RunLimit::RestOfTotal(limit) => limit,
@@ -237,7 +246,12 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
             {
                 panic!("{}:\n{}", failed(), total_exceeded(case, workers))
             }
-            Err(failure) => panic!("{}:\n{failure}{}", failed(), reproduce(seed)),
+            Err(failure) => panic!(
+                "{}:\n{failure}{}{}",
+                failed(),
+                reproduce(seed),
+                stress_note(case)
+            ),
         };
         let expected = match case.baseline() {
             Ok(expected) => expected,
@@ -248,9 +262,115 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
             ),
         };
         if let Some(diff) = compare(expected, case.workers[0], &summary, workers, seed) {
-            panic!("{}: {diff}{}", case.name, reproduce(seed));
+            panic!(
+                "{}: {diff}{}{}",
+                case.name,
+                reproduce(seed),
+                stress_note(case)
+            );
         }
     }
+}
+
+/// At more workers, `explore` can only stress: it says so with a failure.
+fn stress_note(case: &TestCase) -> &'static str {
+    if case.explore.is_some() {
+        "\n(at more than one worker, OS threads decide the order: exploration stresses with seeded runs, and a failure here cannot be replayed exactly; explore at 1 worker for a schedule that replays)"
+    } else {
+        ""
+    }
+}
+
+/// `explore = N` at one worker: the baseline, then up to N schedules (or
+/// the one `BARISTA_SCHEDULE` names); a failing one is reported with its
+/// replay command and both timelines.
+#[track_caller]
+fn explore_case(case: &'static TestCase, schedules: u32, strategy: Strategy) {
+    let seed = match seed_from_env().map(str::parse::<u64>) {
+        Some(Ok(seed)) => seed,
+        Some(Err(_)) => panic!(
+            "{SEED_ENV} must be a whole number, got {:?}",
+            seed_from_env().unwrap_or_default()
+        ),
+        None => case.seed.unwrap_or(0),
+    };
+    let options = Explore::new(schedules)
+        .strategy(strategy)
+        .seed(seed)
+        .limit(Duration::from_millis(case.total_timeout_ms))
+        .start_paused(case.start_paused)
+        .results_only(case.results_only);
+    let body = || (case.body)();
+    let test = case
+        .name
+        .split_once("::")
+        .map_or(case.name, |(_, path)| path);
+    let replay = format!(
+        "cargo test -p {} -- {test}::workers_1 --exact",
+        case.package
+    );
+    let exploration = match schedule_from_env() {
+        Some(Ok(schedule)) => replay_one(&options, &body, &schedule),
+        Some(Err(err)) => panic!("{}: {err}", case.name),
+        None => explore::explore(&options, body),
+    };
+    match exploration {
+        Exploration::Passed {
+            out_of_time: true,
+            tried: 0,
+            ..
+        } => panic!(
+            "{}: no schedule was tried within total_timeout_ms = {}: raise it",
+            case.name, case.total_timeout_ms
+        ),
+        Exploration::Passed { .. } => {}
+        Exploration::BaselineFailed(run) => panic!(
+            "{} failed at 1 worker, in tokio's own order (no schedule needed):\n{}",
+            case.name, run.outcome
+        ),
+        Exploration::Failed(failure) => {
+            panic!("{}: {}", case.name, failure.report(&replay))
+        }
+    }
+}
+
+/// `BARISTA_SCHEDULE`: the baseline and that one schedule, reported as an
+/// exploration that found it.
+fn replay_one<F, Fut>(options: &Explore, body: &F, schedule: &Schedule) -> Exploration
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let baseline = explore::run_schedule(options, body, &Schedule::baseline(), options.limit);
+    if !matches!(baseline.outcome, explore::Outcome::Returned(_)) {
+        return Exploration::BaselineFailed(baseline);
+    }
+    let ran = explore::run_schedule(options, body, schedule, options.limit);
+    if ran.outcome == baseline.outcome {
+        return Exploration::Passed {
+            baseline,
+            tried: 1,
+            exhausted: false,
+            out_of_time: false,
+        };
+    }
+    Exploration::Failed(Box::new(explore::Failure {
+        strategy: options.strategy,
+        tried: 1,
+        replayed: true,
+        baseline,
+        found: ran.clone(),
+        shrunk: ran,
+    }))
+}
+
+/// `BARISTA_SCHEDULE` as the process found it, read once.
+fn schedule_from_env() -> Option<Result<Schedule, explore::ScheduleError>> {
+    static SCHEDULE: OnceLock<Option<String>> = OnceLock::new();
+    SCHEDULE
+        .get_or_init(|| std::env::var(SCHEDULE_ENV).ok())
+        .as_deref()
+        .map(str::parse)
 }
 
 /// The runs at `workers` used up `total_timeout_ms` together.
@@ -282,6 +402,7 @@ fn seed_from_env() -> Option<&'static str> {
 /// test runs.
 pub fn settle_environment() {
     seed_from_env();
+    schedule_from_env();
 }
 
 fn plural_workers(n: usize) -> String {
@@ -350,16 +471,6 @@ pub fn compare(
         }
     }
     Some(out)
-}
-
-fn panic_message(panic: &Panic) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".into()
-    }
 }
 
 /// Start of a `#[barista::task] async fn` body: names the task it starts and,

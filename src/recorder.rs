@@ -32,6 +32,8 @@ pub(crate) struct RunState {
     pub(crate) trace: bool,
     pub(crate) clock: ClockKind,
     pub(crate) seed: Option<u64>,
+    /// The schedule a run follows, when exploring.
+    pub(crate) following: Option<crate::explore::Following>,
     /// `main`'s id, when its panics are reported by the caller instead.
     quiet_main: AtomicU64,
     quiet_main_panic: bool,
@@ -60,6 +62,7 @@ impl RunState {
             trace: config.trace,
             clock,
             seed: config.seed,
+            following: config.schedule.as_ref().map(crate::explore::Following::new),
             quiet_main: AtomicU64::new(0),
             quiet_main_panic: config.quiet_main_panic,
             origin: match clock {
@@ -360,7 +363,7 @@ pub(crate) struct PollStart {
 pub(crate) fn poll_started(task: TaskId, adoptable: bool, first: bool) -> Option<PollStart> {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
-        if first && local.shuffle(4) {
+        if local.gives_way(Some(task), first, 4) {
             return None;
         }
         local.current = Some(task);
@@ -453,11 +456,40 @@ pub(crate) fn task_point(name: &'static str) -> bool {
             );
             local.flush_if_full();
         }
-        local.shuffle(2)
+        let current = local.current;
+        local.gives_way(current, true, 2)
     })
 }
 
 impl Local {
+    /// A choice point: whether the running task gives way here, as the
+    /// run's schedule says (every choice point counts) or, with a seed,
+    /// by chance (`seeded`: whether this point may be shuffled).
+    /// A forced switch is recorded against `task`, the one giving way.
+    #[inline]
+    fn gives_way(&mut self, task: Option<TaskId>, seeded: bool, one_in: u32) -> bool {
+        if let Some(run) = self.run.as_deref() {
+            if let Some(following) = &run.following {
+                let Some(point) = following.switch_here() else {
+                    return false;
+                };
+                if let Some(task) = task {
+                    let at = run.now();
+                    Local::push_unchecked(
+                        &mut self.buf,
+                        Event {
+                            task,
+                            kind: EventKind::Switched { at, point },
+                        },
+                    );
+                    self.flush_if_full();
+                }
+                return true;
+            }
+        }
+        seeded && self.shuffle(one_in)
+    }
+
     /// With a seed, yields with probability `1/one_in`, from a generator seeded
     /// by the run's seed and this worker's number: reproducible on one worker.
     #[inline]

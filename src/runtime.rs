@@ -59,7 +59,18 @@ where
     ran
 }
 
-fn save_timeline(trace: &Trace) {
+/// Like [`run_catching`], but leaves the timeline unsaved: one run of many,
+/// whose caller saves the one that matters.
+pub(crate) fn run_unsaved<F>(config: &Config, main: F) -> Ran<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    run_limited(config, main)
+}
+
+/// Saves `trace`'s timeline where `BARISTA_TIMELINE_DIR` asks.
+pub(crate) fn save_timeline(trace: &Trace) {
     static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
     let Some(dir) = DIR.get_or_init(|| std::env::var_os(TIMELINE_DIR_ENV).map(Into::into)) else {
         return;

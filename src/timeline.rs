@@ -30,6 +30,8 @@ const ORDER_MAX_POLLS: usize = 60;
 pub struct Timeline<'a> {
     trace: &'a Trace,
     width: usize,
+    /// An instant to point at under the lanes, and what to say of it.
+    mark: Option<(u64, String)>,
 }
 
 impl Trace {
@@ -38,6 +40,7 @@ impl Trace {
         Timeline {
             trace: self,
             width: 80,
+            mark: None,
         }
     }
 }
@@ -46,6 +49,12 @@ impl<'a> Timeline<'a> {
     /// Total width in columns (at least 30).
     pub fn width(mut self, width: usize) -> Self {
         self.width = width.max(30);
+        self
+    }
+
+    /// Points at the instant `at` (a poll's start) under the lanes, with `note`.
+    pub fn mark(mut self, at: u64, note: impl Into<String>) -> Self {
+        self.mark = Some((at, note.into()));
         self
     }
 
@@ -117,6 +126,20 @@ impl<'a> Timeline<'a> {
         }
         if let Some(ruler) = paused_ruler(trace, &axis) {
             row(&mut out, "clock", &ruler);
+        }
+        if let Some((at, note)) = &self.mark {
+            let cell = axis.cell_of(polls, *at);
+            let body = format!("{:cell$}^{:rest$}", "", "", rest = cells - cell - 1);
+            row(&mut out, "", &body);
+            // The note starts under the mark, or ends there when it would
+            // run past the width.
+            let under = label_width + 2 + cell;
+            let indent = if under + note.len() > self.width {
+                (under + 1).saturating_sub(note.len())
+            } else {
+                under
+            };
+            let _ = writeln!(out, "{:indent$}{note}", "");
         }
         symbols.legend(&mut out, color, self.width);
 
@@ -221,7 +244,15 @@ fn header(trace: &Trace, symbols: &Symbols, axis: &Axis, threads: usize) -> Stri
                 .then_some("(short polls widened to a column each: not to scale)"),
         ),
         ClockKind::Logical => (
-            format!("paused time, {}", plural(axis.span as usize, "step")),
+            format!(
+                "{}, {}",
+                if trace.clock_marks().is_empty() {
+                    "logical clock"
+                } else {
+                    "paused time"
+                },
+                plural(axis.span as usize, "step")
+            ),
             Some(match trace.clock_marks().len() {
                 0 => "(a step is a poll starting or ending)",
                 1 => "(a step is a poll starting or ending; tokio's paused clock never moved)",
@@ -382,6 +413,23 @@ impl Axis {
             to,
             widened,
         }
+    }
+
+    /// The cell of the instant `at`: where the axis has it, or, inside a
+    /// poll widened to columns with no bound at `at`, its share of the poll.
+    fn cell_of(&self, polls: &[crate::PollRecord], at: u64) -> usize {
+        if let Some(&(cell, _)) = self.cover(at, at).first() {
+            return cell;
+        }
+        let Some(poll) = polls.iter().find(|p| p.start <= at && at <= p.end) else {
+            return 0;
+        };
+        let cells = self.cover(poll.start, poll.end);
+        let share = (at - poll.start) * cells.len() as u64 / (poll.end - poll.start + 1);
+        cells
+            .get(share as usize)
+            .or(cells.last())
+            .map_or(0, |&(cell, _)| cell)
     }
 
     fn every_poll_has_a_column(&self) -> bool {

@@ -54,6 +54,19 @@ pub(crate) enum EventKind {
         at: u64,
         panicked: bool,
     },
+    /// The schedule made the task give way at this choice point.
+    Switched {
+        at: u64,
+        point: u64,
+    },
+}
+
+/// A forced switch: the task that gave way, when, at which choice point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SwitchRecord {
+    pub task: TaskId,
+    pub at: u64,
+    pub point: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +131,10 @@ pub struct Trace {
     results: BTreeMap<String, String>,
     dropped_polls: u64,
     clock_marks: Vec<ClockMark>,
+    /// Choice points reached, when the run followed a schedule.
+    choice_points: u64,
+    /// The forced switches, in order.
+    switches: Vec<SwitchRecord>,
 }
 
 impl Trace {
@@ -132,6 +149,7 @@ impl Trace {
         // indexed by id beats a hash map, for time and for memory.
         let mut slots: Vec<Option<TaskRecord>> = Vec::new();
         let mut polls = Vec::new();
+        let mut switches = Vec::new();
         // Consume chunk by chunk so each is freed once read.
         for Event { task, kind } in chunks.into_iter().flatten() {
             let at = task.get() as usize;
@@ -180,11 +198,17 @@ impl Trace {
                         panicked,
                     })
                 }
+                EventKind::Switched { at, point } => switches.push(SwitchRecord {
+                    task,
+                    at: run.to_nanos(at),
+                    point,
+                }),
             }
         }
         let mut tasks: Vec<TaskRecord> = slots.into_iter().flatten().collect();
         tasks.sort_by_key(|task| (task.spawned_at, task.id));
         polls.sort_by_key(|poll| (poll.start, poll.end, poll.worker));
+        switches.sort_by_key(|switch| switch.point);
         let mut index = vec![u32::MAX; tasks.last().map_or(0, |_| max_id(&tasks) + 1)];
         for (position, task) in tasks.iter().enumerate() {
             index[task.id.get() as usize] = position as u32;
@@ -198,7 +222,23 @@ impl Trace {
             results,
             dropped_polls,
             clock_marks,
+            choice_points: run
+                .following
+                .as_ref()
+                .map_or(0, crate::explore::Following::reached),
+            switches,
         }
+    }
+
+    /// How many choice points the run reached (see [`crate::explore`]),
+    /// when it followed a schedule; 0 otherwise.
+    pub fn choice_points(&self) -> u64 {
+        self.choice_points
+    }
+
+    /// The forced switches the run's schedule made, in order.
+    pub fn switches(&self) -> &[SwitchRecord] {
+        &self.switches
     }
 
     /// With paused time (the logical clock), tokio's clock at each step

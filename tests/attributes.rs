@@ -214,6 +214,8 @@ static WORKER_DEPENDENT: barista::__private::TestCase = barista::__private::Test
     timeout_ms: 10_000,
     total_timeout_ms: 60_000,
     results_only: false,
+    explore: None,
+    package: "barista",
     body: records_its_worker_count,
     baseline: barista::__private::Baseline::new(),
 };
@@ -270,6 +272,8 @@ static RACY: barista::__private::TestCase = barista::__private::TestCase {
     timeout_ms: 10_000,
     total_timeout_ms: 60_000,
     results_only: false,
+    explore: None,
+    package: "barista",
     body: lost_update,
     baseline: barista::__private::Baseline::new(),
 };
@@ -407,6 +411,8 @@ static SLOW_REPEATS: barista::__private::TestCase = barista::__private::TestCase
     timeout_ms: 10_000,
     total_timeout_ms: 300,
     results_only: false,
+    explore: None,
+    package: "barista",
     body: deadlocked,
     baseline: barista::__private::Baseline::new(),
 };

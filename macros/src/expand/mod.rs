@@ -144,6 +144,8 @@ mod tests {
                     timeout_ms: 60000,
                     total_timeout_ms: 600000,
                     results_only: false,
+                    explore: ::core::option::Option::None,
+                    package: ::core::env!("CARGO_PKG_NAME"),
                     body: || ::std::boxed::Box::pin(super::name()),
                     baseline: ::barista::__private::Baseline::new(),
                 };

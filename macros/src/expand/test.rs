@@ -117,8 +117,14 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
         timeout_ms,
         total_timeout_ms,
         results_only,
+        explore,
         verdict,
     } = config;
+    let explore = option(explore.as_ref().map(|&(n, strategy)| {
+        let n = Literal::u32_unsuffixed(n);
+        let variant = format_ident!("{}", strategy.variant());
+        quote!((#n, ::barista::explore::Strategy::#variant))
+    }));
     let counts = workers.iter().map(|&n| Literal::usize_unsuffixed(n));
     let repeat = Literal::u32_unsuffixed(*repeat);
     let timeout_ms = Literal::u64_unsuffixed(*timeout_ms);
@@ -166,6 +172,8 @@ fn expand(mut func: ImplItemFn, attrs: Attrs, config: &TestConfig) -> TokenStrea
                 timeout_ms: #timeout_ms,
                 total_timeout_ms: #total_timeout_ms,
                 results_only: #results_only,
+                explore: #explore,
+                package: ::core::env!("CARGO_PKG_NAME"),
                 body: || #body,
                 baseline: ::barista::__private::Baseline::new(),
             };

@@ -20,6 +20,8 @@ pub(crate) struct TestConfig {
     pub(crate) total_timeout_ms: u64,
     /// Compare only recorded results across worker counts, not task counts.
     pub(crate) results_only: bool,
+    /// `explore = N`: how many schedules, and the strategy's name.
+    pub(crate) explore: Option<(u32, Strategy)>,
     /// Called with each generated test's name as it starts; what it returns
     /// is dropped when the test ends (a grader's record of finished tests).
     pub(crate) verdict: Option<syn::Path>,
@@ -49,7 +51,35 @@ struct Raw {
     timeout_ms: Option<(u64, Span)>,
     total_timeout_ms: Option<(u64, Span)>,
     results_only: Option<(bool, Span)>,
+    explore: Option<(u32, Span)>,
+    strategy: Option<(Strategy, Span)>,
     verdict: Option<(syn::Path, Span)>,
+}
+
+/// The strategies of `barista::explore::Strategy`, by the name the key takes
+/// (this crate cannot depend on barista, which depends on it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Strategy {
+    Random,
+    Pct,
+    Exhaustive,
+}
+
+impl Strategy {
+    const ALL: [(&'static str, Strategy); 3] = [
+        ("random", Strategy::Random),
+        ("pct", Strategy::Pct),
+        ("exhaustive", Strategy::Exhaustive),
+    ];
+
+    /// The variant's name in `barista::explore::Strategy`.
+    pub(crate) fn variant(self) -> &'static str {
+        match self {
+            Strategy::Random => "Random",
+            Strategy::Pct => "Pct",
+            Strategy::Exhaustive => "Exhaustive",
+        }
+    }
 }
 
 const TEST: Attr<Raw> = Attr {
@@ -82,6 +112,14 @@ const TEST: Attr<Raw> = Attr {
                 values::positive(given, msg).map(|n| raw.total_timeout_ms = Some((n, given.span)))
             },
         ),
+        Key::value("explore", "`explore = 200`", |raw, given| {
+            let msg =
+                "`explore` must be at least 1: it is how many schedules to try after the baseline";
+            values::positive(given, msg).map(|n| raw.explore = Some((n, given.span)))
+        }),
+        Key::value("strategy", "`strategy = \"pct\"`", |raw, given| {
+            strategy(given).map(|s| raw.strategy = Some((s, given.span)))
+        }),
         Key::value("compare", "`compare = \"results\"`", |raw, given| {
             compare(given).map(|only| raw.results_only = Some((only, given.span)))
         }),
@@ -106,6 +144,27 @@ fn compare(given: &Given) -> syn::Result<bool> {
             format!("`compare` is \"summary\" (the default: task counts and recorded results) or \"results\" (recorded results only, for programs that spawn one task per worker), not {other:?}"),
         )),
     }
+}
+
+/// `strategy = "random" | "pct" | "exhaustive"`.
+fn strategy(given: &Given) -> syn::Result<Strategy> {
+    let lit = values::string(given, "expected \"random\", \"pct\" or \"exhaustive\"")?;
+    let name = lit.value();
+    if let Some(&(_, strategy)) = Strategy::ALL.iter().find(|(known, _)| *known == name) {
+        return Ok(strategy);
+    }
+    let closest = Strategy::ALL
+        .iter()
+        .map(|(known, _)| (strsim::levenshtein(&name, known), *known))
+        .min()
+        .filter(|&(distance, _)| distance <= 2);
+    let hint = closest.map_or(String::new(), |(_, known)| {
+        format!("did you mean \"{known}\"? ")
+    });
+    Err(syn::Error::new(
+        lit.span(),
+        format!("unknown strategy {name:?}: {hint}`strategy` is \"pct\" (the default: a few switches at random points), \"random\" (many switches) or \"exhaustive\" (every schedule with one switch, then two, ...)"),
+    ))
 }
 
 pub(crate) fn test_config(args: TokenStream) -> syn::Result<TestConfig> {
@@ -139,6 +198,29 @@ impl Raw {
                 ));
             }
         }
+        if let Some((_, key)) = self.explore {
+            let counts = self
+                .workers
+                .as_ref()
+                .map_or(&[1, 2, 4][..], |(c, _)| c.as_slice());
+            if !counts.contains(&1) {
+                errors.push(syn::Error::new(
+                    key,
+                    "`explore` needs 1 among the worker counts, like `workers = [1, 2]`: schedules replay exactly only at one worker (at more, exploration can only stress with seeded runs)",
+                ));
+            }
+            if let Some((_, repeat)) = self.repeat {
+                errors.push(syn::Error::new(
+                    repeat,
+                    "leave out `repeat` with `explore`: `explore = N` already runs N schedules at 1 worker and N seeded runs at each other worker count",
+                ));
+            }
+        } else if let Some((_, key)) = self.strategy {
+            errors.push(syn::Error::new(
+                key,
+                "`strategy` says how `explore` chooses schedules: add `explore = 200`, or remove `strategy`",
+            ));
+        }
         errors.into_result().map(|()| self.config())
     }
 
@@ -157,6 +239,9 @@ impl Raw {
                 .total_timeout_ms
                 .map_or(DEFAULT_TOTAL_TIMEOUT_MS.max(timeout_ms), |(n, _)| n),
             results_only: self.results_only.is_some_and(|(only, _)| only),
+            explore: self
+                .explore
+                .map(|(n, _)| (n, self.strategy.map_or(Strategy::Pct, |(s, _)| s))),
             verdict: self.verdict.map(|(path, _)| path),
         }
     }

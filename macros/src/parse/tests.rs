@@ -186,7 +186,7 @@ fn unknown_keys() {
     );
     assert_eq!(
         test_error(quote!(repeats = 2)),
-        ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused`, `timeout_ms`, `total_timeout_ms`, `compare` and `verdict`"]
+        ["unknown key `repeats`: did you mean `repeat`? #[barista::test] takes `workers`, `repeat`, `seed`, `start_paused`, `timeout_ms`, `total_timeout_ms`, `explore`, `strategy`, `compare` and `verdict`"]
     );
     assert_eq!(
         task_error(quote!(preemt)),
@@ -235,6 +235,35 @@ fn test_defaults() {
     assert!(!config.start_paused);
     assert_eq!(config.timeout_ms, 60_000);
     assert_eq!(config.total_timeout_ms, 600_000);
+    assert_eq!(config.explore, None);
+}
+
+#[test]
+fn explore_keys() {
+    use super::test::Strategy;
+    let config = test_config(quote!(explore = 50)).unwrap();
+    assert_eq!(config.explore, Some((50, Strategy::Pct)));
+    for (name, strategy) in [
+        ("random", Strategy::Random),
+        ("pct", Strategy::Pct),
+        ("exhaustive", Strategy::Exhaustive),
+    ] {
+        let config = test_config(quote!(workers = [1, 2], explore = 9, strategy = #name)).unwrap();
+        assert_eq!(config.explore, Some((9, strategy)));
+    }
+    // A seed with `explore` seeds the strategy.
+    let config = test_config(quote!(workers = 1, explore = 9, seed = 3)).unwrap();
+    assert_eq!(config.seed, Some(3));
+    // A name far from every strategy gets no guess.
+    assert_eq!(
+        test_error(quote!(explore = 9, strategy = "loom")),
+        ["unknown strategy \"loom\": `strategy` is \"pct\" (the default: a few switches at random points), \"random\" (many switches) or \"exhaustive\" (every schedule with one switch, then two, ...)"]
+    );
+    // Each rule between keys, in one attribute.
+    assert_eq!(
+        test_error(quote!(workers = 2, explore = 9, repeat = 2)).len(),
+        2
+    );
 }
 
 #[test]
