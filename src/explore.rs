@@ -179,6 +179,16 @@ impl FromStr for Strategy {
     }
 }
 
+/// A choice point in the middle of a task: under exploration the running
+/// task may give way here (and under a `seed`, by chance); otherwise it
+/// returns at once. barista's [`crate::sync`] primitives have one before
+/// each lock, send and receive.
+pub async fn point() {
+    if crate::recorder::choice_point() {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// A schedule as a run follows it: which choice point comes next.
 #[derive(Debug)]
 pub(crate) struct Following {
@@ -296,6 +306,7 @@ pub struct Explore {
     pub(crate) run_limit: Option<Duration>,
     pub(crate) start_paused: bool,
     pub(crate) results_only: bool,
+    pub(crate) shrink: bool,
 }
 
 impl Explore {
@@ -310,6 +321,7 @@ impl Explore {
             run_limit: None,
             start_paused: false,
             results_only: false,
+            shrink: true,
         }
     }
 
@@ -336,6 +348,13 @@ impl Explore {
     /// one second): a schedule that deadlocks shows as a run past it.
     pub fn run_limit(mut self, limit: Duration) -> Self {
         self.run_limit = Some(limit);
+        self
+    }
+
+    /// Shrink a failing schedule (default), or stop at the first found (to
+    /// count schedules to a failure).
+    pub fn shrink(mut self, on: bool) -> Self {
+        self.shrink = on;
         self
     }
 
@@ -467,7 +486,11 @@ where
         tried += 1;
         let ran = run_schedule(explore, &body, &schedule, run_limit.min(left));
         if ran.outcome != baseline.outcome {
-            let shrunk = shrink(explore, &body, &baseline, &ran, run_limit);
+            let shrunk = if explore.shrink {
+                shrink(explore, &body, &baseline, &ran, run_limit)
+            } else {
+                ran.clone()
+            };
             return Exploration::Failed(Box::new(Failure {
                 strategy: explore.strategy,
                 tried,
@@ -515,11 +538,16 @@ where
             };
             (Outcome::Returned(summary), Some(trace))
         }
-        Ok((Err(panic), trace)) => (Outcome::Panicked(panic_message(&panic)), Some(trace)),
-        Err(err @ Error::TimedOut { .. }) => (
-            Outcome::Stopped(format!("{err} (tasks waiting on each other: a deadlock?)")),
-            None,
-        ),
+        Ok((Err(panic), trace)) => {
+            let mut message = panic_message(&panic);
+            // A task's panic that the panic hook left to this report.
+            for (n, task) in trace.task_panics().iter().enumerate() {
+                let which = if n == 0 { "a task" } else { "then another" };
+                message.push_str(&format!("\n({which} panicked: {task})"));
+            }
+            (Outcome::Panicked(message), Some(trace))
+        }
+        Err(err @ Error::TimedOut { .. }) => (Outcome::Stopped(err.to_string()), None),
         Err(err) => (Outcome::Stopped(err.to_string()), None),
     };
     let points = trace.as_ref().map_or(0, Trace::choice_points);

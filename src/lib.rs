@@ -29,6 +29,7 @@ mod group;
 mod recorder;
 mod runtime;
 mod summary;
+pub mod sync;
 mod task;
 pub mod thread;
 mod timeline;

@@ -32,7 +32,8 @@ pub(crate) struct RunState {
     pub(crate) trace: bool,
     pub(crate) clock: ClockKind,
     pub(crate) seed: Option<u64>,
-    /// The schedule a run follows, when exploring.
+    /// The schedule a run follows, when exploring. Its tasks' panics are
+    /// then reported by the exploration, not printed one by one.
     pub(crate) following: Option<crate::explore::Following>,
     /// `main`'s id, when its panics are reported by the caller instead.
     quiet_main: AtomicU64,
@@ -52,6 +53,8 @@ pub(crate) struct RunState {
     dropped_polls: AtomicU64,
     chunks: Mutex<Vec<Vec<Event>>>,
     results: Mutex<BTreeMap<String, String>>,
+    /// Under a schedule, the tasks' panics, as the panic hook saw them.
+    task_panics: Mutex<Vec<String>>,
 }
 
 impl RunState {
@@ -80,6 +83,7 @@ impl RunState {
             dropped_polls: AtomicU64::new(0),
             chunks: Mutex::new(Vec::new()),
             results: Mutex::new(BTreeMap::new()),
+            task_panics: Mutex::new(Vec::new()),
         })
     }
 
@@ -134,6 +138,7 @@ impl RunState {
             chunks: std::mem::take(&mut *self.chunks.lock().unwrap()),
             results: std::mem::take(&mut *self.results.lock().unwrap()),
             dropped_polls: self.dropped_polls.load(Ordering::Relaxed),
+            task_panics: std::mem::take(&mut *self.task_panics.lock().unwrap()),
             clock_marks: self
                 .paused_clock
                 .as_ref()
@@ -149,6 +154,7 @@ pub(crate) struct Taken {
     pub(crate) results: BTreeMap<String, String>,
     pub(crate) dropped_polls: u64,
     pub(crate) clock_marks: Vec<ClockMark>,
+    pub(crate) task_panics: Vec<String>,
 }
 
 /// tokio's paused clock, read at a logical step where it had moved.
@@ -271,15 +277,21 @@ pub(crate) fn attach(run: &Arc<RunState>) {
     });
 }
 
-/// Whether the panic happening now on this thread is a `main` task's whose
-/// caller reports it (so the panic hook need not print it too).
-pub(crate) fn panic_is_reported_elsewhere() -> bool {
+/// Whether the panic happening now on this thread is reported by the
+/// caller, so the panic hook need not print it too: a `main` task's whose
+/// caller reports it, or any task's in a run that follows a schedule (the
+/// exploration reports it, with `message`, the panic as the hook has it).
+pub(crate) fn panic_is_reported_elsewhere(message: impl FnOnce() -> String) -> bool {
     LOCAL
         .try_with(|local| {
             let Ok(local) = local.try_borrow() else {
                 return false;
             };
             match (&local.run, local.current) {
+                (Some(run), Some(_)) if run.following.is_some() => {
+                    run.task_panics.lock().unwrap().push(message());
+                    true
+                }
                 (Some(run), Some(task)) => run.quiet_main.load(Ordering::Relaxed) == task.get(),
                 _ => false,
             }
@@ -456,6 +468,17 @@ pub(crate) fn task_point(name: &'static str) -> bool {
             );
             local.flush_if_full();
         }
+        let current = local.current;
+        local.gives_way(current, true, 2)
+    })
+}
+
+/// A choice point in a task's body ([`crate::explore::point`]): whether to
+/// give way here.
+#[inline]
+pub(crate) fn choice_point() -> bool {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
         let current = local.current;
         local.gives_way(current, true, 2)
     })

@@ -106,32 +106,44 @@ where
     F::Output: Send + 'static,
 {
     let Some(limit) = config.timeout else {
-        return run_here(config, main);
+        return run_here(config, main, None);
     };
     let workers = config.resolve_workers()?;
     // The run gets a thread of its own, so that this one can stop waiting
     // even when the run's only worker is blocked for good.
     let (done, outcome) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel();
     let config = config.clone();
     std::thread::Builder::new()
         .name("barista-run".into())
         .spawn(move || {
-            let _ = done.send(run_here(&config, main));
+            let _ = done.send(run_here(&config, main, Some(stopped)));
         })
         .map_err(|err| Error::Runtime(err.to_string()))?;
     match outcome.recv_timeout(limit) {
         Ok(ran) => ran,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
-            after: limit,
-            workers,
-        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            // Tasks that wait on each other for good (a deadlock) are
+            // dropped and their thread ends; one spinning without a yield
+            // cannot be reached, and is left behind.
+            let _ = stop.send(());
+            Err(Error::TimedOut {
+                after: limit,
+                workers,
+            })
+        }
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
             Err(Error::Runtime("the run's thread died".into()))
         }
     }
 }
 
-fn run_here<F>(config: &Config, main: F) -> Ran<F::Output>
+/// `stopped`: when it fires (the caller gave up), `main` is abandoned.
+fn run_here<F>(
+    config: &Config,
+    main: F,
+    stopped: Option<tokio::sync::oneshot::Receiver<()>>,
+) -> Ran<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -172,7 +184,7 @@ where
     } else {
         runtime.spawn(main)
     };
-    let outcome = runtime.block_on(handle).map_err(|err| {
+    let outcome = runtime.block_on(until_stopped(handle, stopped)).map_err(|err| {
         if err.is_panic() {
             err.into_panic()
         } else {
@@ -186,6 +198,29 @@ where
         recorder::detach();
     }
     Ok((outcome, Trace::collect(&state)))
+}
+
+/// `handle`'s outcome, or `main`'s cancellation once `stopped` fires.
+async fn until_stopped<T>(
+    mut handle: tokio::task::JoinHandle<T>,
+    mut stopped: Option<tokio::sync::oneshot::Receiver<()>>,
+) -> Result<T, tokio::task::JoinError> {
+    use std::future::Future as _;
+    use std::pin::Pin;
+    use std::task::Poll;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(outcome) = Pin::new(&mut handle).poll(cx) {
+            return Poll::Ready(outcome);
+        }
+        if let Some(stop) = &mut stopped {
+            if Pin::new(stop).poll(cx).is_ready() {
+                handle.abort();
+                stopped = None;
+            }
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 fn run_state() -> Option<Arc<RunState>> {
@@ -226,7 +261,19 @@ fn install_panic_filter() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !recorder::panic_is_reported_elsewhere() {
+            let message = || {
+                let payload = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "(a panic without a message)".into());
+                match info.location() {
+                    Some(at) => format!("{payload} (at {}:{})", at.file(), at.line()),
+                    None => payload,
+                }
+            };
+            if !recorder::panic_is_reported_elsewhere(message) {
                 previous(info);
             }
         }));

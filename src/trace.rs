@@ -135,6 +135,8 @@ pub struct Trace {
     choice_points: u64,
     /// The forced switches, in order.
     switches: Vec<SwitchRecord>,
+    /// Under a schedule, the tasks' panics (the hook did not print them).
+    task_panics: Vec<String>,
 }
 
 impl Trace {
@@ -144,6 +146,7 @@ impl Trace {
             results,
             dropped_polls,
             clock_marks,
+            task_panics,
         } = run.take();
         // Ids are dense (handed out in blocks from one counter), so a table
         // indexed by id beats a hash map, for time and for memory.
@@ -227,6 +230,7 @@ impl Trace {
                 .as_ref()
                 .map_or(0, crate::explore::Following::reached),
             switches,
+            task_panics,
         }
     }
 
@@ -234,6 +238,12 @@ impl Trace {
     /// when it followed a schedule; 0 otherwise.
     pub fn choice_points(&self) -> u64 {
         self.choice_points
+    }
+
+    /// Under a schedule, each task's panic, with where it happened: the
+    /// panic hook leaves them to the exploration's report.
+    pub fn task_panics(&self) -> &[String] {
+        &self.task_panics
     }
 
     /// The forced switches the run's schedule made, in order.

@@ -1,0 +1,115 @@
+//! A catalogue of small buggy concurrent programs, each written on barista
+//! (real tokio) and on shuttle, and how soon each exploration strategy
+//! finds each bug. `cargo xtask bench` runs `main.rs` and puts its table in
+//! BENCHMARKS.md.
+
+pub mod barista_bugs;
+pub mod shuttle_bugs;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use barista::explore::{self, Exploration, Explore, Strategy};
+
+/// The schedules each search may try.
+pub const BUDGET: usize = 1000;
+/// The exploration seeds each strategy is run with.
+pub const SEEDS: u64 = 20;
+/// A barista run past this is a hang (the catalogue's deadlocks).
+pub const RUN_LIMIT: Duration = Duration::from_millis(200);
+/// shuttle's PCT depth: two priority change points, as its examples use.
+pub const SHUTTLE_PCT_DEPTH: usize = 3;
+
+/// One searcher of the table's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Searcher {
+    Barista(Strategy),
+    ShuttleRandom,
+    ShuttlePct,
+}
+
+impl Searcher {
+    pub const ALL: [Searcher; 5] = [
+        Searcher::Barista(Strategy::Pct),
+        Searcher::Barista(Strategy::Random),
+        Searcher::Barista(Strategy::Exhaustive),
+        Searcher::ShuttlePct,
+        Searcher::ShuttleRandom,
+    ];
+
+    pub fn label(self) -> String {
+        match self {
+            Searcher::Barista(Strategy::Pct) => "barista pct (default)".into(),
+            Searcher::Barista(strategy) => format!("barista {strategy}"),
+            Searcher::ShuttlePct => format!("shuttle check_pct (depth {SHUTTLE_PCT_DEPTH})"),
+            Searcher::ShuttleRandom => "shuttle check_random".into(),
+        }
+    }
+
+    /// Whether its seed changes what it tries (exhaustive search: no).
+    pub fn seeded(self) -> bool {
+        self != Searcher::Barista(Strategy::Exhaustive)
+    }
+}
+
+/// Schedules tried up to and including the first failing one, within
+/// [`BUDGET`]; `None` when none failed.
+pub fn schedules_to_failure(bug: usize, searcher: Searcher, seed: u64) -> Option<usize> {
+    match searcher {
+        Searcher::Barista(strategy) => {
+            let (_, _, body) = barista_bugs::BUGS[bug];
+            let options = Explore::new(BUDGET as u32 - 1)
+                .strategy(strategy)
+                .seed(seed)
+                .run_limit(RUN_LIMIT)
+                .shrink(false);
+            match explore::explore(&options, body) {
+                // The baseline is the first schedule tried.
+                Exploration::Failed(failure) => Some(failure.tried as usize + 1),
+                Exploration::BaselineFailed(_) => Some(1),
+                Exploration::Passed { .. } => None,
+            }
+        }
+        Searcher::ShuttleRandom | Searcher::ShuttlePct => {
+            let (_, test) = shuttle_bugs::BUGS[bug];
+            let runs = Arc::new(AtomicUsize::new(0));
+            let counted = runs.clone();
+            let mut config = shuttle::Config::new();
+            config.failure_persistence = shuttle::FailurePersistence::None;
+            let body = move || {
+                counted.fetch_add(1, Ordering::Relaxed);
+                test();
+            };
+            let failed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                if searcher == Searcher::ShuttlePct {
+                    let scheduler = shuttle::scheduler::PctScheduler::new_from_seed(
+                        seed,
+                        SHUTTLE_PCT_DEPTH,
+                        BUDGET,
+                    );
+                    shuttle::Runner::new(scheduler, config).run(body);
+                } else {
+                    let scheduler =
+                        shuttle::scheduler::RandomScheduler::new_from_seed(seed, BUDGET);
+                    shuttle::Runner::new(scheduler, config).run(body);
+                }
+            }))
+            .is_err();
+            failed.then(|| runs.load(Ordering::Relaxed))
+        }
+    }
+}
+
+/// The median of what was found, and how many were found.
+pub fn median(found: &[Option<usize>]) -> (usize, Option<f64>) {
+    let mut hits: Vec<usize> = found.iter().flatten().copied().collect();
+    hits.sort_unstable();
+    let median = match hits.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(hits[n / 2] as f64),
+        n => Some((hits[n / 2 - 1] + hits[n / 2]) as f64 / 2.0),
+    };
+    (hits.len(), median)
+}
