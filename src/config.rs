@@ -41,8 +41,8 @@ pub struct Config {
     pub(crate) env_override: bool,
     pub(crate) timeout: Option<Duration>,
     pub(crate) quiet_main_panic: bool,
-    /// Forced switches at one worker (exploration).
-    pub(crate) schedule: Option<crate::explore::Schedule>,
+    /// The decisions at choice points, at one worker (exploration).
+    pub(crate) following: Option<std::sync::Arc<crate::explore::Following>>,
 }
 
 impl Default for Config {
@@ -57,7 +57,7 @@ impl Default for Config {
             env_override: true,
             timeout: None,
             quiet_main_panic: false,
-            schedule: None,
+            following: None,
         }
     }
 }
@@ -95,9 +95,12 @@ impl Config {
         self
     }
 
-    /// Follow `schedule`'s forced switches (see [`crate::explore`]).
-    pub(crate) fn schedule(mut self, schedule: crate::explore::Schedule) -> Self {
-        self.schedule = Some(schedule);
+    /// Decide at choice points with `following` (see [`crate::explore`]).
+    pub(crate) fn following(
+        mut self,
+        following: std::sync::Arc<crate::explore::Following>,
+    ) -> Self {
+        self.following = Some(following);
         self
     }
 

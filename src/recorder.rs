@@ -34,7 +34,7 @@ pub(crate) struct RunState {
     pub(crate) seed: Option<u64>,
     /// The schedule a run follows, when exploring. Its tasks' panics are
     /// then reported by the exploration, not printed one by one.
-    pub(crate) following: Option<crate::explore::Following>,
+    pub(crate) following: Option<Arc<crate::explore::Following>>,
     /// `main`'s id, when its panics are reported by the caller instead.
     quiet_main: AtomicU64,
     quiet_main_panic: bool,
@@ -65,7 +65,7 @@ impl RunState {
             trace: config.trace,
             clock,
             seed: config.seed,
-            following: config.schedule.as_ref().map(crate::explore::Following::new),
+            following: config.following.clone(),
             quiet_main: AtomicU64::new(0),
             quiet_main_panic: config.quiet_main_panic,
             origin: match clock {
@@ -122,6 +122,9 @@ impl RunState {
     /// A new id for the run's `main` task.
     pub(crate) fn main_id(&self) -> TaskId {
         let id = TaskId::new(self.next_id.fetch_add(1, Ordering::Relaxed));
+        if let Some(following) = &self.following {
+            following.spawned(id);
+        }
         if self.quiet_main_panic {
             self.quiet_main.store(id.get(), Ordering::Relaxed);
         }
@@ -288,11 +291,13 @@ pub(crate) fn panic_is_reported_elsewhere(message: impl FnOnce() -> String) -> b
                 return false;
             };
             match (&local.run, local.current) {
+                (Some(run), Some(task)) if run.quiet_main.load(Ordering::Relaxed) == task.get() => {
+                    true
+                }
                 (Some(run), Some(_)) if run.following.is_some() => {
                     run.task_panics.lock().unwrap().push(message());
                     true
                 }
-                (Some(run), Some(task)) => run.quiet_main.load(Ordering::Relaxed) == task.get(),
                 _ => false,
             }
         })
@@ -351,6 +356,9 @@ fn new_task(
     }
     let task = TaskId::new(ids.start);
     ids.start += 1;
+    if let Some(following) = &run.following {
+        following.spawned(task);
+    }
     let at = run.now();
     Local::push_unchecked(
         buf,
@@ -366,6 +374,8 @@ fn new_task(
 pub(crate) struct PollStart {
     task: TaskId,
     start: u64,
+    /// Under exploration: the task's wakes mark it ready.
+    pub(crate) tasks: Option<Arc<crate::explore::Tasks>>,
 }
 
 /// A task's poll begins. `adoptable`: the task has no name yet, so the first
@@ -375,13 +385,16 @@ pub(crate) struct PollStart {
 pub(crate) fn poll_started(task: TaskId, adoptable: bool, first: bool) -> Option<PollStart> {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
-        if local.gives_way(Some(task), first, 4) {
+        if local.gives_way(Some(task), true, first, 4) {
             return None;
         }
         local.current = Some(task);
         local.adopt = adoptable.then_some(task);
-        let start = local.run.as_ref().map_or(0, |run| run.now());
-        Some(PollStart { task, start })
+        let (start, tasks) = match local.run.as_deref() {
+            Some(run) => (run.now(), run.following.as_ref().map(|f| f.tasks().clone())),
+            None => (0, None),
+        };
+        Some(PollStart { task, start, tasks })
     })
 }
 
@@ -398,6 +411,11 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         let Some(run) = local.run.as_deref() else {
             return;
         };
+        if outcome.is_some() {
+            if let Some(following) = &run.following {
+                following.ended(poll.task);
+            }
+        }
         let end = run.now();
         // The last poll carries how the task ended: one event, not two.
         let event = if !local.polls_full {
@@ -448,6 +466,7 @@ pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<TaskId>) -> Opt
         Some(PollStart {
             task,
             start: run.now(),
+            tasks: None,
         })
     })
 }
@@ -469,7 +488,7 @@ pub(crate) fn task_point(name: &'static str) -> bool {
             local.flush_if_full();
         }
         let current = local.current;
-        local.gives_way(current, true, 2)
+        local.gives_way(current, false, true, 2)
     })
 }
 
@@ -480,7 +499,7 @@ pub(crate) fn choice_point() -> bool {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
         let current = local.current;
-        local.gives_way(current, true, 2)
+        local.gives_way(current, false, true, 2)
     })
 }
 
@@ -488,12 +507,19 @@ impl Local {
     /// A choice point: whether the running task gives way here, as the
     /// run's schedule says (every choice point counts) or, with a seed,
     /// by chance (`seeded`: whether this point may be shuffled).
-    /// A forced switch is recorded against `task`, the one giving way.
+    /// A forced switch is recorded against `task`, the one giving way
+    /// (`at_poll_start`: it is about to be polled).
     #[inline]
-    fn gives_way(&mut self, task: Option<TaskId>, seeded: bool, one_in: u32) -> bool {
+    fn gives_way(
+        &mut self,
+        task: Option<TaskId>,
+        at_poll_start: bool,
+        seeded: bool,
+        one_in: u32,
+    ) -> bool {
         if let Some(run) = self.run.as_deref() {
             if let Some(following) = &run.following {
-                let Some(point) = following.switch_here() else {
+                let Some(point) = following.switch_here(task, at_poll_start) else {
                     return false;
                 };
                 if let Some(task) = task {

@@ -184,13 +184,15 @@ where
     } else {
         runtime.spawn(main)
     };
-    let outcome = runtime.block_on(until_stopped(handle, stopped)).map_err(|err| {
-        if err.is_panic() {
-            err.into_panic()
-        } else {
-            Box::new("main was cancelled") as Panic
-        }
-    });
+    let outcome = runtime
+        .block_on(until_stopped(handle, stopped))
+        .map_err(|err| {
+            if err.is_panic() {
+                err.into_panic()
+            } else {
+                Box::new("main was cancelled") as Panic
+            }
+        });
     // Tasks still running are dropped; a worker stuck in a loop that never
     // yields cannot be stopped, so do not wait for it forever.
     runtime.shutdown_timeout(Duration::from_secs(2));

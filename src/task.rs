@@ -99,8 +99,16 @@ impl<F: Future> Future for Traced<F> {
             cx.waker().wake_by_ref();
             return Poll::Pending;
         };
+        // Exploring, the task's wakes mark it ready.
+        let waker = start
+            .tasks
+            .as_ref()
+            .map(|tasks| tasks.waker(*this.id, cx.waker()));
         let guard = PollGuard(Some(start));
-        let out = this.inner.poll(cx);
+        let out = match &waker {
+            Some(waker) => this.inner.poll(&mut Context::from_waker(waker)),
+            None => this.inner.poll(cx),
+        };
         guard.finish(out.is_ready());
         // A `#[barista::task]` may only name the task during its first poll.
         *this.named = true;

@@ -225,10 +225,7 @@ impl Trace {
             results,
             dropped_polls,
             clock_marks,
-            choice_points: run
-                .following
-                .as_ref()
-                .map_or(0, crate::explore::Following::reached),
+            choice_points: run.following.as_ref().map_or(0, |f| f.reached()),
             switches,
             task_panics,
         }

@@ -28,6 +28,9 @@ fn every_bug_hides_at_the_baseline_and_the_default_strategy_finds_it() {
         // What the failing schedule did, it does again.
         let again = explore::run_schedule(&options, &body, &failure.found.schedule, RUN_LIMIT);
         assert_eq!(again.outcome, failure.found.outcome, "{name}");
-        eprintln!("{name}: found after {} schedules: {} / {}", failure.tried, failure.found.schedule, failure.found.outcome);
+        eprintln!(
+            "{name}: found after {} schedules: {} / {}",
+            failure.tried, failure.found.schedule, failure.found.outcome
+        );
     }
 }

@@ -17,16 +17,12 @@ pub type Body = fn() -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Every bug of the catalogue: its name, what kind of bug it is, its body.
 pub const BUGS: [(&str, &str, Body); 8] = [
-    (
-        "lost_update",
-        "lost update across an .await",
-        || Box::pin(lost_update()),
-    ),
-    (
-        "check_then_act",
-        "check-then-act on a cache",
-        || Box::pin(check_then_act()),
-    ),
+    ("lost_update", "lost update across an .await", || {
+        Box::pin(lost_update())
+    }),
+    ("check_then_act", "check-then-act on a cache", || {
+        Box::pin(check_then_act())
+    }),
     (
         "read_before_init",
         "a reader that runs before initialization",
@@ -196,7 +192,10 @@ async fn three_switches() {
         });
     }
     tasks.wait().await;
-    assert!(most.load(Ordering::Relaxed) < 4, "all four in the middle at once");
+    assert!(
+        most.load(Ordering::Relaxed) < 4,
+        "all four in the middle at once"
+    );
 }
 
 /// The waiter races the notification against heartbeats, and handles a

@@ -31,7 +31,8 @@ pub enum Searcher {
 }
 
 impl Searcher {
-    pub const ALL: [Searcher; 5] = [
+    pub const ALL: [Searcher; 6] = [
+        Searcher::Barista(Strategy::Mixed),
         Searcher::Barista(Strategy::Pct),
         Searcher::Barista(Strategy::Random),
         Searcher::Barista(Strategy::Exhaustive),
@@ -41,7 +42,7 @@ impl Searcher {
 
     pub fn label(self) -> String {
         match self {
-            Searcher::Barista(Strategy::Pct) => "barista pct (default)".into(),
+            Searcher::Barista(Strategy::Mixed) => "barista mixed (default)".into(),
             Searcher::Barista(strategy) => format!("barista {strategy}"),
             Searcher::ShuttlePct => format!("shuttle check_pct (depth {SHUTTLE_PCT_DEPTH})"),
             Searcher::ShuttleRandom => "shuttle check_random".into(),

@@ -60,21 +60,24 @@ struct Raw {
 /// (this crate cannot depend on barista, which depends on it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Strategy {
-    Random,
+    Mixed,
     Pct,
+    Random,
     Exhaustive,
 }
 
 impl Strategy {
-    const ALL: [(&'static str, Strategy); 3] = [
-        ("random", Strategy::Random),
+    const ALL: [(&'static str, Strategy); 4] = [
+        ("mixed", Strategy::Mixed),
         ("pct", Strategy::Pct),
+        ("random", Strategy::Random),
         ("exhaustive", Strategy::Exhaustive),
     ];
 
     /// The variant's name in `barista::explore::Strategy`.
     pub(crate) fn variant(self) -> &'static str {
         match self {
+            Strategy::Mixed => "Mixed",
             Strategy::Random => "Random",
             Strategy::Pct => "Pct",
             Strategy::Exhaustive => "Exhaustive",
@@ -146,9 +149,12 @@ fn compare(given: &Given) -> syn::Result<bool> {
     }
 }
 
-/// `strategy = "random" | "pct" | "exhaustive"`.
+/// `strategy = "mixed" | "pct" | "random" | "exhaustive"`.
 fn strategy(given: &Given) -> syn::Result<Strategy> {
-    let lit = values::string(given, "expected \"random\", \"pct\" or \"exhaustive\"")?;
+    let lit = values::string(
+        given,
+        "expected \"mixed\", \"pct\", \"random\" or \"exhaustive\"",
+    )?;
     let name = lit.value();
     if let Some(&(_, strategy)) = Strategy::ALL.iter().find(|(known, _)| *known == name) {
         return Ok(strategy);
@@ -163,7 +169,7 @@ fn strategy(given: &Given) -> syn::Result<Strategy> {
     });
     Err(syn::Error::new(
         lit.span(),
-        format!("unknown strategy {name:?}: {hint}`strategy` is \"pct\" (the default: a few switches at random points), \"random\" (many switches) or \"exhaustive\" (every schedule with one switch, then two, ...)"),
+        format!("unknown strategy {name:?}: {hint}`strategy` is \"mixed\" (the default: pct and exhaustive in turn), \"pct\" (one to three switches at random points), \"random\" (many switches) or \"exhaustive\" (every schedule with one switch, then two, ...)"),
     ))
 }
 
@@ -241,7 +247,7 @@ impl Raw {
             results_only: self.results_only.is_some_and(|(only, _)| only),
             explore: self
                 .explore
-                .map(|(n, _)| (n, self.strategy.map_or(Strategy::Pct, |(s, _)| s))),
+                .map(|(n, _)| (n, self.strategy.map_or(Strategy::Mixed, |(s, _)| s))),
             verdict: self.verdict.map(|(path, _)| path),
         }
     }

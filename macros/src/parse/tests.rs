@@ -242,8 +242,9 @@ fn test_defaults() {
 fn explore_keys() {
     use super::test::Strategy;
     let config = test_config(quote!(explore = 50)).unwrap();
-    assert_eq!(config.explore, Some((50, Strategy::Pct)));
+    assert_eq!(config.explore, Some((50, Strategy::Mixed)));
     for (name, strategy) in [
+        ("mixed", Strategy::Mixed),
         ("random", Strategy::Random),
         ("pct", Strategy::Pct),
         ("exhaustive", Strategy::Exhaustive),
@@ -257,7 +258,7 @@ fn explore_keys() {
     // A name far from every strategy gets no guess.
     assert_eq!(
         test_error(quote!(explore = 9, strategy = "loom")),
-        ["unknown strategy \"loom\": `strategy` is \"pct\" (the default: a few switches at random points), \"random\" (many switches) or \"exhaustive\" (every schedule with one switch, then two, ...)"]
+        ["unknown strategy \"loom\": `strategy` is \"mixed\" (the default: pct and exhaustive in turn), \"pct\" (one to three switches at random points), \"random\" (many switches) or \"exhaustive\" (every schedule with one switch, then two, ...)"]
     );
     // Each rule between keys, in one attribute.
     assert_eq!(
