@@ -329,7 +329,7 @@ fn explore_case(case: &'static TestCase, schedules: u32, strategy: Strategy) {
             case.name, run.outcome
         ),
         Exploration::Failed(failure) => {
-            panic!("{}: {}", case.name, failure.report(&replay))
+            panic!("{}: {}", case.name, failure.report(Some(&replay)))
         }
     }
 }

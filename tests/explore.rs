@@ -115,7 +115,7 @@ fn a_failing_schedule_replays_the_same_failure_twenty_times_of_twenty() {
 #[test]
 fn the_report_names_the_schedules_the_replay_and_where_the_runs_part() {
     let failure = found(&explore::explore(&Explore::new(200), || deposits(true))).clone();
-    let report = failure.report("cargo test -- deposits --exact");
+    let report = failure.report(Some("cargo test -- deposits --exact"));
     let shrunk = failure.shrunk.schedule.to_string();
     for part in [
         "exploration found a failing schedule after",
@@ -260,5 +260,110 @@ fn a_malformed_schedule_is_an_error_naming_the_variable() {
         stderr.contains("BARISTA_SCHEDULE must be a schedule as an exploration prints it")
             && stderr.contains("got \"3;4\""),
         "{stderr}"
+    );
+}
+
+/// The README's example ("Find the schedule that breaks it"), word for
+/// word; run by the test below, which checks that the README shows what it
+/// really prints.
+mod readme {
+    use std::sync::{Arc, Mutex};
+
+    #[barista::task]
+    async fn balance(account: &Arc<Mutex<u64>>) -> u64 {
+        *account.lock().unwrap()
+    }
+
+    #[barista::task]
+    async fn store(account: &Arc<Mutex<u64>>, value: u64) {
+        *account.lock().unwrap() = value;
+    }
+
+    /// Reads, `.await`s, then writes back what it read plus one: a race.
+    #[barista::task]
+    async fn deposit(account: Arc<Mutex<u64>>) {
+        let seen = balance(&account).await;
+        store(&account, seen + 1).await;
+    }
+
+    #[barista::test(workers = [1, 2], explore = 200)]
+    #[ignore = "fails on purpose: run by the README test"]
+    async fn every_coin_arrives() {
+        let account = Arc::new(Mutex::new(0));
+        let customers = barista::Group::new();
+        for _ in 0..2 {
+            customers.spawn(deposit(account.clone()));
+        }
+        customers.wait().await;
+        assert_eq!(*account.lock().unwrap(), 2, "a coin was lost");
+    }
+}
+
+#[test]
+fn the_readme_shows_what_exploration_really_prints() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("### Find the schedule that breaks it")
+        .nth(1)
+        .expect("the README's exploration section");
+    let example = section
+        .split("```rust\n")
+        .nth(1)
+        .unwrap()
+        .split("# fn main")
+        .next()
+        .unwrap();
+    let printed = section
+        .split("```text\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    // The example is this file's `readme` module, word for word.
+    let here = std::fs::read_to_string(file!()).unwrap();
+    let module: String = here
+        .split("mod readme {\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| *l != "}")
+        .filter(|l| !l.contains("#[ignore"))
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    assert_eq!(
+        module.trim(),
+        example.trim(),
+        "README example and tests/explore.rs differ"
+    );
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "readme::every_coin_arrives::workers_1",
+            "--exact",
+            "--ignored",
+            "--test-threads",
+            "1",
+        ])
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("BARISTA_SCHEDULE")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: String = stdout
+        .lines()
+        .skip_while(|l| !l.contains("every_coin_arrives: exploration found"))
+        .take_while(|l| !l.starts_with("note:") && !l.starts_with("failures:"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replace(
+            "explore::readme::every_coin_arrives:",
+            "tests::every_coin_arrives:",
+        )
+        .replace("cargo test -p barista -- readme::", "cargo test -- ");
+    assert_eq!(
+        report.trim_end(),
+        printed.trim_end(),
+        "the README's output is not what runs print"
     );
 }

@@ -6,28 +6,40 @@
 // touch the number at once: there is no data race, and the compiler is
 // happy. But between the read and the write there is an `.await`, and at an
 // `.await` another task may run, read the same old balance, and write the
-// same "old + 1". One of the two deposits is lost. That is a race on the
-// logic (read, then act on what you read), and no type system catches it.
+// same "old + 1". One of the two coins is lost. That is a race on the logic
+// (read, then act on what you read), and no type system catches it.
 //
-// At one worker, with tokio's first-in first-out order and nothing that
-// makes a task wait, every deposit runs from start to finish before the next
-// one starts, and the balance comes out right: the race is still there, it
+// At one worker, tokio runs ready tasks first in, first out, and nothing
+// here makes a deposit wait: each one runs from start to finish before the
+// next starts, and the balance comes out right. The race is still there; it
 // just never gets its chance. Code that is correct only because of the
-// schedule is not correct. barista can shake the schedule: with a `seed`,
-// it may let other tasks run first whenever a `#[barista::task]` function
-// starts, reproducibly for each seed. The Go page says the same of
-// `GOMAXPROCS=1`: a bug that only hides there is still a bug.
+// schedule is not correct. The Go page says the same of `GOMAXPROCS=1`: a
+// bug that only hides there is still a bug.
 //
-// In the timeline: fifty deposit tasks, a letter each (the legend's `A-x`).
-// At one worker without a seed, each letter appears once, start to finish:
-// nothing interleaves, so nothing is lost. Under a shuffled schedule or at
-// two workers, a letter appears twice, apart: that deposit was interrupted
-// between its read and its write, and whoever ran in between read the same
-// old balance.
+// barista can look for the schedule that breaks it. `#[barista::test(explore
+// = N)]` runs the body once in tokio's own order (the baseline), then under
+// up to N other schedules at one worker: at each *choice point* (a task's
+// poll starting, a `#[barista::task]` function starting, a lock taken or a
+// message sent through `barista::sync`) a schedule may make the running task
+// give way to the tasks that are ready. It stops at the first schedule whose
+// answer differs from the baseline's, shrinks it to the fewest switches that
+// still fail, and prints it as a short string (`3`: switch at choice point
+// 3), the command that replays it exactly, and the failing run's timeline
+// under the baseline's, each marked where the two runs part.
 //
-// What to do: make each deposit one step that nothing can interrupt. The
-// tests run the fifty deposits under shuffled schedules and expect every
-// coin to arrive (balance 50).
+// Part 1 · Find it. The first test explores a copy of this café with two
+// deposits, and, until `LOSING_SCHEDULE` below names a schedule that loses
+// a coin, fails with what exploration found. Read its timelines: in the
+// baseline, deposit A runs start to finish, then B. In the failing schedule,
+// A gives way at the mark, between its read and its write; B reads the same
+// old balance and writes its coin; then A comes back and writes its stale
+// "old + 1" over B's coin. Write the shrunk schedule it printed into
+// `LOSING_SCHEDULE`.
+//
+// Part 2 · Fix it. Make each deposit one step that nothing can interrupt.
+// The other tests explore the fifty deposits under hundreds of schedules at
+// one worker (and run them in parallel at two and four) and expect every
+// coin to arrive: a balance of 50.
 
 use std::sync::{Arc, Mutex};
 
@@ -36,6 +48,10 @@ pub type Account = Arc<Mutex<u64>>;
 
 /// How many customers deposit one coin each.
 pub const DEPOSITS: u64 = 50;
+
+/// Part 1: the schedule that loses a coin, as the first test's failure
+/// prints it under "shrunk to:" (choice points separated by commas).
+pub const LOSING_SCHEDULE: &str = "TODO: the shrunk schedule the first test prints";
 
 /// Reads the balance (as a bank's service would, asynchronously).
 #[barista::task]

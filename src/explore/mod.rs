@@ -247,6 +247,10 @@ where
             } else {
                 ran.clone()
             };
+            // The learner's last timeline is the failing run's.
+            if let Some(trace) = &shrunk.trace {
+                save_timeline(trace);
+            }
             return Exploration::Failed(Box::new(Failure {
                 strategy: explore.strategy,
                 tried,
@@ -387,8 +391,9 @@ pub fn divergence(run: &Trace) -> Option<SwitchRecord> {
 
 impl Failure {
     /// The report a failing test prints: what failed, the schedules, the
-    /// command that replays it, and both timelines, marked where they part.
-    pub fn report(&self, replay: &str) -> String {
+    /// command that replays it (`replay`, after `BARISTA_SCHEDULE=...`, when
+    /// there is one), and both timelines, marked where they part.
+    pub fn report(&self, replay: Option<&str>) -> String {
         let shrunk = &self.shrunk;
         let mut out = if self.replayed {
             format!(
@@ -416,10 +421,12 @@ impl Failure {
                 plural(shrunk.schedule.switches().len() as u64, "forced switch"),
             ));
         }
-        out.push_str(&format!(
-            "replay it:      {SCHEDULE_ENV}={} {replay}\n",
-            shrunk.schedule
-        ));
+        if let Some(replay) = replay {
+            out.push_str(&format!(
+                "replay it:      {SCHEDULE_ENV}={} {replay}\n",
+                shrunk.schedule
+            ));
+        }
         if let (Some(base), Some(failing)) = (&self.baseline.trace, &shrunk.trace) {
             let parted = divergence(failing);
             out.push_str("\nthe baseline (tokio's own order):\n");

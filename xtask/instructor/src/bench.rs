@@ -46,6 +46,7 @@ pub fn bench(curriculum: &Curriculum, quick: bool) -> Result<bool> {
     report.push_str(&grading(curriculum, quick)?);
     report.push_str(&cargo_bench(&curriculum.root, "overhead", quick)?);
     report.push_str(&cargo_bench(&curriculum.root, "scaling", quick)?);
+    report.push_str(&bug_catalogue(&curriculum.root, quick)?);
     report.push_str(&measured_elsewhere(&curriculum.root)?);
     report.push_str(&clean_clone(curriculum, quick)?);
     if quick {
@@ -602,6 +603,29 @@ fn cargo_bench(root: &Path, name: &str, quick: bool) -> Result<String> {
     if !output.status.success() {
         bail!(
             "cargo bench --bench {name} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(one_level_down(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// The bug catalogue (benches/catalogue): each exploration strategy's
+/// schedules to a failure, barista's and shuttle's, in one run.
+fn bug_catalogue(root: &Path, quick: bool) -> Result<String> {
+    let mut command = Cargo::new(root).own_target_dir().command([
+        "run",
+        "-q",
+        "--release",
+        "-p",
+        "bug-catalogue",
+    ]);
+    if quick {
+        command.args(["--", "--quick"]);
+    }
+    let output = command.output().context("running the bug catalogue")?;
+    if !output.status.success() {
+        bail!(
+            "cargo run -p bug-catalogue failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
