@@ -214,8 +214,7 @@ fn spawn_join(plan: &Plan) {
         let ratios = |of: usize| paired(&samples[of], &samples[0]);
         let [off_ratio, on_ratio, group_ratio] = [ratios(1), ratios(2), ratios(3)];
         worst = worst.max(on_ratio.0);
-        let [plain_cell, off_cell, on_cell, group_cell] =
-            samples.map(|s| spread(&s, tasks, 0));
+        let [plain_cell, off_cell, on_cell, group_cell] = samples.map(|s| spread(&s, tasks, 0));
         println!(
             "| {workers} | {plain_cell} | {off_cell} | {on_cell} | {group_cell} | {} | {} | {} | {} |",
             ratio_cell(off_ratio),

@@ -202,20 +202,23 @@ async fn racy_when_replayed() {
 }
 
 /// This test binary, running one test with `BARISTA_SCHEDULE` set.
+/// (`schedule` empty: not set.)
 fn run_alone(test: &str, schedule: &str) -> (bool, String) {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            test,
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ])
-        .env("BARISTA_SCHEDULE", schedule)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap();
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads",
+        "1",
+    ]);
+    if schedule.is_empty() {
+        command.env_remove("BARISTA_SCHEDULE");
+    } else {
+        command.env("BARISTA_SCHEDULE", schedule);
+    }
+    let out = command.env("RUST_BACKTRACE", "0").output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -365,5 +368,25 @@ fn the_readme_shows_what_exploration_really_prints() {
         report.trim_end(),
         printed.trim_end(),
         "the README's output is not what runs print"
+    );
+}
+
+/// Passes at one worker, fails at two: what exploration says there.
+#[barista::test(workers = [1, 2], explore = 5)]
+#[ignore = "fails on purpose at 2 workers: run by the test below"]
+async fn fails_only_in_parallel() {
+    assert_eq!(barista::workers(), 1, "ran in parallel");
+}
+
+#[test]
+fn at_more_workers_exploration_stresses_and_says_it_cannot_replay() {
+    let (passed, stderr) = run_alone("fails_only_in_parallel::workers_1", "");
+    assert!(passed, "{stderr}");
+    let (passed, stderr) = run_alone("fails_only_in_parallel::workers_2", "");
+    assert!(!passed, "{stderr}");
+    assert!(stderr.contains("at 2 workers with seed 0"), "{stderr}");
+    assert!(
+        stderr.contains("a failure here cannot be replayed exactly; explore at 1 worker"),
+        "{stderr}"
     );
 }
