@@ -593,39 +593,37 @@ fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Dur
 /// One of the runtime's benchmarks (`benches/NAME.rs`), verbatim, its
 /// headings one level down.
 fn cargo_bench(root: &Path, name: &str, quick: bool) -> Result<String> {
-    let mut command = Cargo::new(root)
-        .own_target_dir()
-        .command(["bench", "-q", "-p", "barista", "--bench", name]);
-    if quick {
-        command.args(["--", "--quick"]);
-    }
-    let output = command.output().context("running cargo bench")?;
-    if !output.status.success() {
-        bail!(
-            "cargo bench --bench {name} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(one_level_down(&String::from_utf8_lossy(&output.stdout)))
+    section(
+        root,
+        &["bench", "-q", "-p", "barista", "--bench", name],
+        quick,
+    )
 }
 
 /// The bug catalogue (benches/catalogue): each exploration strategy's
 /// schedules to a failure, barista's and shuttle's, in one run.
 fn bug_catalogue(root: &Path, quick: bool) -> Result<String> {
-    let mut command = Cargo::new(root).own_target_dir().command([
-        "run",
-        "-q",
-        "--release",
-        "-p",
-        "bug-catalogue",
-    ]);
+    section(
+        root,
+        &["run", "-q", "--release", "-p", "bug-catalogue"],
+        quick,
+    )
+}
+
+/// A benchmark program's Markdown, from `cargo ARGS [-- --quick]` in its
+/// own target folder, with its headings one level down.
+fn section(root: &Path, args: &[&str], quick: bool) -> Result<String> {
+    let mut command = Cargo::new(root).own_target_dir().command(args);
     if quick {
         command.args(["--", "--quick"]);
     }
-    let output = command.output().context("running the bug catalogue")?;
+    let shown = format!("cargo {}", args.join(" "));
+    let output = command
+        .output()
+        .with_context(|| format!("running {shown}"))?;
     if !output.status.success() {
         bail!(
-            "cargo run -p bug-catalogue failed:\n{}",
+            "{shown} failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
