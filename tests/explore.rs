@@ -390,3 +390,17 @@ fn at_more_workers_exploration_stresses_and_says_it_cannot_replay() {
         "{stderr}"
     );
 }
+
+#[test]
+fn running_out_of_time_is_not_a_failure() {
+    // Far more schedules than fit in the time given: whichever run the
+    // limit of all runs cuts short, that is no verdict on the program.
+    let options = Explore::new(1_000_000)
+        .limit(std::time::Duration::from_millis(200))
+        .run_limit(std::time::Duration::from_secs(30));
+    let exploration = explore::explore(&options, || deposits(false));
+    let Exploration::Passed { out_of_time, .. } = exploration else {
+        panic!("{exploration:?}")
+    };
+    assert!(out_of_time);
+}

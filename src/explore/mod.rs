@@ -238,8 +238,13 @@ where
         let Some(schedule) = schedules.next() else {
             return passed(baseline, tried, true, false);
         };
+        let limit = run_limit.min(left);
+        let ran = run_schedule(explore, &body, &schedule, limit);
+        if limit < run_limit && matches!(ran.outcome, Outcome::Stopped(_)) {
+            // Stopped by the time of all the runs, not its own: no verdict.
+            return passed(baseline, tried, false, true);
+        }
         tried += 1;
-        let ran = run_schedule(explore, &body, &schedule, run_limit.min(left));
         schedules.saw(ran.points);
         if ran.outcome != baseline.outcome {
             let shrunk = if explore.shrink {
