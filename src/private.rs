@@ -13,7 +13,7 @@ pub use tokio::task::yield_now;
 
 use crate::config::{Config, Error};
 use crate::explore::{self, Exploration, Explore, Schedule, Strategy, SCHEDULE_ENV};
-use crate::runtime::run_catching;
+use crate::runtime::{panic_message, run_catching};
 use crate::trace::Trace;
 
 /// Options written in `#[barista::main(...)]`.
@@ -140,15 +140,8 @@ impl TestCase {
     ) -> Result<String, Failure> {
         let config = self.config(workers, seed, limit);
         match run_catching(&config, (self.body)()) {
-            Ok((Ok(()), trace)) => {
-                let summary = trace.summary();
-                Ok(if self.results_only {
-                    summary.results_to_string()
-                } else {
-                    summary.to_string()
-                })
-            }
-            Ok((Err(panic), _)) => Err(Failure::Panicked(explore::panic_message(&panic))),
+            Ok((Ok(()), trace)) => Ok(trace.summary().compared(self.results_only)),
+            Ok((Err(panic), _)) => Err(Failure::Panicked(panic_message(&*panic))),
             Err(err) => Err(Failure::Run(err)),
         }
     }
@@ -210,15 +203,7 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
             return explore_case(case, schedules, strategy);
         }
     }
-    let seed_env = seed_from_env();
-    let first_seed = match seed_env.map(str::parse::<u64>) {
-        Some(Ok(seed)) => Some(seed),
-        Some(Err(_)) => panic!(
-            "{SEED_ENV} must be a whole number, got {:?}",
-            seed_env.unwrap_or_default()
-        ),
-        None => case.seed,
-    };
+    let first_seed = first_seed(case);
     // Exploring at more workers: seeded runs, none of which repeats exactly.
     let (repeat, first_seed) = match case.explore {
         Some((schedules, _)) => (schedules, first_seed.or(Some(0))),
@@ -272,6 +257,19 @@ pub fn run_test_case(case: &'static TestCase, workers: usize) {
     }
 }
 
+/// The seed of a case's first run: `BARISTA_SEED`, else the code's.
+#[track_caller]
+fn first_seed(case: &TestCase) -> Option<u64> {
+    match seed_from_env().map(str::parse::<u64>) {
+        Some(Ok(seed)) => Some(seed),
+        Some(Err(_)) => panic!(
+            "{SEED_ENV} must be a whole number, got {:?}",
+            seed_from_env().unwrap_or_default()
+        ),
+        None => case.seed,
+    }
+}
+
 /// At more workers, `explore` can only stress: it says so with a failure.
 fn stress_note(case: &TestCase) -> &'static str {
     if case.explore.is_some() {
@@ -286,14 +284,7 @@ fn stress_note(case: &TestCase) -> &'static str {
 /// replay command and both timelines.
 #[track_caller]
 fn explore_case(case: &'static TestCase, schedules: u32, strategy: Strategy) {
-    let seed = match seed_from_env().map(str::parse::<u64>) {
-        Some(Ok(seed)) => seed,
-        Some(Err(_)) => panic!(
-            "{SEED_ENV} must be a whole number, got {:?}",
-            seed_from_env().unwrap_or_default()
-        ),
-        None => case.seed.unwrap_or(0),
-    };
+    let seed = first_seed(case).unwrap_or(0);
     let options = Explore::new(schedules)
         .strategy(strategy)
         .seed(seed)
@@ -310,7 +301,7 @@ fn explore_case(case: &'static TestCase, schedules: u32, strategy: Strategy) {
         case.package
     );
     let exploration = match schedule_from_env() {
-        Some(Ok(schedule)) => replay_one(&options, &body, &schedule),
+        Some(Ok(schedule)) => explore::replay(&options, &body, &schedule),
         Some(Err(err)) => panic!("{}: {err}", case.name),
         None => explore::explore(&options, body),
     };
@@ -332,36 +323,6 @@ fn explore_case(case: &'static TestCase, schedules: u32, strategy: Strategy) {
             panic!("{}: {}", case.name, failure.report(Some(&replay)))
         }
     }
-}
-
-/// `BARISTA_SCHEDULE`: the baseline and that one schedule, reported as an
-/// exploration that found it.
-fn replay_one<F, Fut>(options: &Explore, body: &F, schedule: &Schedule) -> Exploration
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let baseline = explore::run_schedule(options, body, &Schedule::baseline(), options.limit);
-    if !matches!(baseline.outcome, explore::Outcome::Returned(_)) {
-        return Exploration::BaselineFailed(baseline);
-    }
-    let ran = explore::run_schedule(options, body, schedule, options.limit);
-    if ran.outcome == baseline.outcome {
-        return Exploration::Passed {
-            baseline,
-            tried: 1,
-            exhausted: false,
-            out_of_time: false,
-        };
-    }
-    Exploration::Failed(Box::new(explore::Failure {
-        strategy: options.strategy,
-        tried: 1,
-        replayed: true,
-        baseline,
-        found: ran.clone(),
-        shrunk: ran,
-    }))
 }
 
 /// `BARISTA_SCHEDULE` as the process found it, read once.

@@ -39,6 +39,18 @@ where
 
 pub(crate) type Panic = Box<dyn Any + Send + 'static>;
 
+/// A panic's message, from its payload (a `&str` or a `String`, as
+/// `panic!` makes them).
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".into()
+    }
+}
+
 type Ran<T> = Result<(Result<T, Panic>, Trace), Error>;
 
 /// Where every run of this process writes its timeline, one file per calling
@@ -264,12 +276,7 @@ fn install_panic_filter() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let message = || {
-                let payload = info
-                    .payload()
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "(a panic without a message)".into());
+                let payload = panic_message(info.payload());
                 match info.location() {
                     Some(at) => format!("{payload} (at {}:{})", at.file(), at.line()),
                     None => payload,

@@ -49,6 +49,16 @@ impl Summary {
 }
 
 impl Summary {
+    /// What runs are compared by: the whole summary, or (`results_only`)
+    /// the recorded results alone.
+    pub fn compared(&self, results_only: bool) -> String {
+        if results_only {
+            self.results_to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
     /// Only the recorded results, one `key = value` a line.
     pub fn results_to_string(&self) -> String {
         self.results

@@ -131,8 +131,6 @@ pub struct Trace {
     results: BTreeMap<String, String>,
     dropped_polls: u64,
     clock_marks: Vec<ClockMark>,
-    /// Choice points reached, when the run followed a schedule.
-    choice_points: u64,
     /// The forced switches, in order.
     switches: Vec<SwitchRecord>,
     /// Under a schedule, the tasks' panics (the hook did not print them).
@@ -225,16 +223,9 @@ impl Trace {
             results,
             dropped_polls,
             clock_marks,
-            choice_points: run.following.as_ref().map_or(0, |f| f.reached()),
             switches,
             task_panics,
         }
-    }
-
-    /// How many choice points the run reached (see [`crate::explore`]),
-    /// when it followed a schedule; 0 otherwise.
-    pub fn choice_points(&self) -> u64 {
-        self.choice_points
     }
 
     /// Under a schedule, each task's panic, with where it happened: the

@@ -37,8 +37,8 @@ pub use strategy::Strategy;
 pub(crate) use decide::{Following, Tasks};
 use strategy::Schedules;
 
-use crate::config::{ClockKind, Config, Error};
-use crate::runtime::{run_unsaved, save_timeline, Panic};
+use crate::config::{ClockKind, Config};
+use crate::runtime::{panic_message, run_unsaved, save_timeline};
 use crate::trace::{SwitchRecord, Trace};
 
 /// A choice point in the middle of a task: under exploration the running
@@ -269,6 +269,36 @@ where
     passed(baseline, tried, false, false)
 }
 
+/// The baseline, then `schedule` alone (`BARISTA_SCHEDULE`): a failure is
+/// reported as replayed, not shrunk.
+pub fn replay<F, Fut>(explore: &Explore, body: &F, schedule: &Schedule) -> Exploration
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let baseline = run_schedule(explore, body, &Schedule::baseline(), explore.limit);
+    if !matches!(baseline.outcome, Outcome::Returned(_)) {
+        return Exploration::BaselineFailed(baseline);
+    }
+    let ran = run_schedule(explore, body, schedule, explore.limit);
+    if ran.outcome == baseline.outcome {
+        return Exploration::Passed {
+            baseline,
+            tried: 1,
+            exhausted: false,
+            out_of_time: false,
+        };
+    }
+    Exploration::Failed(Box::new(Failure {
+        strategy: explore.strategy,
+        tried: 1,
+        replayed: true,
+        baseline,
+        found: ran.clone(),
+        shrunk: ran,
+    }))
+}
+
 fn passed(baseline: ScheduledRun, tried: u32, exhausted: bool, out_of_time: bool) -> Exploration {
     if let Some(trace) = &baseline.trace {
         save_timeline(trace);
@@ -297,16 +327,11 @@ where
     let config = explore.config(following.clone(), limit);
     let (outcome, trace) = match run_unsaved(&config, body()) {
         Ok((Ok(()), trace)) => {
-            let summary = trace.summary();
-            let summary = if explore.results_only {
-                summary.results_to_string()
-            } else {
-                summary.to_string()
-            };
+            let summary = trace.summary().compared(explore.results_only);
             (Outcome::Returned(summary), Some(trace))
         }
         Ok((Err(panic), trace)) => {
-            let mut message = panic_message(&panic);
+            let mut message = panic_message(&*panic);
             // A task's panic that the panic hook left to this report.
             for (n, task) in trace.task_panics().iter().enumerate() {
                 let which = if n == 0 { "a task" } else { "then another" };
@@ -314,7 +339,6 @@ where
             }
             (Outcome::Panicked(message), Some(trace))
         }
-        Err(err @ Error::TimedOut { .. }) => (Outcome::Stopped(err.to_string()), None),
         Err(err) => (Outcome::Stopped(err.to_string()), None),
     };
     ScheduledRun {
@@ -465,15 +489,5 @@ fn plural(n: u64, what: &str) -> String {
         format!("1 {what}")
     } else {
         format!("{n} {what}{s}")
-    }
-}
-
-pub(crate) fn panic_message(panic: &Panic) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".into()
     }
 }
