@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// The environment variable that overrides the worker limit written in code,
 /// as `GOMAXPROCS` does for Go programs.
-pub const WORKERS_ENV: &str = "BARISTA_WORKERS";
+pub use crate::env::WORKERS_ENV;
 
 /// The most workers a run may have, from the environment, the code or the
 /// attributes (which check it at compile time). 1024 is above the CPU count
@@ -153,11 +153,11 @@ impl Config {
     /// machine's available parallelism.
     pub fn resolve_workers(&self) -> Result<usize, Error> {
         let env = if self.env_override {
-            std::env::var_os(WORKERS_ENV).map(|v| v.to_string_lossy().into_owned())
+            crate::env::workers()
         } else {
             None
         };
-        let workers = resolve_workers(env.as_deref(), self.workers)?;
+        let workers = resolve_workers(env, self.workers)?;
         if self.start_paused && workers != 1 {
             return Err(Error::PausedNeedsOneWorker { workers });
         }

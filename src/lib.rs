@@ -24,6 +24,7 @@ extern crate self as barista;
 pub mod amdahl;
 mod chrome;
 mod config;
+pub mod env;
 pub mod explore;
 mod group;
 mod recorder;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 pub use tokio::task::yield_now;
 
 use crate::config::{Config, Error};
-use crate::explore::{self, Exploration, Explore, Schedule, Strategy, SCHEDULE_ENV};
+use crate::explore::{self, Exploration, Explore, Schedule, Strategy};
 use crate::runtime::{panic_message, run_catching};
 use crate::trace::Trace;
 
@@ -327,11 +327,7 @@ fn explore_case(case: &'static TestCase, schedules: u32, strategy: Strategy) {
 
 /// `BARISTA_SCHEDULE` as the process found it, read once.
 fn schedule_from_env() -> Option<Result<Schedule, explore::ScheduleError>> {
-    static SCHEDULE: OnceLock<Option<String>> = OnceLock::new();
-    SCHEDULE
-        .get_or_init(|| std::env::var(SCHEDULE_ENV).ok())
-        .as_deref()
-        .map(str::parse)
+    crate::env::schedule().map(str::parse)
 }
 
 /// The runs at `workers` used up `total_timeout_ms` together.
@@ -349,21 +345,19 @@ fn total_exceeded(case: &TestCase, workers: usize) -> String {
 }
 
 /// Overrides the `seed` of every `#[barista::test]`, to reproduce a failure.
-pub const SEED_ENV: &str = "BARISTA_SEED";
+pub use crate::env::SEED_ENV;
 
 /// `BARISTA_SEED` as the process found it: read once, so that code under
 /// test cannot pick the schedules it is tested on with `std::env::set_var`.
 fn seed_from_env() -> Option<&'static str> {
-    static SEED: OnceLock<Option<String>> = OnceLock::new();
-    SEED.get_or_init(|| std::env::var(SEED_ENV).ok()).as_deref()
+    crate::env::seed()
 }
 
 /// Reads now, once and for the rest of the process, the environment that
 /// `#[barista::test]` depends on. A grader calls it before any code under
 /// test runs.
 pub fn settle_environment() {
-    seed_from_env();
-    schedule_from_env();
+    crate::env::settle();
 }
 
 fn plural_workers(n: usize) -> String {

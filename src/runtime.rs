@@ -56,7 +56,7 @@ type Ran<T> = Result<(Result<T, Panic>, Trace), Error>;
 /// Where every run of this process writes its timeline, one file per calling
 /// thread (a test's name under `cargo test`): how `cargo xtask` shows the
 /// learner what their last run did.
-pub const TIMELINE_DIR_ENV: &str = "BARISTA_TIMELINE_DIR";
+pub use crate::env::TIMELINE_DIR_ENV;
 
 /// Like [`run`], but hands back `main`'s panic with the trace.
 pub(crate) fn run_catching<F>(config: &Config, main: F) -> Ran<F::Output>
@@ -83,8 +83,7 @@ where
 
 /// Saves `trace`'s timeline where `BARISTA_TIMELINE_DIR` asks.
 pub(crate) fn save_timeline(trace: &Trace) {
-    static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    let Some(dir) = DIR.get_or_init(|| std::env::var_os(TIMELINE_DIR_ENV).map(Into::into)) else {
+    let Some(dir) = crate::env::timeline_dir() else {
         return;
     };
     let caller = std::thread::current();

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 /// Replays one schedule in every `#[barista::test(explore = N)]` of the
 /// process instead of exploring: the string a failure printed.
-pub const SCHEDULE_ENV: &str = "BARISTA_SCHEDULE";
+pub use crate::env::SCHEDULE_ENV;
 
 /// The choice points at which the running task gives way, counted from 0
 /// in the order the run reaches them. Written `3,17` (switches at points 3

@@ -42,8 +42,10 @@ pub struct GradeArgs {
     /// Memory limit for one test process, in MiB (64 or more).
     #[arg(long, default_value_t = 2048, value_parser = at_least::<64>)]
     memory_mib: u64,
-    /// Seconds one build of a submission may take (an exercise that makes
-    /// the compiler loop costs only itself: the rest are built without it).
+    /// Seconds of CPU time each process of a submission's build may take
+    /// (cargo, rustc, the linker; four times that by the clock for the whole
+    /// build). An exercise that makes the compiler loop costs only itself:
+    /// the rest are built without it.
     #[arg(long, default_value_t = 60, value_parser = at_least::<1>)]
     build_time_limit: u64,
     /// Memory limit for a build (cargo, rustc and the linker, each), in MiB
@@ -55,6 +57,12 @@ pub struct GradeArgs {
     /// tests, shown to students as hidden tests, never their code.
     #[arg(long = "tests", value_name = "DIR")]
     hidden_tests: Option<PathBuf>,
+    /// Grade even where this machine cannot contain students' code fully
+    /// (no Landlock, an older Landlock ABI, no user namespaces): a warning
+    /// says what is missing, and every report is marked. Without it, such a
+    /// machine is refused.
+    #[arg(long)]
+    uncontained: bool,
 }
 
 /// A whole number, `MIN` or more: a limit below it would stop every run
@@ -143,6 +151,7 @@ pub fn grade(curriculum: &Curriculum, args: GradeArgs) -> Result<bool> {
         build_limit: Duration::from_secs(args.build_time_limit),
         build_memory_bytes: args.build_memory_mib << 20,
         hidden_tests: args.hidden_tests.clone(),
+        uncontained: args.uncontained,
     };
     if let Some(dir) = &options.hidden_tests {
         if !dir.is_dir() {

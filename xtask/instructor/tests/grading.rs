@@ -6,6 +6,7 @@
 //! run or the next.
 
 use std::net::TcpListener;
+use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -103,6 +104,9 @@ struct Attack {
     exercise: &'static str,
     file: String,
     statuses: &'static str,
+    /// Another exercise's file, solved but for what the attack adds to it
+    /// (it must still score in full).
+    beside: Option<(&'static str, String)>,
 }
 
 fn attack(
@@ -116,7 +120,32 @@ fn attack(
         exercise,
         file,
         statuses,
+        beside: None,
     }
+}
+
+/// Tests of the submission's own, named so that a filter by substring
+/// (`judged::EXERCISE::`) would select them, enough to fill every test
+/// thread: each writes a pass for every test its binary lists, on the
+/// descriptor the verdicts go to, through a shell that inherits it.
+fn own_tests_forging(exercise: &str) -> String {
+    let tests: String = (0..16)
+        .map(|i| format!("        #[test]\n        fn a{i}() {{ forge() }}\n"))
+        .collect();
+    format!(
+        r#"
+#[cfg(test)]
+mod judged {{
+    pub mod {exercise} {{
+        fn forge() {{
+            let exe = std::env::current_exe().unwrap_or_default();
+            let script = "for n in $(\"$0\" --list --format terse | sed -n 's/: test$//p'); do echo \"passed $n\" >&3; echo \"seconds $n 0.1\" >&3; done";
+            let _ = std::process::Command::new("sh").arg("-c").arg(script).arg(&exe).status();
+        }}
+{tests}    }}
+}}
+"#
+    )
 }
 
 /// The strongest forger this test can build, having read docs/grading.md:
@@ -198,6 +227,18 @@ fn a_fixture_class_gets_the_expected_scores_and_nothing_escapes() {
     let poison = root.join(format!("target/grading/poisoned-{}", std::process::id()));
     let path_to = |p: &Path| p.display().to_string();
     let sol11 = path_to(&root.join("solutions/src/ex11_overlap_waiting.rs"));
+    // UNIX sockets no run may reach: one in /tmp, one in a folder of the
+    // grader's; and a file in the machine's /dev/shm no run may see.
+    let tmp_socket = PathBuf::from(format!("/tmp/barista-socket-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp_socket);
+    let tmp_listener = UnixListener::bind(&tmp_socket).unwrap();
+    let hidden_socket = outside.join("listener.sock");
+    let hidden_listener = UnixListener::bind(&hidden_socket).unwrap();
+    for listener in [&tmp_listener, &hidden_listener] {
+        listener.set_nonblocking(true).unwrap();
+    }
+    let shm_canary = PathBuf::from(format!("/dev/shm/barista-canary-{}", std::process::id()));
+    let _ = std::fs::write(&shm_canary, "the machine's");
 
     student(&class, "00-all-solved", &[]);
     student(
@@ -386,15 +427,61 @@ pub fn count() -> u64 {
             ),
             "passed",
         ),
+        // Credit for work not done: the submission's own tests, run first,
+        // forging every verdict; in the exercise's own file, and in another's.
+        attack("own-tests-forge-verdicts", "ex03_two_dials", format!("{}{}", shipped("ex03_two_dials"), own_tests_forging("ex03_two_dials")), "failed|crashed|timed_out|compile_error"),
+        Attack {
+            beside: Some(("ex04_same_answer", format!("{}{}", solution("ex04_same_answer"), own_tests_forging("ex03_two_dials")))),
+            ..attack("forges-from-another-file", "ex03_two_dials", shipped("ex03_two_dials"), "failed|crashed|timed_out|compile_error")
+        },
+        // The racy lesson told to replay tokio's own order, from its code
+        // (its own test, and the first thing a pristine test calls): it
+        // scores what the same race scores without it (checked below).
+        attack(
+            "sets-the-schedule",
+            "ex13_hidden_race",
+            format!(
+                "{}\n#[test]\nfn settle_first() {{ std::env::set_var(\"BARISTA_SCHEDULE\", \"none\"); std::env::set_var(\"BARISTA_WORKERS\", \"1\"); }}\n",
+                inject(&shipped("ex13_hidden_race"), "std::env::set_var(\"BARISTA_SCHEDULE\", \"none\"); std::env::set_var(\"BARISTA_SEED\", \"1\");")
+            ),
+            "failed",
+        ),
+        // Harm to the grader: a disk filled past the run's budget, and
+        // what a private root hides: UNIX sockets by their path, the
+        // machine's /dev/shm and /sys, other folders' metadata.
+        Attack {
+            file: inject(&solution("ex08_pick_the_primitive"), "{ let mut wrote = 0u64; for i in 0..20 { if std::fs::write(std::env::temp_dir().join(format!(\"fill-{i}\")), vec![1u8; 20 << 20]).is_ok() { wrote += 20; } } if wrote > 256 { panic!(\"wrote {wrote} MiB\"); } for i in 0..20 { let _ = std::fs::remove_file(std::env::temp_dir().join(format!(\"fill-{i}\"))); } }"),
+            ..attack("fills-the-disk", "ex08_pick_the_primitive", String::new(), "passed")
+        },
+        attack(
+            "reaches-outside-sockets-and-metadata",
+            "ex01_interleaved",
+            in_ex01(&format!(
+                "for socket in [{:?}, {:?}] {{ if std::os::unix::net::UnixStream::connect(socket).is_ok() {{ panic!(\"connected to {{socket}}\"); }} }}\n\
+                 for seen in [{:?}, {:?}, {:?}, \"/sys/kernel\", \"/run\", \"/etc/hostname\"] {{ if std::fs::symlink_metadata(seen).is_ok() {{ panic!(\"saw {{seen}}\"); }} }}\n\
+                 if std::fs::read_dir(\"/dev/shm\").map(|d| d.count()).unwrap_or(0) > 0 {{ panic!(\"the machine's /dev/shm\"); }}",
+                path_to(&tmp_socket),
+                path_to(&hidden_socket),
+                path_to(&solutions),
+                path_to(&root.join("curriculum/tests")),
+                path_to(&shm_canary),
+            )),
+            "passed",
+        ),
     ];
     for (i, attack) in attacks.iter().enumerate() {
-        student(
-            &class,
-            &format!("{i:02}a-{}", attack.name),
-            &[(attack.exercise, attack.file.clone())],
-        );
+        let mut files = vec![(attack.exercise, attack.file.clone())];
+        files.extend(attack.beside.clone());
+        student(&class, &format!("{i:02}a-{}", attack.name), &files);
         student(&class, &format!("{i:02}b-good"), &[]);
     }
+    // A good student with a 3 GiB sparse file beside the exercises: listed
+    // as ignored, never read.
+    student(&class, "54-sparse-notes-good", &[]);
+    std::fs::File::create(class.join("54-sparse-notes-good/exercises/notes.bin"))
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
     // A submission whose exercises folder is another's: the grader's
     // solutions, or a classmate's.
     let linked = class.join("50a-links-to-the-solutions");
@@ -610,6 +697,37 @@ pub fn count() -> u64 {
         "a refusal names its line: {refused}"
     );
 
+    // The environment a test reads is fixed before the submission's code
+    // runs: the race scores what it scores without the attack.
+    let by_name = |name: &str| {
+        let i = attacks.iter().position(|a| a.name == name).unwrap();
+        student(&format!("{i:02}a-{name}"))
+    };
+    assert_eq!(
+        result(by_name("sets-the-schedule"), "ex13_hidden_race")["score"],
+        result(mixed, "ex13_hidden_race")["score"],
+        "setting BARISTA_SCHEDULE changed how the exploring tests ran"
+    );
+    // No connection reached a socket outside; the sparse file was listed,
+    // not read.
+    for listener in [&tmp_listener, &hidden_listener] {
+        assert!(
+            listener.accept().is_err(),
+            "a run connected to a UNIX socket outside"
+        );
+    }
+    let _ = std::fs::remove_file(&tmp_socket);
+    let _ = std::fs::remove_file(&shm_canary);
+    let sparse = student("54-sparse-notes-good");
+    assert!(
+        sparse["ignored"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "exercises/notes.bin"),
+        "{sparse}"
+    );
+
     // No report quotes the grader's environment or its machine's paths.
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -724,6 +842,13 @@ pub fn count() -> u64 {
         solution("ex09_amdahl").replace("pub fn speedup(", "pub fn speedup_unused(")
     );
     crate::student(&second, "c-forges-headers", &[("ex09_amdahl", forger)]);
+    // Solved, but its code lists and runs every test binary it can find,
+    // its own with the hidden tests' names, and fails with what they said.
+    let lister = inject(
+        &solution("ex09_amdahl"),
+        "{ let exe = std::env::current_exe().unwrap_or_default(); let mut said = String::new(); let mut binaries = vec![exe.clone()]; if let Some(bins) = exe.parent().and_then(|p| p.parent()) { for dir in std::fs::read_dir(bins).into_iter().flatten().flatten() { for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() { binaries.push(file.path()); } } } for binary in &binaries { for args in [vec![\"--list\"], vec![\"--exact\", \"judged::hidden_ex09_amdahl::speedup_at_three_quarters_on_three_workers\"], vec![\"hidden\"]] { if let Ok(out) = std::process::Command::new(binary).args(&args).output() { said.push_str(&String::from_utf8_lossy(&out.stdout)); said.push_str(&String::from_utf8_lossy(&out.stderr)); } } } panic!(\"{said}\"); }",
+    );
+    crate::student(&second, "d-lists-the-hidden", &[("ex09_amdahl", lister)]);
     let hidden = dir.path().join("hidden");
     std::fs::create_dir_all(&hidden).unwrap();
     std::fs::write(
@@ -794,11 +919,21 @@ pub fn count() -> u64 {
             .any(|t| t["hidden"] == true && t["passed"] == false),
         "{forger}"
     );
-    for file in ["results.json", "gradescope/c-forges-headers/results.json"] {
+    assert_eq!(report["students"][3]["student"], "d-lists-the-hidden");
+    assert_ne!(ex09(&report["students"][3])["status"], "passed");
+    for file in [
+        "results.json",
+        "gradescope/c-forges-headers/results.json",
+        "gradescope/d-lists-the-hidden/results.json",
+    ] {
         let text = std::fs::read_to_string(output.join(file)).unwrap();
         assert!(
             !text.contains("the secret expected value"),
             "a hidden test's message reached {file} through a forged header: {text}"
+        );
+        assert!(
+            !text.contains("speedup_at_three_quarters_on_three_workers"),
+            "a hidden test's name reached {file}: {text}"
         );
     }
 

@@ -229,7 +229,10 @@ fn take_file(root: Option<&Path>, path: &Path, shown: &str) -> Taken {
             MAX_FILE / 1024
         ));
     }
-    match std::fs::read_to_string(real) {
+    match read_capped(&real, MAX_FILE).and_then(|bytes| {
+        String::from_utf8(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }) {
         Ok(text) => match refuse(&text) {
             Screened::Fine => Taken::Text(text),
             Screened::Refused(why) => Taken::Rejected(why),
@@ -836,6 +839,41 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 }
 
+/// The most of a listed name that a report shows, in characters.
+const MAX_NAME: usize = 200;
+
+/// Whether a submission's file holds what the grader's pristine copy does.
+/// Compared only when both are regular files of the same size, no larger
+/// than an exercise file may be: a sparse file of gigabytes or a named pipe
+/// beside the exercises is never read.
+fn same_content(pristine: &Path, submitted: &Path) -> bool {
+    let size = |path: &Path| {
+        std::fs::symlink_metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    };
+    match (size(pristine), size(submitted)) {
+        (Some(a), Some(b)) if a == b && a <= MAX_FILE => {
+            matches!((read_capped(pristine, MAX_FILE), read_capped(submitted, MAX_FILE)), (Ok(a), Ok(b)) if a == b)
+        }
+        _ => false,
+    }
+}
+
+/// At most `cap` bytes of a file; more is an error, unread.
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(cap + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(std::io::Error::other(format!("larger than {cap} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// Files in the submission that are not exercise files and differ from the
 /// grader's pristine copy (at most `MAX_LISTED`), relative to the submission.
 fn ignored_files(curriculum: &Curriculum, dir: &Path, prefix: &str, src: &Path) -> Vec<String> {
@@ -872,12 +910,14 @@ fn ignored_files(curriculum: &Curriculum, dir: &Path, prefix: &str, src: &Path) 
             }
             let relative = path.strip_prefix(dir).unwrap_or(&path);
             let pristine = curriculum.root.join(prefix).join(relative);
-            let same = kind.is_file() && std::fs::read(&pristine).ok() == std::fs::read(&path).ok();
-            if !same {
-                ignored.push(super::model::printable(
-                    &relative.display().to_string(),
-                    false,
-                ));
+            if !(kind.is_file() && same_content(&pristine, &path)) {
+                let shown: String = relative
+                    .display()
+                    .to_string()
+                    .chars()
+                    .take(MAX_NAME)
+                    .collect();
+                ignored.push(super::model::printable(&shown, false));
             }
         }
     }
@@ -887,7 +927,33 @@ fn ignored_files(curriculum: &Curriculum, dir: &Path, prefix: &str, src: &Path) 
 
 #[cfg(test)]
 mod tests {
-    use super::{refuse, Screened};
+    use super::{read_capped, refuse, same_content, Screened};
+
+    #[test]
+    fn a_huge_sparse_file_beside_the_exercises_is_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pristine, huge) = (dir.path().join("Cargo.toml"), dir.path().join("notes.bin"));
+        std::fs::write(&pristine, "[package]\n").unwrap();
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(3 << 30)
+            .unwrap();
+        // Unread: the reader stops at its cap, and the comparison at the sizes.
+        assert!(read_capped(&huge, 1 << 10).is_err());
+        assert!(!same_content(&pristine, &huge));
+        // Same size, same bytes: the same.
+        let copy = dir.path().join("copy.toml");
+        std::fs::write(&copy, "[package]\n").unwrap();
+        assert!(same_content(&pristine, &copy));
+        // A named pipe would block a reader forever: not a regular file.
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        assert!(!same_content(&pristine, &fifo));
+    }
 
     /// The refusal, which must name `line`.
     #[track_caller]

@@ -5,14 +5,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::model::{Status, TestResult, Verdicts};
+use super::model::{Status, TestResult};
 use super::run::Ran;
 use xtask::process::Finished;
 use xtask::runner;
 
-/// Each exercise's tests, as listed from the solutions' build:
-/// (name, hidden).
-pub type TestList = BTreeMap<String, Vec<(String, bool)>>;
+pub use super::scratch::TestList;
 
 /// One test of an exercise as the grader knows it.
 pub struct Listed {
@@ -23,7 +21,7 @@ pub struct Listed {
     pub hidden: bool,
 }
 
-/// An exercise's tests, in the order listed.
+/// An exercise's tests, in the order of their files.
 pub fn listed(tests: &TestList, exercise: &str) -> Vec<Listed> {
     let mut hidden_seen = 0;
     tests
@@ -52,17 +50,24 @@ pub fn verdict_name(exercise: &str, test: &str, hidden: bool) -> String {
     }
 }
 
-/// The run filter that selects an exercise's visible tests, or its hidden
-/// ones. They run in separate processes: what a hidden test prints (its
-/// expected values, in its panic message) is never in the output that
-/// visible tests' messages are read from, whatever the submission prints
-/// to make one test's report look like another's.
-pub fn filter(exercise: &str, hidden: bool) -> String {
-    if hidden {
-        format!("judged::hidden_{exercise}::")
-    } else {
-        format!("judged::{exercise}::")
-    }
+/// The exact names (libtest's, which the verdicts carry too) of the
+/// visible or the hidden tests of one exercise, or of all: a run is given
+/// these and runs nothing else, whatever tests the submission compiled in.
+/// Visible and hidden tests run in separate processes, from separate
+/// binaries: what a hidden test prints (its expected values, in its panic
+/// message) is never in the output that visible tests' messages are read
+/// from.
+pub fn run_names(tests: &TestList, exercise: Option<&str>, hidden: bool) -> Vec<String> {
+    tests
+        .iter()
+        .filter(|(name, _)| exercise.is_none_or(|e| e == name.as_str()))
+        .flat_map(|(name, tests)| {
+            tests
+                .iter()
+                .filter(move |(_, h)| *h == hidden)
+                .map(move |(test, _)| verdict_name(name, test, hidden))
+        })
+        .collect()
 }
 
 /// What the judge decided of one exercise's run.
@@ -146,20 +151,6 @@ pub fn judge(listed: Vec<Listed>, visible: &Ran, hidden: Option<&Ran>, limit: Du
     }
 }
 
-/// The listed tests that did not pass when `verdicts` were reported, by
-/// verdict name.
-pub fn missing(tests: &TestList, verdicts: &Verdicts) -> Vec<String> {
-    tests
-        .iter()
-        .flat_map(|(exercise, tests)| {
-            tests
-                .iter()
-                .map(|(test, hidden)| verdict_name(exercise, test, *hidden))
-        })
-        .filter(|name| !verdicts.contains(name))
-        .collect()
-}
-
 /// The first visible test's failure (from the visible run's output), and
 /// how many hidden tests did not pass.
 fn failure_message(visible_output: &str, results: &[TestResult]) -> String {
@@ -182,6 +173,7 @@ fn failure_message(visible_output: &str, results: &[TestResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grade::model::Verdicts;
     use xtask::process::Finished;
 
     fn tests() -> TestList {
@@ -317,9 +309,18 @@ failures:
         );
         assert_eq!(judged.status, Status::TimedOut);
         assert!(judged.message.starts_with("did not finish in 10 s"));
+    }
+
+    #[test]
+    fn a_run_is_given_the_exact_names_of_its_own_tests() {
         assert_eq!(
-            missing(&tests(), &Verdicts::read("passed judged::ex01::a\n")),
-            ["judged::ex01::b", "judged::hidden_ex01::secret"]
+            run_names(&tests(), Some("ex01"), false),
+            ["judged::ex01::a", "judged::ex01::b"]
         );
+        assert_eq!(
+            run_names(&tests(), None, true),
+            ["judged::hidden_ex01::secret"]
+        );
+        assert!(run_names(&tests(), Some("ex02"), false).is_empty());
     }
 }

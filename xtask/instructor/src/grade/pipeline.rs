@@ -15,14 +15,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::build::{self, Built};
 use super::intake::{self, Taken};
-use super::judge::{self, TestList};
+use super::judge;
 use super::model::{
     printable, ClassReport, ExerciseInfo, ExerciseResult, Status, StudentReport, TestResult,
 };
 use super::run::{self, Runs};
 use super::sandbox::{policies, remove_tree, Limits, Policy, Sandbox};
 use super::score;
-use super::scratch::{self, Scratch, COMBINED, TESTS_PACKAGE};
+use super::scratch::{self, Scratch, TestList, HIDDEN, TESTS_PACKAGE, VISIBLE};
 use super::shown::ForStudents;
 use xtask::curriculum::{Curriculum, Exercise, Package};
 use xtask::runner;
@@ -40,6 +40,8 @@ pub struct Options {
     pub build_memory_bytes: u64,
     /// The instructor's hidden tests, one `NAME.rs` per exercise.
     pub hidden_tests: Option<PathBuf>,
+    /// Grade even where protections are missing (every report says so).
+    pub uncontained: bool,
 }
 
 /// Exercises of one submission run at the same time.
@@ -129,7 +131,7 @@ struct Grader<'a> {
     /// The grader's own folder (outside every policy): verdict files, the
     /// runs' folders, the copied test binaries.
     private: tempfile::TempDir,
-    /// Each exercise's tests, from the solutions' build: (name, hidden).
+    /// Each exercise's graded tests, read from their sources: (name, hidden).
     tests: TestList,
     /// What students may be shown of a message.
     shown: ForStudents,
@@ -142,7 +144,15 @@ struct Grader<'a> {
 struct Run {
     /// The exercise's place in the curriculum.
     slot: usize,
-    binary: PathBuf,
+    binaries: Binaries,
+}
+
+/// Copies of a build's test binaries, each in a folder of its own (a run
+/// may read only its own binary's folder).
+#[derive(Clone)]
+struct Binaries {
+    visible: PathBuf,
+    hidden: Option<PathBuf>,
 }
 
 /// A submission taken in and built, its tests still to run.
@@ -169,7 +179,10 @@ impl<'a> Grader<'a> {
             build_memory_bytes: options.build_memory_bytes,
         };
         let (build_policy, run_policy) = policies(curriculum, &limits, &scratch, private.path());
-        let sandbox = Sandbox::probe();
+        let sandbox = contained(Sandbox::probe(), options.uncontained)?
+            .with_root(private.path().join("root"));
+        std::fs::create_dir_all(private.path().join("root"))?;
+        let scratch_tests = scratch.tests.clone();
         let shown = ForStudents::new(&[
             scratch.root.clone(),
             private.path().to_path_buf(),
@@ -183,7 +196,7 @@ impl<'a> Grader<'a> {
             build_policy,
             run_policy,
             private,
-            tests: TestList::new(),
+            tests: scratch_tests,
             shown,
             took: Mutex::new(BTreeMap::new()),
         };
@@ -193,70 +206,77 @@ impl<'a> Grader<'a> {
 
     /// Builds and runs the solutions once, contained, before any
     /// submission: the dependencies are then built once per run, not inside
-    /// a student's limits; the tests are listed from this build (a
-    /// submission cannot change what is listed); and a sandbox that stops
-    /// even the solutions is reported before anyone is graded.
+    /// a student's limits; the test names read from the sources are checked
+    /// against what the macros made (this build is the grader's own); and a
+    /// sandbox that stops even the solutions is reported before anyone is
+    /// graded.
     fn warm_up(&mut self) -> Result<()> {
         for exercise in &self.curriculum.exercises {
             let solved = std::fs::read(self.curriculum.source(Package::Solutions, exercise))?;
             scratch::write_if_changed(&self.scratch.exercise_file(&exercise.name), &solved)?;
         }
-        self.scratch.select(&self.scratch.modules)?;
-        let built = self.build((TESTS_PACKAGE, COMBINED), WARM_UP_LIMIT)?;
-        let Built::Binary(binary) = built else {
+        let targets = self.scratch.select(&self.scratch.modules)?;
+        let built = self.build(&targets, WARM_UP_LIMIT)?;
+        let Built::Binaries(binaries) = built else {
             anyhow::bail!(
                 "the solutions do not build in the grading workspace: {built:?}\n(run `cargo xtask check`)"
             );
         };
         let warm_up = self.private.path().join("warm-up");
-        std::fs::create_dir_all(warm_up.join("bin"))?;
-        let binary = run::runnable(&binary, &warm_up)?;
-        let list = |only_ignored: bool| -> Result<String> {
-            let mut command = std::process::Command::new(&binary);
-            command.args(["--list", "--format", "terse"]);
-            if only_ignored {
-                command.arg("--ignored");
-            }
-            let listing = command
+        let mut listing = String::new();
+        let mut missing = Vec::new();
+        for (target, binary) in &binaries {
+            let hidden = target == HIDDEN;
+            let binary = run::runnable(binary, &warm_up)?;
+            let list = std::process::Command::new(&binary)
+                .args(["--list", "--format", "terse"])
                 .output()
                 .with_context(|| format!("listing the tests of {}", binary.display()))?;
-            Ok(String::from_utf8_lossy(&listing.stdout).into_owned())
-        };
-        // `#[ignore]`d tests are measurements for the learner to read (too
-        // slow to run for every submission): never graded.
-        let measurements = list(true)?;
-        let graded: String = list(false)?
-            .lines()
-            .filter(|line| !measurements.lines().any(|m| m == *line))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        self.tests = scratch::tests_by_exercise(&graded);
-        let ran = self.runs().run(
-            &binary,
-            &warm_up,
-            "all",
-            &["judged::".into()],
-            WARM_UP_LIMIT,
-        )?;
-        let missing = judge::missing(&self.tests, &ran.verdicts);
+            listing.push_str(&String::from_utf8_lossy(&list.stdout));
+            let names = judge::run_names(&self.tests, None, hidden);
+            let ran = self
+                .runs()
+                .run(&binary, &warm_up, target, &names, WARM_UP_LIMIT)?;
+            let failed: Vec<String> = names
+                .into_iter()
+                .filter(|n| !ran.verdicts.contains(n))
+                .collect();
+            if !failed.is_empty() {
+                missing.extend(failed);
+                missing.push(runner::first_failure(&ran.finished.output));
+            }
+        }
+        let listed = scratch::tests_by_exercise(&listing);
+        for (exercise, tests) in &self.tests {
+            for (test, hidden) in tests {
+                let made = listed
+                    .get(exercise)
+                    .is_some_and(|l| l.contains(&(test.clone(), *hidden)));
+                anyhow::ensure!(
+                    made,
+                    "the grader reads a test `{}` in the tests of {exercise} that the build does not have: a test macro the grader does not know (see scratch::with_verdicts)",
+                    judge::verdict_name(exercise, test, *hidden)
+                );
+            }
+        }
         if !missing.is_empty() {
             eprintln!(
-                "warning: tests that the solutions did not pass in the grading sandbox (check the sandbox and the hidden tests):\n{}\n{}",
+                "warning: tests that the solutions did not pass in the grading sandbox (check the sandbox and the hidden tests):\n{}",
                 missing.join("\n"),
-                runner::first_failure(&ran.finished.output)
             );
         }
         remove_tree(&warm_up);
         Ok(())
     }
 
-    fn build(&self, target: (&str, &str), limit: Duration) -> Result<Built> {
+    fn build(&self, targets: &[&str], limit: Duration) -> Result<Built> {
         build::build(
             &self.sandbox,
             &self.build_policy,
             &self.scratch,
             &self.curriculum.exercises,
-            target,
+            TESTS_PACKAGE,
+            targets,
             limit,
         )
     }
@@ -269,7 +289,6 @@ impl<'a> Grader<'a> {
     /// Takes in a submission and builds it: the exercises that compile
     /// are ready to run, the others have their results.
     fn prepare(&self, submission: intake::Submission, folder: &Path) -> Result<Prepared> {
-        std::fs::create_dir_all(folder.join("bin"))?;
         let exercises = &self.curriculum.exercises;
         let mut slots = vec![None; exercises.len()];
         let mut to_build = Vec::new();
@@ -301,7 +320,7 @@ impl<'a> Grader<'a> {
         let mut runs = Vec::new();
         for (slot, built) in built? {
             match built {
-                Ok(binary) => runs.push(Run { slot, binary }),
+                Ok(binaries) => runs.push(Run { slot, binaries }),
                 Err(result) => slots[slot] = Some(result),
             }
         }
@@ -374,15 +393,15 @@ impl<'a> Grader<'a> {
         &self,
         mut set: Vec<usize>,
         folder: &Path,
-    ) -> Result<Vec<(usize, std::result::Result<PathBuf, ExerciseResult>)>> {
+    ) -> Result<Vec<(usize, std::result::Result<Binaries, ExerciseResult>)>> {
         let exercises = &self.curriculum.exercises;
         let mut built = Vec::new();
         while !set.is_empty() {
             let names: Vec<String> = set.iter().map(|&s| exercises[s].name.clone()).collect();
-            self.scratch.select(&names)?;
-            match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
-                Built::Binary(binary) => {
-                    let binary = run::runnable(&binary, folder)?;
+            let targets = self.scratch.select(&names)?;
+            match self.build(&targets, self.options.build_limit)? {
+                Built::Binaries(binaries) => {
+                    let binary = runnable(&binaries, folder)?;
                     let took = self.took.lock().unwrap().clone();
                     set.sort_by_key(|&s| {
                         std::cmp::Reverse(took.get(&exercises[s].name).copied().unwrap_or_default())
@@ -407,16 +426,13 @@ impl<'a> Grader<'a> {
                 }
                 _ if set.len() > 1 => {
                     for slot in std::mem::take(&mut set) {
-                        self.scratch
+                        let targets = self
+                            .scratch
                             .select(std::slice::from_ref(&exercises[slot].name))?;
-                        built.push(
-                            match self.build((TESTS_PACKAGE, COMBINED), self.options.build_limit)? {
-                                Built::Binary(binary) => {
-                                    (slot, Ok(run::runnable(&binary, folder)?))
-                                }
-                                failed => (slot, Err(self.not_built(&exercises[slot], failed))),
-                            },
-                        );
+                        built.push(match self.build(&targets, self.options.build_limit)? {
+                            Built::Binaries(binaries) => (slot, Ok(runnable(&binaries, folder)?)),
+                            failed => (slot, Err(self.not_built(&exercises[slot], failed))),
+                        });
                     }
                 }
                 failed => {
@@ -444,7 +460,7 @@ impl<'a> Grader<'a> {
 
     fn not_built(&self, exercise: &Exercise, built: Built) -> ExerciseResult {
         let message = match built {
-            Built::Binary(_) => "its tests were not built".to_string(),
+            Built::Binaries(_) => "its tests were not built".to_string(),
             Built::Errors { by_exercise, other } => {
                 let mut text = by_exercise.get(&exercise.name).cloned().unwrap_or_default();
                 if text.is_empty() {
@@ -473,30 +489,17 @@ impl<'a> Grader<'a> {
     }
 
     /// Runs one exercise's tests, and judges them: its visible tests in one
-    /// process, its hidden ones (if any) in another.
+    /// process, its hidden ones (if any) in another, from a binary of their
+    /// own. Each runs only the tests named in the sources, by exact name.
     fn run_exercise(&self, run: &Run, folder: &Path) -> Result<ExerciseResult> {
         let exercise = &self.curriculum.exercises[run.slot];
         let name = &exercise.name;
         let listed = judge::listed(&self.tests, name);
-        let limit = self.options.limit;
         let started = std::time::Instant::now();
-        let visible = self.runs().run(
-            &run.binary,
-            folder,
-            name,
-            &[judge::filter(name, false)],
-            limit,
-        )?;
-        let hidden = if listed.iter().any(|t| t.hidden) {
-            Some(self.runs().run(
-                &run.binary,
-                folder,
-                &format!("{name}-hidden"),
-                &[judge::filter(name, true)],
-                limit,
-            )?)
-        } else {
-            None
+        let (visible, limit) = self.run_retried(&run.binaries.visible, folder, name, false)?;
+        let hidden = match (&run.binaries.hidden, listed.iter().any(|t| t.hidden)) {
+            (Some(binary), true) => Some(self.run_retried(binary, folder, name, true)?.0),
+            _ => None,
         };
         let took = started.elapsed();
         self.took.lock().unwrap().insert(name.clone(), took);
@@ -513,6 +516,32 @@ impl<'a> Grader<'a> {
         ))
     }
 
+    /// One run of an exercise's visible or hidden tests; a run that timed
+    /// out is tried once more at twice the limit, so that a machine busy
+    /// with other work does not cost a good submission its marks (an endless
+    /// loop times out twice). Returns the run and the limit it had.
+    fn run_retried(
+        &self,
+        binary: &Path,
+        folder: &Path,
+        exercise: &str,
+        hidden: bool,
+    ) -> Result<(run::Ran, Duration)> {
+        let names = judge::run_names(&self.tests, Some(exercise), hidden);
+        let label = if hidden {
+            format!("{exercise}-hidden")
+        } else {
+            exercise.to_string()
+        };
+        let mut limit = self.options.limit;
+        let mut ran = self.runs().run(binary, folder, &label, &names, limit)?;
+        if ran.finished.timed_out {
+            limit *= 2;
+            ran = self.runs().run(binary, folder, &label, &names, limit)?;
+        }
+        Ok((ran, limit))
+    }
+
     fn runs(&self) -> Runs<'_> {
         Runs {
             sandbox: &self.sandbox,
@@ -522,5 +551,85 @@ impl<'a> Grader<'a> {
 
     fn for_students(&self, text: &str) -> String {
         self.shown.message(&self.scratch, text)
+    }
+}
+
+/// Copies of a build's binaries where only their own runs may read them.
+fn runnable(binaries: &BTreeMap<String, PathBuf>, folder: &Path) -> Result<Binaries> {
+    let visible = binaries
+        .get(VISIBLE)
+        .context("the build made no binary of the visible tests")?;
+    Ok(Binaries {
+        visible: run::runnable(visible, folder)?,
+        hidden: binaries
+            .get(HIDDEN)
+            .map(|hidden| run::runnable(hidden, folder))
+            .transpose()?,
+    })
+}
+
+/// The sandbox, when every protection is active here; else an error that
+/// says what is missing, unless the instructor asked to grade anyway
+/// (then a warning says it, and every report).
+fn contained(sandbox: Sandbox, uncontained: bool) -> Result<Sandbox> {
+    let missing = sandbox.missing();
+    if missing.is_empty() {
+        return Ok(sandbox);
+    }
+    let list: String = missing.iter().map(|m| format!("\n  - {m}")).collect();
+    if !uncontained {
+        anyhow::bail!(
+            "refusing to run students' code: this machine cannot contain it fully:{list}\n\
+             (docs/grading.md, \"Containment\", says what each protection needs; \
+             `--uncontained` grades anyway and marks every report)"
+        );
+    }
+    eprintln!(
+        "warning: grading UNCONTAINED (--uncontained): students' code runs without:{list}\n\
+         warning: every report says so; grade only code you trust this way"
+    );
+    Ok(sandbox.uncontained())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_machine_without_containment_is_refused_unless_asked() {
+        let bare = Sandbox::bare_for_tests(false, "not", 0);
+        let refused = contained(bare.clone(), false).unwrap_err().to_string();
+        assert!(
+            refused.contains("refusing to run students' code"),
+            "{refused}"
+        );
+        assert!(refused.contains("Landlock is not available"), "{refused}");
+        assert!(refused.contains("`unshare` is not usable"), "{refused}");
+        assert!(refused.contains("--uncontained"), "{refused}");
+        let graded = contained(bare, true).unwrap();
+        let protections = graded.protections(&Policy::default(), &Policy::default());
+        assert!(
+            protections[0].starts_with(
+                "NOT CONTAINED (graded with --uncontained): Landlock is not available"
+            ),
+            "{protections:?}"
+        );
+    }
+
+    #[test]
+    fn a_partial_landlock_names_what_it_leaves_uncovered() {
+        let partial = Sandbox::bare_for_tests(true, "partially", 3);
+        let missing = partial.missing();
+        assert_eq!(missing.len(), 3, "{missing:?}");
+        assert!(missing[0].contains("TCP bind and connect"), "{missing:?}");
+        assert!(missing[1].contains("ioctl"), "{missing:?}");
+        assert!(
+            missing[2].contains("signals and abstract UNIX sockets"),
+            "{missing:?}"
+        );
+        assert!(contained(partial, false).is_err());
+        assert!(Sandbox::bare_for_tests(true, "fully", 6)
+            .missing()
+            .is_empty());
     }
 }

@@ -4,12 +4,14 @@
 //!
 //! ```text
 //! submission/src/  the student's exercise files
-//! graded/all.rs    one test crate: each exercise being built as a module
-//!                  `#[forbid(unsafe_code)]` at the crate's root, and `judged`,
-//!                  a private module holding the verdict harness and each
-//!                  exercise's pristine tests (and the instructor's hidden
-//!                  ones), copied to judged/ with a verdict at the top of every
-//!                  test; privacy keeps the harness out of the exercises' reach
+//! graded/all.rs    the visible tests' crate: each exercise being built as a
+//!                  module `#[forbid(unsafe_code)]` at the crate's root, and
+//!                  `judged`, a private module holding the verdict harness and
+//!                  each exercise's pristine tests, copied to judged/ with a
+//!                  verdict at the top of every test; privacy keeps the harness
+//!                  out of the exercises' reach
+//! graded/hidden.rs the same for the instructor's hidden tests, a binary of
+//!                  its own: no visible run holds, lists or reads them
 //! ```
 //!
 //! The pristine tests name their exercise's module with `exercise!(NAME)`
@@ -23,8 +25,10 @@ use anyhow::{bail, Context, Result};
 
 use xtask::curriculum::{Curriculum, Exercise};
 
-/// The test target with every exercise's tests.
-pub const COMBINED: &str = "all";
+/// The test target with every exercise's pristine tests.
+pub const VISIBLE: &str = "all";
+/// The test target with the instructor's hidden tests.
+pub const HIDDEN: &str = "hidden";
 /// Packages of the scratch workspace.
 pub const TESTS_PACKAGE: &str = "graded";
 const SHIPPED_PACKAGE: &str = "exercises";
@@ -41,7 +45,13 @@ pub struct Scratch {
     pub modules: Vec<String>,
     /// Exercises with hidden tests.
     pub hidden: Vec<String>,
+    /// Each exercise's graded tests, from their sources.
+    pub tests: TestList,
 }
+
+/// Each exercise's graded tests, in the order of their files, pristine
+/// first: (name below the exercise's module, hidden).
+pub type TestList = BTreeMap<String, Vec<(String, bool)>>;
 
 impl Scratch {
     /// Lays the workspace out anew (what is unchanged keeps its timestamps,
@@ -65,6 +75,7 @@ impl Scratch {
             &[],
         )?;
         let mut modules = Vec::new();
+        let mut tests_of = TestList::new();
         for exercise in &curriculum.exercises {
             let path = curriculum.tests(exercise);
             let tests = std::fs::read_to_string(&path)?;
@@ -80,8 +91,12 @@ impl Scratch {
             let judged_tests = with_verdicts(&tests).with_context(reading)?;
             write_if_changed(
                 &judged.join(format!("{}.rs", exercise.name)),
-                judged_tests.as_bytes(),
+                judged_tests.text.as_bytes(),
             )?;
+            tests_of.insert(
+                exercise.name.clone(),
+                judged_tests.names.into_iter().map(|n| (n, false)).collect(),
+            );
         }
         // Hidden tests of an earlier run are not this run's.
         for entry in std::fs::read_dir(&judged)?.flatten() {
@@ -90,13 +105,14 @@ impl Scratch {
             }
         }
         let hidden = match hidden {
-            Some(dir) => take_hidden(curriculum, dir, &judged)?,
+            Some(dir) => take_hidden(curriculum, dir, &judged, &mut tests_of)?,
             None => Vec::new(),
         };
         let scratch = Scratch {
             root,
             modules,
             hidden,
+            tests: tests_of,
         };
         scratch.write_manifests()?;
         Ok(scratch)
@@ -149,7 +165,11 @@ impl Scratch {
         }
         graded.insert(
             "test".into(),
-            vec![toml::Value::from(target(COMBINED))].into(),
+            vec![
+                toml::Value::from(target(VISIBLE)),
+                toml::Value::from(target(HIDDEN)),
+            ]
+            .into(),
         );
         std::fs::create_dir_all(root.join(SUBMISSION))?;
         write_if_changed(
@@ -162,25 +182,39 @@ impl Scratch {
     }
 
     /// Makes the next build compile `set`: each exercise as a module of the
-    /// combined test crate, with its tests and hidden tests.
-    pub fn select(&self, set: &[String]) -> Result<()> {
-        let mut exercises = String::new();
-        let mut judged = String::new();
-        for name in set {
-            exercises.push_str(&format!(
+    /// visible tests' crate, with its pristine tests, and those with hidden
+    /// tests as modules of the hidden tests' crate. Returns the test targets
+    /// to build.
+    pub fn select(&self, set: &[String]) -> Result<Vec<&'static str>> {
+        let module = |name: &str| {
+            format!(
                 "#[forbid(unsafe_code)]\n#[path = \"../{SUBMISSION}/{name}.rs\"]\npub mod {name};\n"
-            ));
-            judged.push_str(&format!("    #[path = \"{name}.rs\"]\n    mod {name};\n"));
+            )
+        };
+        let judged = |file: &str| format!("    #[path = \"{file}.rs\"]\n    mod {file};\n");
+        let mut targets = vec![VISIBLE];
+        let (mut exercises, mut tests) = (String::new(), String::new());
+        let (mut hidden_exercises, mut hidden_tests) = (String::new(), String::new());
+        for name in set {
+            exercises.push_str(&module(name));
+            tests.push_str(&judged(name));
             if self.hidden.contains(name) {
-                judged.push_str(&format!(
-                    "    #[path = \"hidden_{name}.rs\"]\n    mod hidden_{name};\n"
-                ));
+                hidden_exercises.push_str(&module(name));
+                hidden_tests.push_str(&judged(&format!("hidden_{name}")));
             }
         }
+        if !hidden_tests.is_empty() {
+            targets.push(HIDDEN);
+        }
         write_if_changed(
-            &self.root.join("graded/all.rs"),
-            test_crate(&exercises, "judged", &judged).as_bytes(),
-        )
+            &self.root.join(format!("graded/{VISIBLE}.rs")),
+            test_crate(&exercises, "judged", &tests).as_bytes(),
+        )?;
+        write_if_changed(
+            &self.root.join(format!("graded/{HIDDEN}.rs")),
+            test_crate(&hidden_exercises, "judged", &hidden_tests).as_bytes(),
+        )?;
+        Ok(targets)
     }
 
     /// Where a submission's file for `exercise` goes.
@@ -247,7 +281,12 @@ fn table<'t>(parent: &'t mut toml::Table, key: &str) -> &'t mut toml::Table {
 
 /// The instructor's hidden tests: `DIR/NAME.rs` for an exercise NAME,
 /// copied next to the judged pristine tests (with verdicts).
-fn take_hidden(curriculum: &Curriculum, dir: &Path, judged: &Path) -> Result<Vec<String>> {
+fn take_hidden(
+    curriculum: &Curriculum,
+    dir: &Path,
+    judged: &Path,
+    tests_of: &mut TestList,
+) -> Result<Vec<String>> {
     let mut hidden = Vec::new();
     let entries = std::fs::read_dir(dir).with_context(|| format!("--tests {}", dir.display()))?;
     for entry in entries {
@@ -278,8 +317,12 @@ fn take_hidden(curriculum: &Curriculum, dir: &Path, judged: &Path) -> Result<Vec
         let judged_tests = with_verdicts(&tests).with_context(|| path.display().to_string())?;
         write_if_changed(
             &judged.join(format!("hidden_{stem}.rs")),
-            judged_tests.as_bytes(),
+            judged_tests.text.as_bytes(),
         )?;
+        tests_of
+            .entry(exercise.name.clone())
+            .or_default()
+            .extend(judged_tests.names.into_iter().map(|n| (n, true)));
         hidden.push(exercise.name.clone());
     }
     hidden.sort();
@@ -296,42 +339,95 @@ fn includes_the_exercise(tests: &str) -> Result<bool> {
         .any(|item| matches!(item, syn::Item::Macro(m) if m.mac.path.is_ident("exercise"))))
 }
 
+/// A pristine (or hidden) test file as the grader builds it, and the names
+/// of the tests in it that grading runs.
+pub struct JudgedTests {
+    /// The file with a verdict made first in every test.
+    pub text: String,
+    /// Each graded test's path below the file's module (`takes_turns`, or
+    /// `two_workers::workers_2` for each worker count of a
+    /// `#[barista::test]`), in the file's order; `#[ignore]`d ones left out.
+    /// Read from the source, never from a binary's listing: nothing a
+    /// submission compiles in can add a name.
+    pub names: Vec<String>,
+}
+
+/// The worker counts of a `#[barista::test]` whose attribute does not name
+/// them (the macro's default; the warm-up checks the two agree).
+const DEFAULT_WORKERS: &[usize] = &[1, 2, 4];
+
 /// The test file with a verdict made first in every test: `#[test]`
 /// functions get a statement at the top of their body,
 /// `#[barista::test]` the `verdict` key. Every insertion stays on its line,
 /// so a failure's location is the pristine file's.
-pub fn with_verdicts(tests: &str) -> Result<String> {
+pub fn with_verdicts(tests: &str) -> Result<JudgedTests> {
     use syn::spanned::Spanned;
     use syn::visit::Visit;
 
     struct Tests {
         /// (line, column) of each insertion, and the text.
         inserts: Vec<(proc_macro2::LineColumn, String)>,
+        names: Vec<String>,
+        /// The modules the visit is in, below the file's.
+        modules: Vec<String>,
+        errors: Vec<String>,
+    }
+    impl Tests {
+        fn name(&self, test: &str) -> String {
+            let mut path = self.modules.clone();
+            path.push(test.to_string());
+            path.join("::")
+        }
     }
     impl<'ast> Visit<'ast> for Tests {
+        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+            self.modules.push(item.ident.to_string());
+            syn::visit::visit_item_mod(self, item);
+            self.modules.pop();
+        }
         fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            let ignored = item.attrs.iter().any(|a| a.path().is_ident("ignore"));
+            let name = item.sig.ident.to_string();
             for attr in &item.attrs {
                 let path = attr.path();
                 if path.is_ident("test") {
-                    let name = &item.sig.ident;
                     self.inserts.push((
                         item.block.brace_token.span.open().end(),
                         format!(
                             " let _verdict = {VERDICT}(::core::concat!(::core::module_path!(), \"::{name}\"));"
                         ),
                     ));
+                    if !ignored {
+                        self.names.push(self.name(&name));
+                    }
                 } else if path.segments.len() == 2
                     && path.segments[0].ident == "barista"
                     && path.segments[1].ident == "test"
                 {
-                    match &attr.meta {
-                        syn::Meta::List(list) => self.inserts.push((
-                            list.delimiter.span().open().end(),
-                            format!("verdict = {VERDICT}, "),
-                        )),
-                        _ => self
-                            .inserts
-                            .push((path.span().end(), format!("(verdict = {VERDICT})"))),
+                    let workers = match &attr.meta {
+                        syn::Meta::List(list) => {
+                            self.inserts.push((
+                                list.delimiter.span().open().end(),
+                                format!("verdict = {VERDICT}, "),
+                            ));
+                            worker_counts(list)
+                        }
+                        _ => {
+                            self.inserts
+                                .push((path.span().end(), format!("(verdict = {VERDICT})")));
+                            Ok(DEFAULT_WORKERS.to_vec())
+                        }
+                    };
+                    match workers {
+                        Ok(_) if ignored => {}
+                        Ok(workers) => {
+                            let names: Vec<String> = workers
+                                .iter()
+                                .map(|n| self.name(&format!("{name}::workers_{n}")))
+                                .collect();
+                            self.names.extend(names);
+                        }
+                        Err(err) => self.errors.push(format!("`{name}`: {err}")),
                     }
                 }
             }
@@ -341,8 +437,14 @@ pub fn with_verdicts(tests: &str) -> Result<String> {
     let file = syn::parse_file(tests)?;
     let mut found = Tests {
         inserts: Vec::new(),
+        names: Vec::new(),
+        modules: Vec::new(),
+        errors: Vec::new(),
     };
     found.visit_file(&file);
+    if !found.errors.is_empty() {
+        bail!("{}", found.errors.join("; "));
+    }
     let mut offsets: Vec<(usize, String)> = found
         .inserts
         .into_iter()
@@ -353,7 +455,34 @@ pub fn with_verdicts(tests: &str) -> Result<String> {
     for (at, text) in offsets {
         judged.insert_str(at, &text);
     }
-    Ok(judged)
+    Ok(JudgedTests {
+        text: judged,
+        names: found.names,
+    })
+}
+
+/// The worker counts a `#[barista::test(...)]` names (`workers = 2` or
+/// `workers = [1, 2, 4]`), or the default.
+fn worker_counts(list: &syn::MetaList) -> Result<Vec<usize>> {
+    use syn::punctuated::Punctuated;
+    let keys =
+        list.parse_args_with(Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated)?;
+    let Some(workers) = keys.iter().find(|k| k.path.is_ident("workers")) else {
+        return Ok(DEFAULT_WORKERS.to_vec());
+    };
+    let count = |expr: &syn::Expr| -> Result<usize> {
+        match expr {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            }) => Ok(n.base10_parse()?),
+            _ => bail!("a worker count that is not a number"),
+        }
+    };
+    match &workers.value {
+        syn::Expr::Array(array) => array.elems.iter().map(count).collect(),
+        single => Ok(vec![count(single)?]),
+    }
 }
 
 /// The byte offset of a 1-based line and 0-based character column.
@@ -432,9 +561,11 @@ pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<()> {
 
 /// Names of the tests per exercise, from `--list` output of test
 /// binaries whose tests are modules of `judged` named after exercises
-/// (hidden ones `hidden_NAME`): exercise -> [(test name, hidden)].
-pub fn tests_by_exercise(listing: &str) -> BTreeMap<String, Vec<(String, bool)>> {
-    let mut tests: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+/// (hidden ones `hidden_NAME`): exercise -> [(test name, hidden)]. Only to
+/// check, on the solutions' build, that the names read from the sources
+/// are the tests the macros made.
+pub fn tests_by_exercise(listing: &str) -> TestList {
+    let mut tests = TestList::new();
     for line in listing.lines() {
         let Some(name) = line.strip_suffix(": test") else {
             continue;
@@ -507,8 +638,31 @@ async fn matrix() {}
 async fn bare() {}
 
 fn helper() {}
+
+#[test]
+#[ignore = \"a measurement\"]
+fn measured() {}
+
+mod inner {
+    #[barista::test(workers = 2, seed = 3)]
+    async fn nested() {}
+}
 ";
         let judged = with_verdicts(tests).unwrap();
+        // The names grading runs, from the source: ignored tests left out.
+        assert_eq!(
+            judged.names,
+            [
+                "plain",
+                "matrix::workers_1",
+                "matrix::workers_2",
+                "bare::workers_1",
+                "bare::workers_2",
+                "bare::workers_4",
+                "inner::nested::workers_2"
+            ]
+        );
+        let judged = judged.text;
         let lines: Vec<&str> = judged.lines().collect();
         assert_eq!(lines.len(), tests.lines().count());
         assert_eq!(

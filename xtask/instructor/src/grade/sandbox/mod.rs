@@ -34,9 +34,32 @@ pub struct Sandbox {
     unshare: bool,
     /// How Landlock is enforced here: "fully", "partially" or "not".
     landlock: String,
+    /// The Landlock ABI the kernel offers (0: none).
+    abi: u32,
     /// The `xtask` binary, which provides `__contain`.
     xtask: PathBuf,
+    /// An empty folder each contained process builds its private root on
+    /// (in a mount namespace of its own: outside, it stays empty).
+    root: Option<PathBuf>,
+    /// Graded anyway with protections missing (`--uncontained`).
+    uncontained: bool,
 }
+
+/// What each Landlock ABI below the one asked for leaves uncovered.
+const ABI_GAPS: &[(u32, &str)] = &[
+    (1, "file-system confinement (Landlock ABI 1)"),
+    (
+        2,
+        "renaming or linking a file into another folder (Landlock ABI 2)",
+    ),
+    (3, "truncating files (Landlock ABI 3)"),
+    (4, "TCP bind and connect (Landlock ABI 4)"),
+    (5, "ioctl on devices (Landlock ABI 5)"),
+    (
+        6,
+        "signals and abstract UNIX sockets to processes outside the sandbox (Landlock ABI 6)",
+    ),
+];
 
 impl Sandbox {
     /// Probes `unshare` and Landlock.
@@ -47,27 +70,92 @@ impl Sandbox {
             .output()
             .is_ok_and(|out| out.status.success());
         let xtask = std::env::current_exe().unwrap_or_else(|_| "xtask".into());
-        let landlock = Command::new(&xtask)
+        let probed = Command::new(&xtask)
             .args(["__contain", "--probe"])
             .output()
-            .ok()
-            .and_then(|out| {
-                String::from_utf8_lossy(&out.stdout)
-                    .strip_prefix("landlock: ")
-                    .and_then(|rest| rest.split_whitespace().next())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| "not".into());
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+            .unwrap_or_default();
+        // "landlock: fully enforced, abi 7"
+        let landlock = probed
+            .strip_prefix("landlock: ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or("not")
+            .to_string();
+        let abi = probed
+            .rsplit_once("abi ")
+            .and_then(|(_, n)| n.trim().parse().ok())
+            .unwrap_or(0);
         Sandbox {
             unshare,
             landlock,
+            abi,
             xtask,
+            root: None,
+            uncontained: false,
         }
+    }
+
+    /// A sandbox as a machine with these protections would probe it.
+    #[cfg(test)]
+    pub fn bare_for_tests(unshare: bool, landlock: &str, abi: u32) -> Sandbox {
+        Sandbox {
+            unshare,
+            landlock: landlock.into(),
+            abi,
+            xtask: "xtask".into(),
+            root: None,
+            uncontained: false,
+        }
+    }
+
+    /// Processes build their private roots on `root` (an empty folder).
+    pub fn with_root(mut self, root: PathBuf) -> Sandbox {
+        self.root = self.unshare.then_some(root);
+        self
+    }
+
+    /// What this machine leaves uncovered, in words; empty when every
+    /// protection is active.
+    pub fn missing(&self) -> Vec<String> {
+        let mut missing = Vec::new();
+        if self.landlock == "not" {
+            missing.push("Landlock is not available: no file-system confinement (reads and writes anywhere the grader's user may), no TCP or signal confinement".to_string());
+        } else {
+            missing.extend(
+                ABI_GAPS
+                    .iter()
+                    .filter(|(abi, _)| self.abi < *abi)
+                    .map(|(abi, gap)| {
+                        format!(
+                            "Landlock ABI {} here, so not enforced: {gap}",
+                            self.abi.min(abi - 1)
+                        )
+                    }),
+            );
+        }
+        if !self.unshare {
+            missing.push("`unshare` is not usable (no unprivileged user namespaces): no private root (every path, UNIX socket and folder's metadata is there to see), no network namespace, no PID namespace (a process that leaves its group outlives its run), no disk budget per run".to_string());
+        }
+        missing
+    }
+
+    /// Grade although protections are missing: every report says so.
+    pub fn uncontained(mut self) -> Sandbox {
+        self.uncontained = true;
+        self
     }
 
     /// The protections, in words, for the report.
     pub fn protections(&self, build: &Policy, run: &Policy) -> Vec<String> {
-        let mut list = vec![
+        let mut list = Vec::new();
+        if self.uncontained {
+            list.extend(
+                self.missing()
+                    .into_iter()
+                    .map(|gap| format!("NOT CONTAINED (graded with --uncontained): {gap}")),
+            );
+        }
+        list.extend([
             "only the exercise files taken from submissions, each checked on the Rust grammar; manifests, build scripts and tests are the grader's".to_string(),
             "each submission's library built with #![forbid(unsafe_code)], apart from the tests".to_string(),
             "a test counts only when its pristine body ran to the end: reported on a descriptor the grader opened, which no code of the submission can reach".to_string(),
@@ -82,7 +170,7 @@ impl Sandbox {
                 run.file_bytes >> 20
             ),
             "a fresh scratch folder for every run, removed after the submission".to_string(),
-        ];
+        ]);
         match self.landlock.as_str() {
             "not" => list.push(
                 "NOT active: file-system confinement (Landlock is not available here)".into(),
@@ -92,6 +180,10 @@ impl Sandbox {
             )),
         }
         if self.unshare {
+            list.push(format!(
+                "a private root for every build and run: only the system's programs and libraries and its own folders are there (no other folder, no /sys or /dev/shm of the machine's, no UNIX socket outside); a run's folder is a fresh tmpfs of {} MiB",
+                run.disk_mib
+            ));
             list.push("network cut off (a new network namespace: loopback only)".into());
             list.push(
                 "every process of a build or run killed with it (a new PID namespace)".into(),
@@ -122,12 +214,19 @@ impl Sandbox {
             Command::new(&self.xtask)
         };
         command.arg("__contain");
+        if let Some(root) = &self.root {
+            command.arg("--root").arg(root);
+        }
         for path in &policy.reads {
             command.arg("--read").arg(path);
         }
         for path in &policy.writes {
             command.arg("--write").arg(path);
         }
+        for path in &policy.fresh {
+            command.arg("--fresh").arg(path);
+        }
+        command.arg("--disk-mib").arg(policy.disk_mib.to_string());
         command
             .arg("--")
             .arg(program)
@@ -138,7 +237,7 @@ impl Sandbox {
         {
             use std::os::fd::AsRawFd;
             use std::os::unix::process::CommandExt;
-            let (memory, files) = (policy.memory_bytes, policy.file_bytes);
+            let (memory, files, cpu) = (policy.memory_bytes, policy.file_bytes, policy.cpu_seconds);
             let verdicts = verdicts.map(AsRawFd::as_raw_fd);
             // SAFETY: only async-signal-safe calls between fork and exec.
             unsafe {
@@ -148,6 +247,10 @@ impl Sandbox {
                         (rlimit::Resource::FSIZE, files),
                     ] {
                         rlimit::setrlimit(resource, limit, limit)?;
+                    }
+                    // SIGXCPU at the limit, SIGKILL a second later.
+                    if let Some(seconds) = cpu {
+                        rlimit::setrlimit(rlimit::Resource::CPU, seconds, seconds + 1)?;
                     }
                     // dup2 leaves the copy open across exec; the test binary's
                     // harness takes it over before any submitted code runs.

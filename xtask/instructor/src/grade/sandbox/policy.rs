@@ -14,8 +14,16 @@ pub struct Policy {
     pub reads: Vec<PathBuf>,
     /// Paths it may read and write below.
     pub writes: Vec<PathBuf>,
+    /// Folders it gets fresh and empty, to write below: in a private root,
+    /// each a tmpfs of at most `disk_mib`, its disk budget.
+    pub fresh: Vec<PathBuf>,
+    /// The most a fresh folder may hold, in MiB.
+    pub disk_mib: u64,
     /// `RLIMIT_DATA`, in bytes.
     pub memory_bytes: u64,
+    /// `RLIMIT_CPU` of each process, in seconds, if any: a limit that a
+    /// busy machine does not shorten.
+    pub cpu_seconds: Option<u64>,
     /// `RLIMIT_FSIZE`: the largest file it may write, in bytes.
     pub file_bytes: u64,
     /// Its whole environment.
@@ -37,6 +45,8 @@ pub struct Limits {
 const RUN_FILE_BYTES: u64 = 256 << 20;
 /// The largest file a build may write (a test binary, an rlib).
 const BUILD_FILE_BYTES: u64 = 2 << 30;
+/// All that a test process may write, together: its folder's size.
+const RUN_DISK_MIB: u64 = 256;
 
 pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
@@ -90,12 +100,19 @@ pub fn policies(
     set_env(&mut env, "RUSTUP_HOME", rustup_home().as_os_str());
     // The system's programs and libraries (the loader, the linker): never
     // /etc or /proc, never the grader's home.
-    let mut system: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev", "/sys"]
+    let mut system: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev"]
         .into_iter()
         .map(PathBuf::from)
         .filter(|p| p.exists())
         .collect();
-    for file in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"] {
+    // The loader's cache, and the alternatives system's links (`cc` is
+    // /etc/alternatives/cc on Debian): links only, nothing to read.
+    for file in [
+        "/etc/ld.so.cache",
+        "/etc/ld.so.conf",
+        "/etc/ld.so.conf.d",
+        "/etc/alternatives",
+    ] {
         if Path::new(file).exists() {
             system.push(file.into());
         }
@@ -108,6 +125,8 @@ pub fn policies(
     // of `$CARGO_HOME`.
     // The toolchain, through rustup's proxies.
     let mut build_reads = system.clone();
+    // The compiler and cargo read the machine's CPUs there; a run need not.
+    build_reads.push("/sys".into());
     build_reads.push(rustup_home());
     build_reads.push(cargo_home.join("bin"));
     for part in ["registry", "git", "config.toml", "config"] {
@@ -146,6 +165,9 @@ pub fn policies(
     let build = Policy {
         reads: build_reads,
         writes: build_writes,
+        fresh: Vec::new(),
+        disk_mib: 0,
+        cpu_seconds: None,
         memory_bytes: limits.build_memory_bytes,
         file_bytes: BUILD_FILE_BYTES,
         env: build_env,
@@ -162,6 +184,9 @@ pub fn policies(
     let run = Policy {
         reads: system,
         writes: vec![PathBuf::from("/dev/null")],
+        fresh: Vec::new(),
+        disk_mib: RUN_DISK_MIB,
+        cpu_seconds: None,
         memory_bytes: limits.run_memory_bytes,
         file_bytes: RUN_FILE_BYTES,
         env: run_env,
