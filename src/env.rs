@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The worker limit of every run (`2`), over what the code says.
+/// The worker limit of every run (e.g. `2`), over what the code says.
 pub const WORKERS_ENV: &str = "BARISTA_WORKERS";
 /// The seed of `#[barista::test]`'s seeded runs.
 pub const SEED_ENV: &str = "BARISTA_SEED";

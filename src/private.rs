@@ -353,13 +353,6 @@ fn seed_from_env() -> Option<&'static str> {
     crate::env::seed()
 }
 
-/// Reads now, once and for the rest of the process, the environment that
-/// `#[barista::test]` depends on. A grader calls it before any code under
-/// test runs.
-pub fn settle_environment() {
-    crate::env::settle();
-}
-
 fn plural_workers(n: usize) -> String {
     if n == 1 {
         "1 worker".into()

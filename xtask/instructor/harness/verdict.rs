@@ -27,7 +27,7 @@ mod __barista_verdict {
             use std::os::fd::{FromRawFd, OwnedFd};
             // The settings barista's tests read from the environment are
             // fixed now, before the code under test could change them.
-            barista::__private::settle_environment();
+            barista::env::settle();
             // SAFETY: nothing else in this process owns descriptor 3; if it
             // is not open, `try_clone` fails and the descriptor is left alone.
             let inherited =

@@ -116,15 +116,15 @@ pub fn build(
             _ => {}
         }
     }
-    Ok(match () {
-        _ if outcome.passed && binaries.len() == targets.len() => Built::Binaries(binaries),
-        _ if !by_exercise.is_empty() || !other.trim().is_empty() => {
-            Built::Errors { by_exercise, other }
-        }
-        _ => Built::Stopped(match outcome.status_code {
+    Ok(if outcome.passed && binaries.len() == targets.len() {
+        Built::Binaries(binaries)
+    } else if !by_exercise.is_empty() || !other.trim().is_empty() {
+        Built::Errors { by_exercise, other }
+    } else {
+        Built::Stopped(match outcome.status_code {
             None => "the build was killed (out of memory, or a signal)".to_string(),
             Some(code) => format!("the build failed (cargo exited with {code}) without saying why"),
-        }),
+        })
     })
 }
 

@@ -10,7 +10,7 @@ use super::run::Ran;
 use xtask::process::Finished;
 use xtask::runner;
 
-pub use super::scratch::TestList;
+use super::scratch::TestList;
 
 /// One test of an exercise as the grader knows it.
 pub struct Listed {

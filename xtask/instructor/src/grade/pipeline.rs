@@ -22,7 +22,7 @@ use super::model::{
 use super::run::{self, Runs};
 use super::sandbox::{policies, remove_tree, Limits, Policy, Sandbox};
 use super::score;
-use super::scratch::{self, Scratch, TestList, HIDDEN, TESTS_PACKAGE, VISIBLE};
+use super::scratch::{self, Scratch, HIDDEN, TESTS_PACKAGE, VISIBLE};
 use super::shown::ForStudents;
 use xtask::curriculum::{Curriculum, Exercise, Package};
 use xtask::runner;
@@ -131,8 +131,6 @@ struct Grader<'a> {
     /// The grader's own folder (outside every policy): verdict files, the
     /// runs' folders, the copied test binaries.
     private: tempfile::TempDir,
-    /// Each exercise's graded tests, read from their sources: (name, hidden).
-    tests: TestList,
     /// What students may be shown of a message.
     shown: ForStudents,
     /// How long each exercise's run took last time: the longest start
@@ -182,7 +180,6 @@ impl<'a> Grader<'a> {
         let sandbox = contained(Sandbox::probe(), options.uncontained)?
             .with_root(private.path().join("root"));
         std::fs::create_dir_all(private.path().join("root"))?;
-        let scratch_tests = scratch.tests.clone();
         let shown = ForStudents::new(&[
             scratch.root.clone(),
             private.path().to_path_buf(),
@@ -196,7 +193,6 @@ impl<'a> Grader<'a> {
             build_policy,
             run_policy,
             private,
-            tests: scratch_tests,
             shown,
             took: Mutex::new(BTreeMap::new()),
         };
@@ -233,7 +229,7 @@ impl<'a> Grader<'a> {
                 .output()
                 .with_context(|| format!("listing the tests of {}", binary.display()))?;
             listing.push_str(&String::from_utf8_lossy(&list.stdout));
-            let names = judge::run_names(&self.tests, None, hidden);
+            let names = judge::run_names(&self.scratch.tests, None, hidden);
             let ran = self
                 .runs()
                 .run(&binary, &warm_up, target, &names, WARM_UP_LIMIT)?;
@@ -247,7 +243,7 @@ impl<'a> Grader<'a> {
             }
         }
         let listed = scratch::tests_by_exercise(&listing);
-        for (exercise, tests) in &self.tests {
+        for (exercise, tests) in &self.scratch.tests {
             for (test, hidden) in tests {
                 let made = listed
                     .get(exercise)
@@ -475,7 +471,7 @@ impl<'a> Grader<'a> {
 
     /// The result of an exercise that did not get to run.
     fn none_passed(&self, exercise: &Exercise, status: Status, message: String) -> ExerciseResult {
-        let tests = judge::listed(&self.tests, &exercise.name)
+        let tests = judge::listed(&self.scratch.tests, &exercise.name)
             .into_iter()
             .map(|test| TestResult {
                 name: test.shown,
@@ -494,7 +490,7 @@ impl<'a> Grader<'a> {
     fn run_exercise(&self, run: &Run, folder: &Path) -> Result<ExerciseResult> {
         let exercise = &self.curriculum.exercises[run.slot];
         let name = &exercise.name;
-        let listed = judge::listed(&self.tests, name);
+        let listed = judge::listed(&self.scratch.tests, name);
         let started = std::time::Instant::now();
         let (visible, limit) = self.run_retried(&run.binaries.visible, folder, name, false)?;
         let hidden = match (&run.binaries.hidden, listed.iter().any(|t| t.hidden)) {
@@ -527,7 +523,7 @@ impl<'a> Grader<'a> {
         exercise: &str,
         hidden: bool,
     ) -> Result<(run::Ran, Duration)> {
-        let names = judge::run_names(&self.tests, Some(exercise), hidden);
+        let names = judge::run_names(&self.scratch.tests, Some(exercise), hidden);
         let label = if hidden {
             format!("{exercise}-hidden")
         } else {
