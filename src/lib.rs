@@ -25,6 +25,7 @@ pub mod amdahl;
 mod chrome;
 mod config;
 pub mod env;
+mod events;
 pub mod explore;
 mod group;
 mod recorder;
@@ -47,9 +48,7 @@ pub use runtime::{live_tasks, record, run, timeline_file_stem, workers, Run, TIM
 pub use summary::Summary;
 pub use task::{spawn, spawn_named, JoinError, JoinHandle};
 pub use timeline::Timeline;
-pub use trace::{
-    ClockMark, PollRecord, SwitchRecord, TaskEnd, TaskId, TaskRecord, Trace, EVENT_BYTES, UNNAMED,
-};
+pub use trace::{ClockMark, PollRecord, SwitchRecord, TaskEnd, TaskId, TaskRecord, Trace, UNNAMED};
 
 /// Gives other tasks a turn: an explicit yield point.
 pub use tokio::task::yield_now;

@@ -1,29 +1,50 @@
 //! The hot path: recording events into per-worker buffers.
 //!
 //! Each worker thread owns a buffer in a thread-local; recording an event is a
-//! clock read and a push, with no lock and no allocation. Full buffers (4,096
-//! events) move under a mutex into the run's list of chunks, so the lock is
-//! taken once per chunk, not once per event. A thread is *attached* to one run
+//! clock read and a few bytes written ([`crate::events`]), with no lock and no
+//! allocation. Full buffers (60 KiB) move under a mutex into the run's list of
+//! chunks, so the lock is taken once per chunk, not once per event. A task
+//! is known by tokio's id for it, so the future that records its polls
+//! ([`crate::task::Traced`]) holds nothing but the task's own future. A thread is *attached* to one run
 //! at a time: tokio's `on_thread_start` attaches worker threads, the
 //! current-thread runtime attaches the caller, and `on_thread_stop` or the end
 //! of the run flushes and detaches.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::{ClockKind, Config};
-use crate::trace::{Ended, Event, EventKind, TaskId};
-
-/// Events a thread buffers before handing them to the run.
-const CHUNK: usize = 4096;
-/// Task ids a thread takes at once, so spawning does not contend on one counter.
-const ID_BLOCK: u64 = 1024;
+use crate::events::{Chunk, Ended, Writer, THREAD_KEYS};
 
 fn tsc() -> &'static quanta::Clock {
     static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
     CLOCK.get_or_init(quanta::Clock::new)
+}
+
+/// Whether quanta's raw clock is the CPU's time-stamp counter (its own
+/// test: an invariant TSC and `rdtscp`). Then the hot path reads the
+/// counter itself, inlined, instead of calling into quanta, and quanta
+/// still converts the readings.
+fn counter_is_tsc() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::__cpuid;
+        // SAFETY: `cpuid` exists on every x86_64 CPU.
+        #[allow(unused_unsafe)]
+        let (highest, invariant, rdtscp) = unsafe {
+            let highest = __cpuid(0x8000_0000).eax;
+            (
+                highest,
+                highest >= 0x8000_0007 && __cpuid(0x8000_0007).edx & (1 << 8) != 0,
+                highest >= 0x8000_0001 && __cpuid(0x8000_0001).edx & (1 << 27) != 0,
+            )
+        };
+        highest >= 0x8000_0007 && invariant && rdtscp
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
 /// Everything one run shares between its threads.
@@ -31,6 +52,8 @@ pub(crate) struct RunState {
     pub(crate) workers: usize,
     pub(crate) trace: bool,
     pub(crate) clock: ClockKind,
+    /// The real clock is the time-stamp counter, read inline.
+    rdtsc: bool,
     pub(crate) seed: Option<u64>,
     /// The schedule a run follows, when exploring. Its tasks' panics are
     /// then reported by the exploration, not printed one by one.
@@ -43,7 +66,9 @@ pub(crate) struct RunState {
     /// Paused time with the logical clock: tokio's clock is read at every
     /// step, and each step where it moved is kept (a timeline's ruler).
     paused_clock: Option<PausedClock>,
-    next_id: AtomicU64,
+    /// With a seed: the tasks polled so far (a task's first poll may be
+    /// shuffled).
+    polled: Option<Mutex<HashSet<u64>>>,
     next_worker: AtomicU32,
     /// Threads started through `barista::thread::traced`, lanes after the
     /// workers'.
@@ -51,7 +76,7 @@ pub(crate) struct RunState {
     max_polls: u64,
     polls: AtomicU64,
     dropped_polls: AtomicU64,
-    chunks: Mutex<Vec<Vec<Event>>>,
+    chunks: Mutex<Vec<Chunk>>,
     results: Mutex<BTreeMap<String, String>>,
     /// Under a schedule, the tasks' panics, as the panic hook saw them.
     task_panics: Mutex<Vec<String>>,
@@ -64,6 +89,7 @@ impl RunState {
             workers,
             trace: config.trace,
             clock,
+            rdtsc: clock == ClockKind::Real && counter_is_tsc(),
             seed: config.seed,
             following: config.following.clone(),
             quiet_main: AtomicU64::new(0),
@@ -75,7 +101,7 @@ impl RunState {
             logical: AtomicU64::new(0),
             paused_clock: (clock == ClockKind::Logical && config.start_paused)
                 .then(PausedClock::default),
-            next_id: AtomicU64::new(1),
+            polled: config.seed.map(|_| Mutex::default()),
             next_worker: AtomicU32::new(0),
             next_thread: AtomicU32::new(0),
             max_polls: config.max_polls as u64,
@@ -90,6 +116,10 @@ impl RunState {
     #[inline]
     fn now(&self) -> u64 {
         match self.clock {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `rdtsc` exists on every x86_64 CPU.
+            #[allow(unused_unsafe)]
+            ClockKind::Real if self.rdtsc => unsafe { std::arch::x86_64::_rdtsc() },
             ClockKind::Real => tsc().raw(),
             ClockKind::Logical => {
                 let step = self.logical.fetch_add(1, Ordering::Relaxed) + 1;
@@ -109,26 +139,34 @@ impl RunState {
         }
     }
 
-    /// Records an event from a thread that is not attached (the run's own
-    /// bookkeeping, e.g. the `main` task): the slow, locked path.
-    pub(crate) fn push_direct(&self, task: TaskId, kind: EventKind) {
-        self.chunks.lock().unwrap().push(vec![Event { task, kind }]);
-    }
-
     pub(crate) fn stamp(&self) -> u64 {
         self.now()
     }
 
-    /// A new id for the run's `main` task.
-    pub(crate) fn main_id(&self) -> TaskId {
-        let id = TaskId::new(self.next_id.fetch_add(1, Ordering::Relaxed));
+    /// The run's `main` task was spawned at `at` (a [`RunState::stamp`]),
+    /// as the tokio task `id`: recorded from the thread that runs the
+    /// runtime, not a worker (the slow, locked path).
+    pub(crate) fn main_spawned(&self, id: tokio::task::Id, at: u64) {
+        let key = crate::events::tokio_key(id);
         if let Some(following) = &self.following {
-            following.spawned(id);
+            following.spawned(key);
         }
         if self.quiet_main_panic {
-            self.quiet_main.store(id.get(), Ordering::Relaxed);
+            // `main` may already run on a worker: a panic of its first
+            // microseconds would be printed as well as reported.
+            self.quiet_main.store(key, Ordering::Relaxed);
         }
-        id
+        let mut writer = Writer::new();
+        writer.spawned(key, None, at);
+        writer.named(key, "main");
+        self.chunks.lock().unwrap().push(writer.take(UNASSIGNED));
+    }
+
+    /// Whether this is the first poll of `task` (only known with a seed).
+    fn first_poll(&self, task: u64) -> bool {
+        self.polled
+            .as_ref()
+            .is_some_and(|polled| polled.lock().unwrap().insert(task))
     }
 
     pub(crate) fn record_result(&self, key: String, value: String) {
@@ -153,7 +191,7 @@ impl RunState {
 
 /// What a run recorded, taken at its end.
 pub(crate) struct Taken {
-    pub(crate) chunks: Vec<Vec<Event>>,
+    pub(crate) chunks: Vec<Chunk>,
     pub(crate) results: BTreeMap<String, String>,
     pub(crate) dropped_polls: u64,
     pub(crate) clock_marks: Vec<ClockMark>,
@@ -196,13 +234,19 @@ impl PausedClock {
 struct Local {
     run: Option<Arc<RunState>>,
     worker: u32,
-    buf: Vec<Event>,
+    writer: Writer,
     polls_in_buf: u64,
+    /// Polls this thread may record before it asks the run again how
+    /// many are left (`max_polls` counts every thread's).
+    polls_left: u64,
     dropped: u64,
     polls_full: bool,
-    ids: std::ops::Range<u64>,
-    current: Option<TaskId>,
-    adopt: Option<TaskId>,
+    /// The task being polled (its key), and when its poll started.
+    current: Option<u64>,
+    poll_start: u64,
+    /// The poll has run no `#[barista::task]` function yet: the first may
+    /// name the task.
+    adopt: bool,
     rng: Option<fastrand::Rng>,
 }
 
@@ -213,13 +257,14 @@ impl Local {
         Local {
             run: None,
             worker: UNASSIGNED,
-            buf: Vec::new(),
+            writer: Writer::new(),
             polls_in_buf: 0,
+            polls_left: 0,
             dropped: 0,
             polls_full: false,
-            ids: 0..0,
             current: None,
-            adopt: None,
+            poll_start: 0,
+            adopt: false,
             rng: None,
         }
     }
@@ -230,30 +275,20 @@ impl Local {
             run.dropped_polls.fetch_add(self.dropped, Ordering::Relaxed);
             self.dropped = 0;
         }
-        if self.buf.is_empty() {
-            return;
-        }
         let total = run.polls.fetch_add(self.polls_in_buf, Ordering::Relaxed) + self.polls_in_buf;
         self.polls_full = total >= run.max_polls;
+        self.polls_left = run.max_polls.saturating_sub(total);
         self.polls_in_buf = 0;
-        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
-        run.chunks.lock().unwrap().push(full);
-    }
-
-    /// Appends without checking for a full chunk; callers end with
-    /// [`Local::flush_if_full`]. Split so the hot path can hold `&self.run`
-    /// while pushing, without cloning the `Arc` (an atomic write per event).
-    #[inline]
-    fn push_unchecked(buf: &mut Vec<Event>, event: Event) {
-        if buf.capacity() == 0 {
-            buf.reserve_exact(CHUNK);
+        if self.writer.is_empty() {
+            return;
         }
-        buf.push(event);
+        let chunk = self.writer.take(self.worker);
+        run.chunks.lock().unwrap().push(chunk);
     }
 
     #[inline]
     fn flush_if_full(&mut self) {
-        if self.buf.len() >= CHUNK {
+        if self.writer.is_full() {
             self.flush();
         }
     }
@@ -277,6 +312,7 @@ pub(crate) fn attach(run: &Arc<RunState>) {
         local.flush();
         *local = Local::empty();
         local.run = Some(run.clone());
+        local.flush();
     });
 }
 
@@ -291,9 +327,7 @@ pub(crate) fn panic_is_reported_elsewhere(message: impl FnOnce() -> String) -> b
                 return false;
             };
             match (&local.run, local.current) {
-                (Some(run), Some(task)) if run.quiet_main.load(Ordering::Relaxed) == task.get() => {
-                    true
-                }
+                (Some(run), Some(task)) if run.quiet_main.load(Ordering::Relaxed) == task => true,
                 (Some(run), Some(_)) if run.following.is_some() => {
                     run.task_panics.lock().unwrap().push(message());
                     true
@@ -320,80 +354,69 @@ pub(crate) fn current_run() -> Option<Arc<RunState>> {
     LOCAL.with(|local| local.borrow().run.clone())
 }
 
-/// Records a spawn; returns the new task's id when tracing is on.
+/// A spawn is about to happen: when tracing is on, its time.
 #[inline]
-pub(crate) fn spawned(name: Option<&'static str>) -> Option<TaskId> {
+pub(crate) fn spawning() -> Option<u64> {
     LOCAL.with(|local| {
-        let local = &mut *local.borrow_mut();
+        let local = local.borrow();
         let run = local.run.as_deref().filter(|run| run.trace)?;
-        let task = new_task(&mut local.ids, &mut local.buf, run, local.current);
-        if let Some(name) = name {
-            Local::push_unchecked(
-                &mut local.buf,
-                Event {
-                    task,
-                    kind: EventKind::Named { name },
-                },
-            );
-        }
-        local.flush_if_full();
-        Some(task)
+        Some(run.now())
     })
 }
 
-/// A new task's id, from this thread's block of ids (a new block when it
-/// is used up), and its `Spawned` event: a spawn's and a traced thread's.
+/// Records the spawn (at `at`, from [`spawning`]) of the tokio task `id`.
 #[inline]
-fn new_task(
-    ids: &mut std::ops::Range<u64>,
-    buf: &mut Vec<Event>,
-    run: &RunState,
-    parent: Option<TaskId>,
-) -> TaskId {
-    if ids.is_empty() {
-        let start = run.next_id.fetch_add(ID_BLOCK, Ordering::Relaxed);
-        *ids = start..start + ID_BLOCK;
-    }
-    let task = TaskId::new(ids.start);
-    ids.start += 1;
-    if let Some(following) = &run.following {
-        following.spawned(task);
-    }
-    let at = run.now();
-    Local::push_unchecked(
-        buf,
-        Event {
-            task,
-            kind: EventKind::Spawned { parent, at },
-        },
-    );
-    task
+pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>, at: u64) {
+    let task = crate::events::tokio_key(id);
+    LOCAL.with(|local| {
+        let local = &mut *local.borrow_mut();
+        let Some(run) = local.run.as_deref() else {
+            return;
+        };
+        if let Some(following) = &run.following {
+            following.spawned(task);
+        }
+        local.writer.spawned(task, local.current, at);
+        if let Some(name) = name {
+            local.writer.named(task, name);
+        }
+        local.flush_if_full();
+    })
 }
 
 /// State carried from the start of a poll to its end.
 pub(crate) struct PollStart {
-    task: TaskId,
+    task: u64,
     start: u64,
     /// Under exploration: the task's wakes mark it ready.
     pub(crate) tasks: Option<Arc<crate::explore::Tasks>>,
 }
 
-/// A task's poll begins. `adoptable`: the task has no name yet, so the first
-/// `#[barista::task]` function it runs may name it. On a task's first poll a
-/// shuffled schedule may decide to let others run first: then `None`.
+impl PollStart {
+    /// The polled task's key.
+    pub(crate) fn task(&self) -> u64 {
+        self.task
+    }
+}
+
+/// The tokio task `id` is about to be polled. `None` when it gives way
+/// first (a schedule, or with a seed its first poll, says so).
 #[inline]
-pub(crate) fn poll_started(task: TaskId, adoptable: bool, first: bool) -> Option<PollStart> {
+pub(crate) fn poll_started(id: tokio::task::Id) -> Option<PollStart> {
+    let task = crate::events::tokio_key(id);
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
+        let first = local.run.as_deref().is_some_and(|run| run.first_poll(task));
         if local.gives_way(Some(task), true, first, 4) {
             return None;
         }
-        local.current = Some(task);
-        local.adopt = adoptable.then_some(task);
         let (start, tasks) = match local.run.as_deref() {
             Some(run) => (run.now(), run.following.as_ref().map(|f| f.tasks().clone())),
             None => (0, None),
         };
+        local.current = Some(task);
+        local.poll_start = start;
+        local.adopt = true;
         Some(PollStart { task, start, tasks })
     })
 }
@@ -407,7 +430,7 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         };
         let local = &mut *local;
         local.current = None;
-        local.adopt = None;
+        local.adopt = false;
         let Some(run) = local.run.as_deref() else {
             return;
         };
@@ -417,74 +440,69 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
             }
         }
         let end = run.now();
-        // The last poll carries how the task ended: one event, not two.
-        let event = if !local.polls_full {
+        // The last poll carries how the task ended: one record, not two.
+        if !local.polls_full {
             local.polls_in_buf += 1;
-            EventKind::Polled {
-                worker: worker_of(&mut local.worker, run),
-                ended: outcome.map(Ended::from_panicked),
-                start: poll.start,
-                end,
+            worker_of(&mut local.worker, run);
+            let ended = outcome.map(Ended::from_panicked);
+            local.writer.polled(poll.task, ended, poll.start, end);
+            local.polls_left = local.polls_left.saturating_sub(1);
+            if local.polls_left == 0 {
+                local.flush();
             }
         } else {
             local.dropped += 1;
             match outcome {
-                Some(panicked) => EventKind::Finished { at: end, panicked },
+                Some(panicked) => local.writer.finished(poll.task, end, panicked),
                 None => return,
             }
-        };
-        Local::push_unchecked(
-            &mut local.buf,
-            Event {
-                task: poll.task,
-                kind: event,
-            },
-        );
+        }
         local.flush_if_full();
     });
 }
 
-/// The task this thread is polling, if any.
-pub(crate) fn current_task() -> Option<TaskId> {
+/// The task this thread is polling (its key), if any.
+pub(crate) fn current_task() -> Option<u64> {
     LOCAL.with(|local| local.borrow().current)
 }
 
 /// A thread started by `barista::thread::traced` joins `run` as a lane of
 /// its own (after the workers'), running one task, a child of `parent`,
 /// for as long as the thread's closure runs. Returns the task's one poll.
-pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<TaskId>) -> Option<PollStart> {
+pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<u64>) -> Option<PollStart> {
     if !run.trace {
         return None;
     }
     attach(run);
     LOCAL.with(|local| {
         let local = &mut *local.borrow_mut();
-        local.worker = run.workers as u32 + run.next_thread.fetch_add(1, Ordering::Relaxed);
-        let task = new_task(&mut local.ids, &mut local.buf, run, parent);
+        let thread = run.next_thread.fetch_add(1, Ordering::Relaxed);
+        local.worker = run.workers as u32 + thread;
+        let task = THREAD_KEYS + u64::from(thread);
+        let start = run.now();
+        local.writer.spawned(task, parent, start);
         local.current = Some(task);
-        local.adopt = Some(task);
+        local.poll_start = start;
+        local.adopt = true;
         Some(PollStart {
             task,
-            start: run.now(),
+            start,
             tasks: None,
         })
     })
 }
 
-/// A `#[barista::task]` function starts: it names the task it starts, if the
-/// task has no name yet. Returns whether to yield here (shuffled schedules).
+/// A `#[barista::task]` function starts: the first in a poll offers its
+/// name to the task (see [`crate::events::Event::Adopted`]). Returns
+/// whether to yield here (shuffled schedules).
 #[inline]
 pub(crate) fn task_point(name: &'static str) -> bool {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
-        if let Some(task) = local.adopt.take() {
-            Local::push_unchecked(
-                &mut local.buf,
-                Event {
-                    task,
-                    kind: EventKind::Named { name },
-                },
-            );
+        let local = &mut *local;
+        if let (true, Some(task)) = (local.adopt, local.current) {
+            local.adopt = false;
+            local.writer.adopted(task, name, local.poll_start);
             local.flush_if_full();
         }
         let current = local.current;
@@ -512,7 +530,7 @@ impl Local {
     #[inline]
     fn gives_way(
         &mut self,
-        task: Option<TaskId>,
+        task: Option<u64>,
         at_poll_start: bool,
         seeded: bool,
         one_in: u32,
@@ -524,13 +542,7 @@ impl Local {
                 };
                 if let Some(task) = task {
                     let at = run.now();
-                    Local::push_unchecked(
-                        &mut self.buf,
-                        Event {
-                            task,
-                            kind: EventKind::Switched { at, point },
-                        },
-                    );
+                    self.writer.switched(task, at, point);
                     self.flush_if_full();
                 }
                 return true;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::config::{Config, Error};
 use crate::recorder::{self, RunState};
 use crate::task::Traced;
-use crate::trace::{EventKind, Trace};
+use crate::trace::Trace;
 
 /// The output of a run and what it recorded.
 #[derive(Debug)]
@@ -187,11 +187,10 @@ where
         recorder::attach(&state);
     }
     let handle = if state.trace {
-        let id = state.main_id();
         let at = state.stamp();
-        state.push_direct(id, EventKind::Spawned { parent: None, at });
-        state.push_direct(id, EventKind::Named { name: "main" });
-        runtime.spawn(Traced::new(id, true, main))
+        let handle = runtime.spawn(Traced::new(main));
+        state.main_spawned(handle.id(), at);
+        handle
     } else {
         runtime.spawn(main)
     };

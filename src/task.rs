@@ -7,7 +7,6 @@ use std::task::{Context, Poll};
 pub use tokio::task::{JoinError, JoinHandle};
 
 use crate::recorder::{self, PollStart};
-use crate::trace::TaskId;
 
 /// Spawns a task on the current barista run, like [`tokio::spawn`], and
 /// records its life in the trace. It takes the name of the first
@@ -39,32 +38,32 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match recorder::spawned(name) {
-        Some(id) => tokio::spawn(Traced::new(id, name.is_some(), future)),
+    match recorder::spawning() {
+        Some(at) => {
+            let handle = tokio::spawn(Traced::new(future));
+            recorder::spawned(handle.id(), name, at);
+            handle
+        }
         // Tracing off: a bare tokio task, nothing added.
         None => tokio::spawn(future),
     }
 }
 
 pin_project_lite::pin_project! {
-    /// A future that records each of its polls and how it ended.
+    /// A future that records each of its polls and how it ended. It holds
+    /// nothing else: tokio knows the task's id, and the recorder keeps
+    /// the rest, so a traced task takes no more memory than a bare one
+    /// (tokio sizes a task's memory in steps of 128 bytes: one byte more
+    /// can double it).
     pub(crate) struct Traced<F> {
         #[pin]
         inner: F,
-        id: TaskId,
-        named: bool,
-        started: bool,
     }
 }
 
 impl<F> Traced<F> {
-    pub(crate) fn new(id: TaskId, named: bool, inner: F) -> Self {
-        Traced {
-            inner,
-            id,
-            named,
-            started: false,
-        }
+    pub(crate) fn new(inner: F) -> Self {
+        Traced { inner }
     }
 }
 
@@ -92,8 +91,10 @@ impl<F: Future> Future for Traced<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let first = !std::mem::replace(this.started, true);
-        let Some(start) = recorder::poll_started(*this.id, !*this.named, first) else {
+        let Some(id) = tokio::task::try_id() else {
+            return this.inner.poll(cx);
+        };
+        let Some(start) = recorder::poll_started(id) else {
             // A shuffled schedule: go to the back of the queue before the
             // first poll, letting tasks behind this one run first.
             cx.waker().wake_by_ref();
@@ -103,15 +104,13 @@ impl<F: Future> Future for Traced<F> {
         let waker = start
             .tasks
             .as_ref()
-            .map(|tasks| tasks.waker(*this.id, cx.waker()));
+            .map(|tasks| tasks.waker(start.task(), cx.waker()));
         let guard = PollGuard(Some(start));
         let out = match &waker {
             Some(waker) => this.inner.poll(&mut Context::from_waker(waker)),
             None => this.inner.poll(cx),
         };
         guard.finish(out.is_ready());
-        // A `#[barista::task]` may only name the task during its first poll.
-        *this.named = true;
         out
     }
 }

@@ -1,65 +1,15 @@
 //! What a run recorded, and the facts derived from it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::num::NonZeroU64;
 
 use serde::Serialize;
 
 use crate::config::ClockKind;
+pub use crate::events::TaskId;
+use crate::events::{decode, Chunk, Ended, Event, THREAD_KEYS};
 pub use crate::recorder::ClockMark;
 use crate::recorder::{RunState, Taken};
 use crate::summary::Summary;
-
-/// Identifies a task within one run. Ids grow in spawn order per worker.
-/// Never zero, so `Option<TaskId>` (a parent) takes no more room than an id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct TaskId(NonZeroU64);
-
-impl TaskId {
-    pub(crate) fn new(id: u64) -> Self {
-        TaskId(NonZeroU64::new(id).expect("task ids start at 1"))
-    }
-
-    /// The id as a number.
-    pub fn get(self) -> u64 {
-        self.0.get()
-    }
-}
-
-/// One raw record, as the hot path writes it (timestamps in clock ticks).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Event {
-    pub(crate) task: TaskId,
-    pub(crate) kind: EventKind,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum EventKind {
-    Spawned {
-        parent: Option<TaskId>,
-        at: u64,
-    },
-    Named {
-        name: &'static str,
-    },
-    /// A poll; the task's last poll says how it ended.
-    Polled {
-        worker: u32,
-        ended: Option<Ended>,
-        start: u64,
-        end: u64,
-    },
-    /// How a task ended, when the trace is too full to keep its last poll.
-    Finished {
-        at: u64,
-        panicked: bool,
-    },
-    /// The schedule made the task give way at this choice point.
-    Switched {
-        at: u64,
-        point: u64,
-    },
-}
 
 /// A forced switch: the task that gave way, when, at which choice point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,25 +18,6 @@ pub struct SwitchRecord {
     pub at: u64,
     pub point: u64,
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ended {
-    Returned,
-    Panicked,
-}
-
-impl Ended {
-    pub(crate) fn from_panicked(panicked: bool) -> Self {
-        if panicked {
-            Ended::Panicked
-        } else {
-            Ended::Returned
-        }
-    }
-}
-
-/// Bytes one recorded event takes in memory.
-pub const EVENT_BYTES: usize = std::mem::size_of::<Event>();
 
 /// The name a task gets when nothing names it.
 pub const UNNAMED: &str = "task";
@@ -124,9 +55,8 @@ pub struct PollRecord {
 pub struct Trace {
     workers: usize,
     clock: ClockKind,
+    /// In id order (ids are positions, from 1).
     tasks: Vec<TaskRecord>,
-    /// Position in `tasks` by task id (`u32::MAX`: no such task).
-    index: Vec<u32>,
     polls: Vec<PollRecord>,
     results: BTreeMap<String, String>,
     dropped_polls: u64,
@@ -135,6 +65,7 @@ pub struct Trace {
     switches: Vec<SwitchRecord>,
     /// Under a schedule, the tasks' panics (the hook did not print them).
     task_panics: Vec<String>,
+    recorded_bytes: usize,
 }
 
 impl Trace {
@@ -146,86 +77,124 @@ impl Trace {
             clock_marks,
             task_panics,
         } = run.take();
-        // Ids are dense (handed out in blocks from one counter), so a table
-        // indexed by id beats a hash map, for time and for memory.
-        let mut slots: Vec<Option<TaskRecord>> = Vec::new();
+        // The hot path knows tasks by keys (tokio's ids); a trace numbers
+        // them from 1 in spawn order, once every record is read.
+        let mut slots = Table::new(&chunks);
         let mut polls = Vec::new();
         let mut switches = Vec::new();
-        // Consume chunk by chunk so each is freed once read.
-        for Event { task, kind } in chunks.into_iter().flatten() {
-            let at = task.get() as usize;
-            if at >= slots.len() {
-                slots.resize_with(at + 1, || None);
-            }
-            let entry = slots[at].get_or_insert(TaskRecord {
-                id: task,
-                name: UNNAMED,
-                parent: None,
-                spawned_at: 0,
-                ended: None,
-                polls: 0,
-            });
-            match kind {
-                EventKind::Spawned { parent, at } => {
-                    entry.parent = parent;
-                    entry.spawned_at = run.to_nanos(at);
+        for chunk in &chunks {
+            decode(chunk, |event| match event {
+                Event::Spawned { task, parent, at } => {
+                    let slot = slots.entry(task);
+                    slot.parent = parent.unwrap_or(0);
+                    slot.spawned_at = run.to_nanos(at);
                 }
-                EventKind::Named { name } => entry.name = name,
-                EventKind::Polled {
-                    worker,
+                Event::Named { task, name } => {
+                    let name = slots.name(name);
+                    slots.entry(task).named = name;
+                }
+                Event::Adopted {
+                    task,
+                    name,
+                    poll_start,
+                } => {
+                    let name = slots.name(name);
+                    let slot = slots.entry(task);
+                    // The earliest poll's offer wins (and within it, the
+                    // first, written first).
+                    if slot.adopted == 0 || poll_start < slot.adopted_at {
+                        slot.adopted = name;
+                        slot.adopted_at = poll_start;
+                    }
+                }
+                Event::Polled {
+                    task,
                     ended,
                     start,
                     end,
                 } => {
-                    entry.polls += 1;
+                    let slot = slots.entry(task);
+                    slot.polls += 1;
                     let start = run.to_nanos(start);
                     let end = run.to_nanos(end).max(start);
-                    polls.push(PollRecord {
-                        task,
-                        worker,
-                        start,
-                        end,
-                    });
+                    polls.push((task, chunk.worker, start, end));
                     if let Some(ended) = ended {
-                        entry.ended = Some(TaskEnd {
-                            at: end,
-                            panicked: ended == Ended::Panicked,
-                        });
+                        slot.end(end, ended == Ended::Panicked);
                     }
                 }
-                EventKind::Finished { at, panicked } => {
-                    entry.ended = Some(TaskEnd {
-                        at: run.to_nanos(at),
-                        panicked,
-                    })
+                Event::Finished { task, at, panicked } => {
+                    slots.entry(task).end(run.to_nanos(at), panicked);
                 }
-                EventKind::Switched { at, point } => switches.push(SwitchRecord {
-                    task,
-                    at: run.to_nanos(at),
-                    point,
-                }),
-            }
+                Event::Switched { task, at, point } => {
+                    switches.push((task, run.to_nanos(at), point));
+                }
+            });
         }
-        let mut tasks: Vec<TaskRecord> = slots.into_iter().flatten().collect();
-        tasks.sort_by_key(|task| (task.spawned_at, task.id));
+        let recorded_bytes = chunks.iter().map(|chunk| chunk.len()).sum();
+        drop(chunks);
+        let mut keys: Vec<(u64, u64)> = slots.keys().collect();
+        keys.sort_unstable();
+        for (at, &(_, key)) in keys.iter().enumerate() {
+            slots.entry(key).id = Some(TaskId::new(at as u64 + 1));
+        }
+        let id_of = |slots: &Table, key: u64| slots.get(key).and_then(|slot| slot.id);
+        let tasks: Vec<TaskRecord> = keys
+            .iter()
+            .map(|&(_, key)| {
+                let slot = slots.get(key).expect("every key has a slot");
+                TaskRecord {
+                    id: slot.id.expect("every task was numbered"),
+                    name: slots.name_of(slot),
+                    parent: id_of(&slots, slot.parent),
+                    spawned_at: slot.spawned_at,
+                    ended: match slot.ended {
+                        NOT_ENDED => None,
+                        ended => Some(TaskEnd {
+                            at: slot.ended_at,
+                            panicked: ended == PANICKED,
+                        }),
+                    },
+                    polls: slot.polls,
+                }
+            })
+            .collect();
+        let mut polls: Vec<PollRecord> = polls
+            .into_iter()
+            .map(|(task, worker, start, end)| PollRecord {
+                task: id_of(&slots, task).expect("a polled task has a slot"),
+                worker,
+                start,
+                end,
+            })
+            .collect();
         polls.sort_by_key(|poll| (poll.start, poll.end, poll.worker));
+        let mut switches: Vec<SwitchRecord> = switches
+            .into_iter()
+            .map(|(task, at, point)| SwitchRecord {
+                task: id_of(&slots, task).expect("a switched task has a slot"),
+                at,
+                point,
+            })
+            .collect();
         switches.sort_by_key(|switch| switch.point);
-        let mut index = vec![u32::MAX; tasks.last().map_or(0, |_| max_id(&tasks) + 1)];
-        for (position, task) in tasks.iter().enumerate() {
-            index[task.id.get() as usize] = position as u32;
-        }
         Trace {
             workers: run.workers,
             clock: run.clock,
             tasks,
-            index,
             polls,
             results,
             dropped_polls,
             clock_marks,
             switches,
             task_panics,
+            recorded_bytes,
         }
+    }
+
+    /// Bytes the run's records took in memory while it ran (see
+    /// [`crate::events`]).
+    pub fn recorded_bytes(&self) -> usize {
+        self.recorded_bytes
     }
 
     /// Under a schedule, each task's panic, with where it happened: the
@@ -283,10 +252,7 @@ impl Trace {
 
     /// The task with this id.
     pub fn task(&self, id: TaskId) -> Option<&TaskRecord> {
-        match self.index.get(id.get() as usize) {
-            Some(&at) if at != u32::MAX => Some(&self.tasks[at as usize]),
-            _ => None,
-        }
+        self.tasks.get(id.get() as usize - 1)
     }
 
     /// Stable facts only: identical on every run and at every worker count
@@ -339,6 +305,158 @@ impl Trace {
     }
 }
 
-fn max_id(tasks: &[TaskRecord]) -> usize {
-    tasks.iter().map(|t| t.id.get() as usize).max().unwrap_or(0)
+/// One task's facts, gathered from records read in any order; kept small
+/// (56 bytes), as a trace reads a million of them at once.
+#[derive(Default, Clone, Copy)]
+struct Slot {
+    /// Its number, once every record is read.
+    id: Option<TaskId>,
+    /// The parent's key (0: none).
+    parent: u64,
+    spawned_at: u64,
+    /// The start of the poll whose offer of a name is the earliest so far.
+    adopted_at: u64,
+    ended_at: u64,
+    polls: u32,
+    /// Names, as positions in the table's names, from 1 (0: none): the
+    /// name given at the spawn, and the earliest poll's offer.
+    named: u32,
+    adopted: u32,
+    ended: u8,
+    /// Whether any record named the task (a dense table's empty places).
+    seen: bool,
+}
+
+const NOT_ENDED: u8 = 0;
+const RETURNED: u8 = 1;
+const PANICKED: u8 = 2;
+
+impl Slot {
+    fn end(&mut self, at: u64, panicked: bool) {
+        self.ended_at = at;
+        self.ended = if panicked { PANICKED } else { RETURNED };
+    }
+}
+
+/// Each task's slot, by key. tokio numbers a process's tasks from one
+/// counter, so a run's keys mostly lie in one dense range: a table indexed
+/// by key there (a million tasks are read in milliseconds), a hash map for
+/// the keys far from it (traced threads', or when runs overlap).
+struct Table {
+    base: u64,
+    dense: Vec<Slot>,
+    sparse: HashMap<u64, Slot, Keys>,
+    names: Vec<&'static str>,
+    name_positions: HashMap<&'static str, u32>,
+}
+
+impl Table {
+    /// A table fitted to the keys of `chunks`' records.
+    fn new(chunks: &[Chunk]) -> Self {
+        let (mut low, mut high, mut records) = (u64::MAX, 0, 0usize);
+        for chunk in chunks {
+            decode(chunk, |event| {
+                let key = event.task();
+                records += 1;
+                if key < THREAD_KEYS {
+                    low = low.min(key);
+                    high = high.max(key);
+                }
+            });
+        }
+        let span = high.saturating_sub(low) as usize + 1;
+        let dense = if low <= high && span <= 4 * records + 1024 {
+            vec![Slot::default(); span]
+        } else {
+            Vec::new()
+        };
+        Table {
+            base: low,
+            dense,
+            sparse: HashMap::default(),
+            names: Vec::new(),
+            name_positions: HashMap::new(),
+        }
+    }
+
+    /// `name`'s position in the table's names, from 1.
+    fn name(&mut self, name: &'static str) -> u32 {
+        *self.name_positions.entry(name).or_insert_with(|| {
+            self.names.push(name);
+            self.names.len() as u32
+        })
+    }
+
+    /// The task's name: given at the spawn, else offered by its earliest poll.
+    fn name_of(&self, slot: &Slot) -> &'static str {
+        match (slot.named, slot.adopted) {
+            (0, 0) => UNNAMED,
+            (0, at) | (at, _) => self.names[at as usize - 1],
+        }
+    }
+
+    fn position(&self, key: u64) -> Option<usize> {
+        let at = key.checked_sub(self.base)? as usize;
+        (at < self.dense.len()).then_some(at)
+    }
+
+    fn entry(&mut self, key: u64) -> &mut Slot {
+        let slot = match self.position(key) {
+            Some(at) => &mut self.dense[at],
+            None => self.sparse.entry(key).or_default(),
+        };
+        slot.seen = true;
+        slot
+    }
+
+    fn get(&self, key: u64) -> Option<&Slot> {
+        match self.position(key) {
+            Some(at) => Some(&self.dense[at]).filter(|slot| slot.seen),
+            None => self.sparse.get(&key),
+        }
+    }
+
+    /// (spawned at, key) of every task.
+    fn keys(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| slot.seen)
+            .map(|(at, slot)| (slot.spawned_at, self.base + at as u64));
+        let sparse = self
+            .sparse
+            .iter()
+            .map(|(key, slot)| (slot.spawned_at, *key));
+        dense.chain(sparse)
+    }
+}
+
+/// Hashes task keys (distinct numbers, most of them consecutive) with one
+/// multiplication: a trace of a million tasks is read in milliseconds.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+type Keys = std::hash::BuildHasherDefault<KeyHasher>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_task_read_from_its_records_takes_56_bytes() {
+        assert_eq!(std::mem::size_of::<super::Slot>(), 56);
+    }
 }

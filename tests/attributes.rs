@@ -63,6 +63,41 @@ fn a_task_function_awaited_later_does_not_rename_its_task() {
     assert_eq!(run.trace.summary().by_name["barista"], 1);
 }
 
+#[barista::task]
+async fn steam() -> u32 {
+    tokio::task::yield_now().await;
+    5
+}
+
+#[test]
+fn an_unnamed_task_takes_the_name_of_the_first_task_function_it_runs() {
+    // The first may start in a later poll (spawn's doc: "the first
+    // `#[barista::task]` function it runs"), and on another worker than
+    // the task's first poll; the ones after it do not rename the task.
+    for workers in [1, 2, 4] {
+        let run = barista::run(at(workers), async {
+            let tasks: Vec<_> = (0..20)
+                .map(|_| {
+                    barista::spawn(async {
+                        tokio::task::yield_now().await;
+                        steam().await + brew(1).await
+                    })
+                })
+                .collect();
+            let mut total = 0;
+            for task in tasks {
+                total += task.await.unwrap();
+            }
+            total
+        })
+        .unwrap();
+        assert_eq!(run.output, 20 * 7);
+        let by_name = run.trace.summary().by_name;
+        assert_eq!(by_name.get("steam"), Some(&20), "{workers}: {by_name:?}");
+        assert_eq!(by_name.get("brew"), None, "{workers}: {by_name:?}");
+    }
+}
+
 // --- #[barista::task] in a trait impl ------------------------------------
 
 trait Barista {

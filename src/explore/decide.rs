@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
 
 use super::schedule::Schedule;
-use crate::trace::TaskId;
 
 /// The decisions of one run.
 #[derive(Debug)]
@@ -53,10 +52,11 @@ impl Following {
         }
     }
 
+    /// Tasks are known by their keys ([`crate::events::tokio_key`]).
     /// A choice point is reached with `task` running (`at_poll_start`: it
     /// is about to be polled): the point's number if it gives way here.
-    pub(crate) fn switch_here(&self, task: Option<TaskId>, at_poll_start: bool) -> Option<u64> {
-        let task = task?.get();
+    pub(crate) fn switch_here(&self, task: Option<u64>, at_poll_start: bool) -> Option<u64> {
+        let task = task?;
         let mut state = self.tasks.state.lock().unwrap();
         if at_poll_start {
             state.ready.remove(&task);
@@ -76,17 +76,17 @@ impl Following {
     }
 
     /// A task was spawned: it is ready.
-    pub(crate) fn spawned(&self, task: TaskId) {
+    pub(crate) fn spawned(&self, task: u64) {
         let mut state = self.tasks.state.lock().unwrap();
-        state.live.insert(task.get());
-        state.ready.insert(task.get());
+        state.live.insert(task);
+        state.ready.insert(task);
     }
 
     /// A task ended: it is never ready again.
-    pub(crate) fn ended(&self, task: TaskId) {
+    pub(crate) fn ended(&self, task: u64) {
         let mut state = self.tasks.state.lock().unwrap();
-        state.live.remove(&task.get());
-        state.ready.remove(&task.get());
+        state.live.remove(&task);
+        state.ready.remove(&task);
     }
 
     /// What the tasks' wakers report to.
@@ -114,10 +114,10 @@ impl Tasks {
     }
 
     /// `inner`, marking `task` ready each time it wakes it.
-    pub(crate) fn waker(self: &Arc<Self>, task: TaskId, inner: &Waker) -> Waker {
+    pub(crate) fn waker(self: &Arc<Self>, task: u64, inner: &Waker) -> Waker {
         Waker::from(Arc::new(ReadyWhenWoken {
             tasks: self.clone(),
-            task: task.get(),
+            task,
             inner: inner.clone(),
         }))
     }

@@ -55,9 +55,31 @@ impl Searcher {
     }
 }
 
-/// Schedules tried up to and including the first failing one, within
-/// [`BUDGET`]; `None` when none failed.
-pub fn schedules_to_failure(bug: usize, searcher: Searcher, seed: u64) -> Option<usize> {
+/// What one search did.
+#[derive(Debug, Clone, Copy)]
+pub struct Search {
+    /// Schedules tried up to and including the first failing one, within
+    /// [`BUDGET`]; `None` when none failed.
+    pub found: Option<usize>,
+    /// Schedules run in all (the baseline counted).
+    pub tried: usize,
+    /// How long the search took, by the clock.
+    pub took: Duration,
+}
+
+/// Searches `bug` with `searcher`.
+pub fn search(bug: usize, searcher: Searcher, seed: u64) -> Search {
+    let started = std::time::Instant::now();
+    let (found, tried) = schedules_to_failure(bug, searcher, seed);
+    Search {
+        found,
+        tried,
+        took: started.elapsed(),
+    }
+}
+
+/// (the schedules up to the first failing one, the schedules run in all).
+fn schedules_to_failure(bug: usize, searcher: Searcher, seed: u64) -> (Option<usize>, usize) {
     match searcher {
         Searcher::Barista(strategy) => {
             let (_, _, body) = barista_bugs::BUGS[bug];
@@ -68,9 +90,12 @@ pub fn schedules_to_failure(bug: usize, searcher: Searcher, seed: u64) -> Option
                 .shrink(false);
             match explore::explore(&options, body) {
                 // The baseline is the first schedule tried.
-                Exploration::Failed(failure) => Some(failure.tried as usize + 1),
-                Exploration::BaselineFailed(_) => Some(1),
-                Exploration::Passed { .. } => None,
+                Exploration::Failed(failure) => {
+                    let tried = failure.tried as usize + 1;
+                    (Some(tried), tried)
+                }
+                Exploration::BaselineFailed(_) => (Some(1), 1),
+                Exploration::Passed { tried, .. } => (None, tried as usize + 1),
             }
         }
         Searcher::ShuttleRandom | Searcher::ShuttlePct => {
@@ -98,7 +123,8 @@ pub fn schedules_to_failure(bug: usize, searcher: Searcher, seed: u64) -> Option
                 }
             }))
             .is_err();
-            failed.then(|| runs.load(Ordering::Relaxed))
+            let runs = runs.load(Ordering::Relaxed);
+            (failed.then_some(runs), runs)
         }
     }
 }

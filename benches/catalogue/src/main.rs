@@ -5,9 +5,7 @@
 //! (`cargo xtask bench`); `-- --quick`: 3 seeds, a smoke run.
 
 use barista::explore::Strategy;
-use bug_catalogue::{
-    barista_bugs, median, schedules_to_failure, Searcher, BUDGET, RUN_LIMIT, SEEDS,
-};
+use bug_catalogue::{barista_bugs, median, search, Search, Searcher, BUDGET, RUN_LIMIT, SEEDS};
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -17,21 +15,71 @@ fn main() {
     std::panic::set_hook(Box::new(|_| {}));
     let started = std::time::Instant::now();
     let mut rows = Vec::new();
+    let mut costs = Vec::new();
     for bug in 0..barista_bugs::BUGS.len() {
-        let row: Vec<(u64, usize, Option<f64>)> = Searcher::ALL
+        let searched: Vec<(u64, Vec<Search>)> = Searcher::ALL
             .iter()
             .map(|&searcher| {
                 let tries = if searcher.seeded() { seeds } else { 1 };
-                let found: Vec<Option<usize>> = (0..tries)
-                    .map(|seed| schedules_to_failure(bug, searcher, seed))
-                    .collect();
-                let (hits, middle) = median(&found);
-                (tries, hits, middle)
+                (
+                    tries,
+                    (0..tries).map(|seed| search(bug, searcher, seed)).collect(),
+                )
             })
             .collect();
-        rows.push(row);
+        rows.push(
+            searched
+                .iter()
+                .map(|(tries, searches)| {
+                    let found: Vec<Option<usize>> = searches.iter().map(|s| s.found).collect();
+                    let (hits, middle) = median(&found);
+                    (*tries, hits, middle)
+                })
+                .collect(),
+        );
+        costs.push(
+            searched
+                .iter()
+                .map(|(_, searches)| cost_per_schedule(searches))
+                .collect::<Vec<f64>>(),
+        );
     }
     print_section(&rows, seeds, started.elapsed().as_secs_f64());
+    println!();
+    print_costs(&costs);
+}
+
+/// Microseconds a schedule took: all of a searcher's time on a bug over
+/// all the schedules it ran there.
+fn cost_per_schedule(searches: &[Search]) -> f64 {
+    let took: f64 = searches.iter().map(|s| s.took.as_secs_f64()).sum();
+    let tried: usize = searches.iter().map(|s| s.tried).sum();
+    took * 1e6 / tried.max(1) as f64
+}
+
+fn print_costs(costs: &[Vec<f64>]) {
+    println!(
+        "## What a schedule costs
+"
+    );
+    println!("The same searches, timed: each searcher's time on a bug (every seed, every schedule run, the baseline and a failing schedule's panic included) over the schedules it ran, in microseconds; schedules per second in the last row, over every bug. A barista schedule is a real tokio run (a runtime built, its tasks spawned, traced and collected, its choice points decided under one lock with a waker per poll); a shuttle schedule runs on shuttle's own executor. A schedule that hangs costs barista its whole run limit ({} ms: the deadlocks, `lock_order` and `lost_wakeup`), where shuttle sees the deadlock at once.\n", RUN_LIMIT.as_millis());
+    let columns: Vec<String> = Searcher::ALL.iter().map(|s| s.label()).collect();
+    println!("| bug | {} |", columns.join(" | "));
+    println!("|---|{}", "---|".repeat(columns.len()));
+    for (row, (name, _, _)) in costs.iter().zip(barista_bugs::BUGS) {
+        let cells: Vec<String> = row.iter().map(|us| format!("{us:.0} µs")).collect();
+        println!("| `{name}` | {} |", cells.join(" | "));
+    }
+    let per_second: Vec<String> = (0..Searcher::ALL.len())
+        .map(|column| {
+            let mean = costs.iter().map(|row| row[column]).sum::<f64>() / costs.len() as f64;
+            format!("{:.0}", 1e6 / mean)
+        })
+        .collect();
+    println!(
+        "| schedules per second (mean cost over the bugs) | {} |",
+        per_second.join(" | ")
+    );
 }
 
 fn print_section(rows: &[Vec<(u64, usize, Option<f64>)>], seeds: u64, took: f64) {
