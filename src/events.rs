@@ -222,16 +222,14 @@ impl Writer {
 
     #[inline]
     fn task(&mut self, task: u64) {
-        let delta = task.wrapping_sub(self.previous.task) as i64;
-        self.previous.task = task;
-        self.number(zigzag(delta));
+        let n = difference(&mut self.previous.task, task);
+        self.number(n);
     }
 
     #[inline]
     fn time(&mut self, at: u64) {
-        let delta = at.wrapping_sub(self.previous.time) as i64;
-        self.previous.time = at;
-        self.number(zigzag(delta));
+        let n = difference(&mut self.previous.time, at);
+        self.number(n);
     }
 
     fn name(&mut self, name: &'static str) {
@@ -251,9 +249,8 @@ impl Writer {
             Some(parent) => {
                 self.begin(SPAWNED);
                 self.task(task);
-                let delta = parent.wrapping_sub(self.previous.parent) as i64;
-                self.previous.parent = parent;
-                self.number(zigzag(delta));
+                let n = difference(&mut self.previous.parent, parent);
+                self.number(n);
             }
             None => {
                 self.begin(SPAWNED_ORPHAN);
@@ -308,12 +305,20 @@ impl Writer {
     }
 }
 
-fn zigzag(n: i64) -> u64 {
-    ((n << 1) ^ (n >> 63)) as u64
+/// `value` as a zigzag-encoded difference from `*previous`, which becomes
+/// `value`: small either way round.
+#[inline]
+fn difference(previous: &mut u64, value: u64) -> u64 {
+    let delta = value.wrapping_sub(*previous) as i64;
+    *previous = value;
+    ((delta << 1) ^ (delta >> 63)) as u64
 }
 
-fn unzigzag(n: u64) -> i64 {
-    ((n >> 1) as i64) ^ -((n & 1) as i64)
+/// The inverse of [`difference`]: `*previous` moved by the encoded `n`.
+fn advance(previous: &mut u64, n: u64) -> u64 {
+    let delta = ((n >> 1) as i64) ^ -((n & 1) as i64);
+    *previous = previous.wrapping_add(delta as u64);
+    *previous
 }
 
 /// Reads a chunk's records back, in the order they were written.
@@ -328,12 +333,8 @@ pub(crate) fn decode(chunk: &Chunk, mut each: impl FnMut(Event)) {
             SPAWNED | SPAWNED_ORPHAN => {
                 let task = reader.task();
                 let parent = (tag & KIND == SPAWNED).then(|| {
-                    let parent = reader
-                        .previous
-                        .parent
-                        .wrapping_add(unzigzag(reader.number()) as u64);
-                    reader.previous.parent = parent;
-                    parent
+                    let n = reader.number();
+                    advance(&mut reader.previous.parent, n)
                 });
                 Event::Spawned {
                     task,
@@ -413,19 +414,13 @@ impl Reader<'_> {
     }
 
     fn task(&mut self) -> u64 {
-        self.previous.task = self
-            .previous
-            .task
-            .wrapping_add(unzigzag(self.number()) as u64);
-        self.previous.task
+        let n = self.number();
+        advance(&mut self.previous.task, n)
     }
 
     fn time(&mut self) -> u64 {
-        self.previous.time = self
-            .previous
-            .time
-            .wrapping_add(unzigzag(self.number()) as u64);
-        self.previous.time
+        let n = self.number();
+        advance(&mut self.previous.time, n)
     }
 }
 

@@ -237,10 +237,10 @@ struct Local {
     writer: Writer,
     polls_in_buf: u64,
     /// Polls this thread may record before it asks the run again how
-    /// many are left (`max_polls` counts every thread's).
+    /// many are left (`max_polls` counts every thread's); 0: the trace is
+    /// full, polls are dropped.
     polls_left: u64,
     dropped: u64,
-    polls_full: bool,
     /// The task being polled (its key), and when its poll started.
     current: Option<u64>,
     poll_start: u64,
@@ -261,7 +261,6 @@ impl Local {
             polls_in_buf: 0,
             polls_left: 0,
             dropped: 0,
-            polls_full: false,
             current: None,
             poll_start: 0,
             adopt: false,
@@ -269,16 +268,22 @@ impl Local {
         }
     }
 
-    fn flush(&mut self) {
+    /// Hands this thread's counts to the run, and learns how many polls
+    /// the run may still record.
+    fn count_polls(&mut self) {
         let Some(run) = &self.run else { return };
         if self.dropped > 0 {
             run.dropped_polls.fetch_add(self.dropped, Ordering::Relaxed);
             self.dropped = 0;
         }
         let total = run.polls.fetch_add(self.polls_in_buf, Ordering::Relaxed) + self.polls_in_buf;
-        self.polls_full = total >= run.max_polls;
         self.polls_left = run.max_polls.saturating_sub(total);
         self.polls_in_buf = 0;
+    }
+
+    fn flush(&mut self) {
+        self.count_polls();
+        let Some(run) = &self.run else { return };
         if self.writer.is_empty() {
             return;
         }
@@ -312,7 +317,7 @@ pub(crate) fn attach(run: &Arc<RunState>) {
         local.flush();
         *local = Local::empty();
         local.run = Some(run.clone());
-        local.flush();
+        local.count_polls();
     });
 }
 
@@ -441,7 +446,7 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         }
         let end = run.now();
         // The last poll carries how the task ended: one record, not two.
-        if !local.polls_full {
+        if local.polls_left > 0 {
             local.polls_in_buf += 1;
             worker_of(&mut local.worker, run);
             let ended = outcome.map(Ended::from_panicked);
