@@ -203,21 +203,40 @@ impl Writer {
         chunk
     }
 
+    /// Starts a record: makes room for the longest one, so that its bytes
+    /// are written without a check each.
     #[inline]
     fn begin(&mut self, tag: u8) {
-        if self.bytes.capacity() == 0 {
-            self.bytes.reserve_exact(CHUNK_BYTES);
+        if self.bytes.capacity() - self.bytes.len() < RECORD_MAX {
+            self.make_room();
         }
-        self.bytes.push(tag);
+        self.put(tag);
+    }
+
+    #[cold]
+    fn make_room(&mut self) {
+        self.bytes.reserve_exact(CHUNK_BYTES.max(RECORD_MAX));
+    }
+
+    #[inline]
+    fn put(&mut self, byte: u8) {
+        let len = self.bytes.len();
+        debug_assert!(len < self.bytes.capacity(), "a record outgrew RECORD_MAX");
+        // SAFETY: `begin` left room for RECORD_MAX bytes, and no record
+        // writes more (`longest_records_fit` checks).
+        unsafe {
+            self.bytes.as_mut_ptr().add(len).write(byte);
+            self.bytes.set_len(len + 1);
+        }
     }
 
     #[inline]
     fn number(&mut self, mut n: u64) {
         while n >= 0x80 {
-            self.bytes.push(n as u8 | 0x80);
+            self.put(n as u8 | 0x80);
             n >>= 7;
         }
-        self.bytes.push(n as u8);
+        self.put(n as u8);
     }
 
     #[inline]
@@ -499,6 +518,31 @@ mod tests {
         assert_eq!(read, written);
         assert_eq!(chunk.worker, 3);
         assert!(writer.is_empty());
+    }
+
+    #[test]
+    fn longest_records_fit() {
+        // Each number at its longest: a difference of 2^63 is 10 bytes.
+        const FAR: u64 = 1 << 63;
+        let records: [fn(&mut Writer); 7] = [
+            |w| w.spawned(FAR, Some(FAR), FAR),
+            |w| w.spawned(FAR, None, FAR),
+            |w| w.named(FAR, "name"),
+            |w| w.adopted(FAR, "name", u64::MAX),
+            |w| w.polled(FAR, Some(Ended::Panicked), FAR, 0),
+            |w| w.finished(FAR, FAR, true),
+            |w| w.switched(FAR, FAR, u64::MAX),
+        ];
+        let mut longest = 0;
+        for (at, record) in records.iter().enumerate() {
+            let mut writer = Writer::new();
+            record(&mut writer);
+            let len = writer.bytes.len();
+            assert!(len <= RECORD_MAX, "record {at} took {len} bytes");
+            longest = longest.max(len);
+        }
+        // A tag and three numbers of 10 bytes: the test reached the limit.
+        assert_eq!(longest, 31);
     }
 
     #[test]

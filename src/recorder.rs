@@ -10,7 +10,7 @@
 //! current-thread runtime attaches the caller, and `on_thread_stop` or the end
 //! of the run flushes and detaches.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -45,6 +45,19 @@ fn counter_is_tsc() -> bool {
     }
     #[cfg(not(target_arch = "x86_64"))]
     false
+}
+
+/// The time-stamp counter, read inline (only where [`counter_is_tsc`]).
+#[inline(always)]
+fn read_tsc() -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `rdtsc` exists on every x86_64 CPU.
+    #[allow(unused_unsafe)]
+    unsafe {
+        std::arch::x86_64::_rdtsc()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    unreachable!("the counter is read inline on x86_64 only")
 }
 
 /// Everything one run shares between its threads.
@@ -116,10 +129,7 @@ impl RunState {
     #[inline]
     fn now(&self) -> u64 {
         match self.clock {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `rdtsc` exists on every x86_64 CPU.
-            #[allow(unused_unsafe)]
-            ClockKind::Real if self.rdtsc => unsafe { std::arch::x86_64::_rdtsc() },
+            ClockKind::Real if self.rdtsc => read_tsc(),
             ClockKind::Real => tsc().raw(),
             ClockKind::Logical => {
                 let step = self.logical.fetch_add(1, Ordering::Relaxed) + 1;
@@ -171,6 +181,11 @@ impl RunState {
 
     pub(crate) fn record_result(&self, key: String, value: String) {
         self.results.lock().unwrap().insert(key, value);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn push_chunk(&self, chunk: Chunk) {
+        self.chunks.lock().unwrap().push(chunk);
     }
 
     /// Takes everything recorded so far. Call after every thread detached.
@@ -230,9 +245,21 @@ impl PausedClock {
     }
 }
 
+/// How a thread's hot path records: chosen once, when it attaches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// The real clock is the time-stamp counter, and nothing else is asked
+    /// at a poll (no seed, no schedule): the counter is read inline.
+    Counter,
+    /// Through the run: the logical clock, a seed, a schedule, quanta's
+    /// clock, or no run at all.
+    Run,
+}
+
 /// One thread's recording state.
 struct Local {
     run: Option<Arc<RunState>>,
+    path: Path,
     worker: u32,
     writer: Writer,
     polls_in_buf: u64,
@@ -247,7 +274,19 @@ struct Local {
     /// The poll has run no `#[barista::task]` function yet: the first may
     /// name the task.
     adopt: bool,
+    /// The last poll, on the counter's path, until its end is read.
+    unended: Option<Unended>,
     rng: Option<fastrand::Rng>,
+}
+
+/// A poll that ended on the counter's path, before its end was read: one
+/// reading of the counter then serves as this poll's end and the next
+/// one's start, so a poll costs one reading, not two. The time tokio's
+/// scheduler takes between two polls counts to the first.
+struct Unended {
+    task: u64,
+    ended: Option<Ended>,
+    start: u64,
 }
 
 const UNASSIGNED: u32 = u32::MAX;
@@ -256,6 +295,7 @@ impl Local {
     const fn empty() -> Self {
         Local {
             run: None,
+            path: Path::Run,
             worker: UNASSIGNED,
             writer: Writer::new(),
             polls_in_buf: 0,
@@ -264,6 +304,7 @@ impl Local {
             current: None,
             poll_start: 0,
             adopt: false,
+            unended: None,
             rng: None,
         }
     }
@@ -281,7 +322,20 @@ impl Local {
         self.polls_in_buf = 0;
     }
 
+    /// Records the last poll, if its end was not read yet, as ending `now`.
+    #[inline]
+    fn end_poll(&mut self, now: u64) {
+        if let Some(poll) = self.unended.take() {
+            self.writer.polled(poll.task, poll.ended, poll.start, now);
+            self.flush_if_full();
+        }
+    }
+
     fn flush(&mut self) {
+        if let Some(poll) = self.unended.take() {
+            self.writer
+                .polled(poll.task, poll.ended, poll.start, read_tsc());
+        }
         self.count_polls();
         let Some(run) = &self.run else { return };
         if self.writer.is_empty() {
@@ -308,6 +362,9 @@ fn worker_of(worker: &mut u32, run: &RunState) -> u32 {
 
 thread_local! {
     static LOCAL: RefCell<Local> = const { RefCell::new(Local::empty()) };
+    /// Whether this thread's spawns are traced: asked before every spawn,
+    /// so kept apart from `LOCAL` (no borrow, no destructor to check).
+    static TRACING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Attaches this thread to `run`, flushing whatever it recorded for another.
@@ -316,9 +373,14 @@ pub(crate) fn attach(run: &Arc<RunState>) {
         let mut local = local.borrow_mut();
         local.flush();
         *local = Local::empty();
+        let plain = run.following.is_none() && run.seed.is_none();
+        if run.clock == ClockKind::Real && run.rdtsc && plain {
+            local.path = Path::Counter;
+        }
         local.run = Some(run.clone());
         local.count_polls();
     });
+    TRACING.set(run.trace);
 }
 
 /// Whether the panic happening now on this thread is reported by the
@@ -343,8 +405,21 @@ pub(crate) fn panic_is_reported_elsewhere(message: impl FnOnce() -> String) -> b
         .unwrap_or(false)
 }
 
+/// tokio's `on_thread_park`: the worker has nothing to run, so its last
+/// poll ends now.
+pub(crate) fn parking() {
+    let _ = LOCAL.try_with(|local| {
+        if let Ok(mut local) = local.try_borrow_mut() {
+            if local.unended.is_some() {
+                local.end_poll(read_tsc());
+            }
+        }
+    });
+}
+
 /// Flushes this thread's events and detaches it from its run.
 pub(crate) fn detach() {
+    let _ = TRACING.try_with(|tracing| tracing.set(false));
     // `try_with`: tokio may stop a thread while thread-locals are torn down.
     let _ = LOCAL.try_with(|local| {
         if let Ok(mut local) = local.try_borrow_mut() {
@@ -359,24 +434,27 @@ pub(crate) fn current_run() -> Option<Arc<RunState>> {
     LOCAL.with(|local| local.borrow().run.clone())
 }
 
-/// A spawn is about to happen: when tracing is on, its time.
+/// Whether this thread's spawns are traced.
 #[inline]
-pub(crate) fn spawning() -> Option<u64> {
-    LOCAL.with(|local| {
-        let local = local.borrow();
-        let run = local.run.as_deref().filter(|run| run.trace)?;
-        Some(run.now())
-    })
+pub(crate) fn tracing() -> bool {
+    TRACING.get()
 }
 
-/// Records the spawn (at `at`, from [`spawning`]) of the tokio task `id`.
+/// Records the spawn of the tokio task `id`, just spawned. Its time is
+/// read after the spawn (one thread-local access, not two): a trace moves
+/// it back to the task's first poll should another worker have polled the
+/// task before this ran ([`crate::trace::Trace::collect`]).
 #[inline]
-pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>, at: u64) {
+pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>) {
     let task = crate::events::tokio_key(id);
     LOCAL.with(|local| {
         let local = &mut *local.borrow_mut();
         let Some(run) = local.run.as_deref() else {
             return;
+        };
+        let at = match local.path {
+            Path::Counter => read_tsc(),
+            Path::Run => run.now(),
         };
         if let Some(following) = &run.following {
             following.spawned(task);
@@ -389,19 +467,15 @@ pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>, at: u64) 
     })
 }
 
-/// State carried from the start of a poll to its end.
+/// State carried from the start of a poll to its end: small and `Copy`,
+/// as it travels through every poll.
+#[derive(Clone, Copy)]
 pub(crate) struct PollStart {
     task: u64,
     start: u64,
-    /// Under exploration: the task's wakes mark it ready.
-    pub(crate) tasks: Option<Arc<crate::explore::Tasks>>,
-}
-
-impl PollStart {
-    /// The polled task's key.
-    pub(crate) fn task(&self) -> u64 {
-        self.task
-    }
+    /// Under exploration: the task's wakes must mark it ready
+    /// ([`ready_when_woken`]).
+    pub(crate) exploring: bool,
 }
 
 /// The tokio task `id` is about to be polled. `None` when it gives way
@@ -410,19 +484,23 @@ impl PollStart {
 pub(crate) fn poll_started(id: tokio::task::Id) -> Option<PollStart> {
     let task = crate::events::tokio_key(id);
     LOCAL.with(|local| {
-        let mut local = local.borrow_mut();
-        let first = local.run.as_deref().is_some_and(|run| run.first_poll(task));
-        if local.gives_way(Some(task), true, first, 4) {
-            return None;
-        }
-        let (start, tasks) = match local.run.as_deref() {
-            Some(run) => (run.now(), run.following.as_ref().map(|f| f.tasks().clone())),
-            None => (0, None),
+        let local = &mut *local.borrow_mut();
+        let (start, exploring) = match local.path {
+            Path::Counter => {
+                let now = read_tsc();
+                local.end_poll(now);
+                (now, false)
+            }
+            Path::Run => local.poll_start_through_run(task)?,
         };
         local.current = Some(task);
         local.poll_start = start;
         local.adopt = true;
-        Some(PollStart { task, start, tasks })
+        Some(PollStart {
+            task,
+            start,
+            exploring,
+        })
     })
 }
 
@@ -439,12 +517,28 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         let Some(run) = local.run.as_deref() else {
             return;
         };
-        if outcome.is_some() {
-            if let Some(following) = &run.following {
-                following.ended(poll.task);
-            }
+        // On the counter's path a poll's end is read when the worker next
+        // reads the clock: the next poll's start, or when it parks.
+        if local.path == Path::Counter && local.polls_left > 1 {
+            local.polls_left -= 1;
+            local.polls_in_buf += 1;
+            worker_of(&mut local.worker, run);
+            local.unended = Some(Unended {
+                task: poll.task,
+                ended: outcome.map(Ended::from_panicked),
+                start: poll.start,
+            });
+            return;
         }
-        let end = run.now();
+        let end = match local.path {
+            Path::Counter => read_tsc(),
+            Path::Run => {
+                if let (Some(following), Some(_)) = (&run.following, outcome) {
+                    following.ended(poll.task);
+                }
+                run.now()
+            }
+        };
         // The last poll carries how the task ended: one record, not two.
         if local.polls_left > 0 {
             local.polls_in_buf += 1;
@@ -464,6 +558,17 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         }
         local.flush_if_full();
     });
+}
+
+/// Exploring: a waker for the polled task that marks it ready before
+/// waking it through `inner`.
+pub(crate) fn ready_when_woken(
+    poll: &PollStart,
+    inner: &std::task::Waker,
+) -> Option<std::task::Waker> {
+    let run = current_run()?;
+    let following = run.following.as_ref()?;
+    Some(following.tasks().waker(poll.task, inner))
 }
 
 /// The task this thread is polling (its key), if any.
@@ -492,7 +597,7 @@ pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<u64>) -> Option
         Some(PollStart {
             task,
             start,
-            tasks: None,
+            exploring: false,
         })
     })
 }
@@ -527,6 +632,22 @@ pub(crate) fn choice_point() -> bool {
 }
 
 impl Local {
+    /// A poll's start on the path through the run: whether the task gives
+    /// way first (a schedule, or with a seed its first poll, says so:
+    /// `None`), else the time and whether the run explores.
+    #[cold]
+    #[inline(never)]
+    fn poll_start_through_run(&mut self, task: u64) -> Option<(u64, bool)> {
+        let first = self.run.as_deref().is_some_and(|run| run.first_poll(task));
+        if self.gives_way(Some(task), true, first, 4) {
+            return None;
+        }
+        Some(match self.run.as_deref() {
+            Some(run) => (run.now(), run.following.is_some()),
+            None => (0, false),
+        })
+    }
+
     /// A choice point: whether the running task gives way here, as the
     /// run's schedule says (every choice point counts) or, with a seed,
     /// by chance (`seeded`: whether this point may be shuffled).

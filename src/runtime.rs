@@ -177,6 +177,7 @@ where
         .start_paused(config.start_paused)
         .thread_name("barista-worker")
         .on_thread_start(move || recorder::attach(&attach))
+        .on_thread_park(recorder::parking)
         .on_thread_stop(recorder::detach);
     let runtime = builder
         .build()

@@ -38,14 +38,13 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match recorder::spawning() {
-        Some(at) => {
-            let handle = tokio::spawn(Traced::new(future));
-            recorder::spawned(handle.id(), name, at);
-            handle
-        }
+    if recorder::tracing() {
+        let handle = tokio::spawn(Traced::new(future));
+        recorder::spawned(handle.id(), name);
+        handle
+    } else {
         // Tracing off: a bare tokio task, nothing added.
-        None => tokio::spawn(future),
+        tokio::spawn(future)
     }
 }
 
@@ -71,6 +70,7 @@ impl<F> Traced<F> {
 struct PollGuard(Option<PollStart>);
 
 impl PollGuard {
+    #[inline]
     fn finish(mut self, ended: bool) {
         if let Some(poll) = self.0.take() {
             recorder::poll_ended(&poll, ended.then_some(false));
@@ -101,10 +101,10 @@ impl<F: Future> Future for Traced<F> {
             return Poll::Pending;
         };
         // Exploring, the task's wakes mark it ready.
-        let waker = start
-            .tasks
-            .as_ref()
-            .map(|tasks| tasks.waker(start.task(), cx.waker()));
+        let waker = match start.exploring {
+            true => recorder::ready_when_woken(&start, cx.waker()),
+            false => None,
+        };
         let guard = PollGuard(Some(start));
         let out = match &waker {
             Some(waker) => this.inner.poll(&mut Context::from_waker(waker)),

@@ -132,6 +132,13 @@ impl Trace {
         }
         let recorded_bytes = chunks.iter().map(|chunk| chunk.len()).sum();
         drop(chunks);
+        // A spawn's time is read just after tokio took the task, and another
+        // worker may have polled it in between: then it was spawned by
+        // its first poll.
+        for &(task, _, start, _) in &polls {
+            let slot = slots.entry(task);
+            slot.spawned_at = slot.spawned_at.min(start);
+        }
         let mut keys: Vec<(u64, u64)> = slots.keys().collect();
         keys.sort_unstable();
         for (at, &(_, key)) in keys.iter().enumerate() {
@@ -455,8 +462,27 @@ type Keys = std::hash::BuildHasherDefault<KeyHasher>;
 
 #[cfg(test)]
 mod tests {
+    use crate::events::{Ended, Writer};
+    use crate::recorder::RunState;
+
     #[test]
     fn a_task_read_from_its_records_takes_56_bytes() {
         assert_eq!(std::mem::size_of::<super::Slot>(), 56);
+    }
+
+    #[test]
+    fn a_task_polled_before_its_spawn_was_read_was_spawned_by_that_poll() {
+        let run = RunState::new(&crate::Config::new().start_paused(true), 2);
+        // The spawner read the clock at 100, after another worker had
+        // already polled the task from 40 to 60.
+        let mut spawner = Writer::new();
+        spawner.spawned(7, None, 100);
+        let mut other = Writer::new();
+        other.polled(7, Some(Ended::Returned), 40, 60);
+        run.push_chunk(other.take(1));
+        run.push_chunk(spawner.take(0));
+        let trace = super::Trace::collect(&run);
+        assert_eq!(trace.tasks()[0].spawned_at, 40);
+        assert_eq!(trace.tasks()[0].ended.map(|end| end.at), Some(60));
     }
 }

@@ -205,6 +205,49 @@ fn timestamps_are_monotonic_and_a_worker_polls_one_task_at_a_time() {
     }
 }
 
+/// On the real clock a poll's end is read at the worker's next poll or
+/// park: every poll must still reach the trace, the last one before a
+/// worker parks or stops included, with its task's end at its end.
+#[test]
+fn every_poll_reaches_the_trace_and_a_task_ends_with_its_last_poll() {
+    for workers in [1, 2, 4] {
+        let run = barista::run(at(workers), async {
+            let group = Group::new();
+            for _ in 0..300 {
+                group.spawn(async {
+                    for _ in 0..3 {
+                        tokio::task::yield_now().await;
+                    }
+                });
+            }
+            group.wait().await;
+        })
+        .unwrap();
+        let trace = &run.trace;
+        let mut polls_of = std::collections::HashMap::new();
+        for poll in trace.polls() {
+            assert!(poll.start <= poll.end, "at {workers} workers");
+            polls_of
+                .entry(poll.task)
+                .or_insert_with(Vec::new)
+                .push(poll);
+        }
+        assert_eq!(trace.tasks().len(), 301, "at {workers} workers");
+        for task in trace.tasks() {
+            let polls = &polls_of[&task.id];
+            if task.parent.is_some() {
+                // Three yields: four polls, each recorded.
+                assert_eq!(polls.len(), 4, "at {workers} workers");
+            }
+            // `main`'s last poll is the last before the runtime stops.
+            let first = polls.iter().map(|p| p.start).min().unwrap();
+            let last = polls.iter().map(|p| p.end).max().unwrap();
+            assert!(task.spawned_at <= first, "at {workers} workers");
+            assert_eq!(task.ended.expect("every task finished").at, last);
+        }
+    }
+}
+
 #[test]
 fn panics_are_counted_and_reach_the_join_handle() {
     let run = barista::run(at(2), async {

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 pub use schedule::{Schedule, ScheduleError, SCHEDULE_ENV};
 pub use strategy::Strategy;
 
-pub(crate) use decide::{Following, Tasks};
+pub(crate) use decide::Following;
 use strategy::Schedules;
 
 use crate::config::{ClockKind, Config};

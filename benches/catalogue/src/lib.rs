@@ -4,6 +4,7 @@
 //! BENCHMARKS.md.
 
 pub mod barista_bugs;
+pub mod choice_points;
 pub mod shuttle_bugs;
 
 use std::panic::AssertUnwindSafe;
