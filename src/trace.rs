@@ -132,12 +132,22 @@ impl Trace {
         }
         let recorded_bytes = chunks.iter().map(|chunk| chunk.len()).sum();
         drop(chunks);
-        // A spawn's time is read just after tokio took the task, and another
-        // worker may have polled it in between: then it was spawned by
-        // its first poll.
-        for &(task, _, start, _) in &polls {
-            let slot = slots.entry(task);
-            slot.spawned_at = slot.spawned_at.min(start);
+        // Two bounds the hot path leaves to this reading. A poll's end is
+        // read at its worker's next reading, and the task may have been
+        // polled again on another worker before that: a poll ended by the
+        // task's next poll. A spawn's time is read just after tokio took
+        // the task, and another worker may have polled it in between: the
+        // task was spawned by its first poll.
+        polls.sort_unstable_by_key(|&(task, _, start, _)| (task, start));
+        for at in 0..polls.len() {
+            let (task, _, start, _) = polls[at];
+            if at == 0 || polls[at - 1].0 != task {
+                let slot = slots.entry(task);
+                slot.spawned_at = slot.spawned_at.min(start);
+            } else {
+                let before = &mut polls[at - 1];
+                before.3 = before.3.min(start).max(before.2);
+            }
         }
         let mut keys: Vec<(u64, u64)> = slots.keys().collect();
         keys.sort_unstable();
@@ -484,5 +494,22 @@ mod tests {
         let trace = super::Trace::collect(&run);
         assert_eq!(trace.tasks()[0].spawned_at, 40);
         assert_eq!(trace.tasks()[0].ended.map(|end| end.at), Some(60));
+    }
+
+    #[test]
+    fn a_poll_ends_by_the_time_its_task_is_polled_again() {
+        let run = RunState::new(&crate::Config::new().start_paused(true), 2);
+        let mut spawner = Writer::new();
+        spawner.spawned(7, None, 0);
+        // Worker 0 read its poll's end at 50, its next reading; the task
+        // had been polled again on worker 1 from 30.
+        spawner.polled(7, None, 10, 50);
+        let mut other = Writer::new();
+        other.polled(7, Some(Ended::Returned), 30, 40);
+        run.push_chunk(other.take(1));
+        run.push_chunk(spawner.take(0));
+        let trace = super::Trace::collect(&run);
+        let polls: Vec<(u64, u64)> = trace.polls().iter().map(|p| (p.start, p.end)).collect();
+        assert_eq!(polls, [(10, 30), (30, 40)]);
     }
 }

@@ -239,6 +239,10 @@ fn every_poll_reaches_the_trace_and_a_task_ends_with_its_last_poll() {
                 // Three yields: four polls, each recorded.
                 assert_eq!(polls.len(), 4, "at {workers} workers");
             }
+            // One task runs on one worker at a time.
+            for pair in polls.windows(2) {
+                assert!(pair[0].end <= pair[1].start, "at {workers} workers");
+            }
             // `main`'s last poll is the last before the runtime stops.
             let first = polls.iter().map(|p| p.start).min().unwrap();
             let last = polls.iter().map(|p| p.end).max().unwrap();
