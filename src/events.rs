@@ -213,9 +213,17 @@ impl Writer {
         self.put(tag);
     }
 
+    /// A fresh buffer gets its whole chunk; one already full (two records
+    /// between checks, as a spawn and its name) just room for this record,
+    /// so that a chunk stays under the `mmap` threshold.
     #[cold]
     fn make_room(&mut self) {
-        self.bytes.reserve_exact(CHUNK_BYTES.max(RECORD_MAX));
+        let more = if self.bytes.capacity() == 0 {
+            CHUNK_BYTES
+        } else {
+            RECORD_MAX
+        };
+        self.bytes.reserve_exact(more);
     }
 
     #[inline]

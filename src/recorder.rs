@@ -256,6 +256,17 @@ enum Path {
     Run,
 }
 
+impl Path {
+    /// The time now, on this path's clock.
+    #[inline]
+    fn read(self, run: &RunState) -> u64 {
+        match self {
+            Path::Counter => read_tsc(),
+            Path::Run => run.now(),
+        }
+    }
+}
+
 /// One thread's recording state.
 struct Local {
     run: Option<Arc<RunState>>,
@@ -452,10 +463,7 @@ pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>) {
         let Some(run) = local.run.as_deref() else {
             return;
         };
-        let at = match local.path {
-            Path::Counter => read_tsc(),
-            Path::Run => run.now(),
-        };
+        let at = local.path.read(run);
         if let Some(following) = &run.following {
             following.spawned(task);
         }
@@ -517,44 +525,36 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         let Some(run) = local.run.as_deref() else {
             return;
         };
-        // On the counter's path a poll's end is read when the worker next
-        // reads the clock: the next poll's start, or when it parks.
-        if local.path == Path::Counter && local.polls_left > 1 {
-            local.polls_left -= 1;
-            local.polls_in_buf += 1;
-            worker_of(&mut local.worker, run);
-            local.unended = Some(Unended {
-                task: poll.task,
-                ended: outcome.map(Ended::from_panicked),
-                start: poll.start,
-            });
-            return;
+        if let (Some(following), Some(_)) = (&run.following, outcome) {
+            following.ended(poll.task);
         }
-        let end = match local.path {
-            Path::Counter => read_tsc(),
-            Path::Run => {
-                if let (Some(following), Some(_)) = (&run.following, outcome) {
-                    following.ended(poll.task);
-                }
-                run.now()
-            }
-        };
         // The last poll carries how the task ended: one record, not two.
+        let ended = outcome.map(Ended::from_panicked);
         if local.polls_left > 0 {
             local.polls_in_buf += 1;
             worker_of(&mut local.worker, run);
-            let ended = outcome.map(Ended::from_panicked);
+            local.polls_left -= 1;
+            // On the counter's path a poll's end is read when the worker
+            // next reads the clock: the next poll's start, or when it parks.
+            if local.path == Path::Counter && local.polls_left > 0 {
+                local.unended = Some(Unended {
+                    task: poll.task,
+                    ended,
+                    start: poll.start,
+                });
+                return;
+            }
+            let end = local.path.read(run);
             local.writer.polled(poll.task, ended, poll.start, end);
-            local.polls_left = local.polls_left.saturating_sub(1);
             if local.polls_left == 0 {
                 local.flush();
             }
         } else {
             local.dropped += 1;
-            match outcome {
-                Some(panicked) => local.writer.finished(poll.task, end, panicked),
-                None => return,
-            }
+            // Read even when nothing is written: a logical tick counts.
+            let end = local.path.read(run);
+            let Some(panicked) = outcome else { return };
+            local.writer.finished(poll.task, end, panicked);
         }
         local.flush_if_full();
     });

@@ -145,8 +145,8 @@ impl Trace {
                 let slot = slots.entry(task);
                 slot.spawned_at = slot.spawned_at.min(start);
             } else {
-                let before = &mut polls[at - 1];
-                before.3 = before.3.min(start).max(before.2);
+                // Sorted by start: never before the poll's own start.
+                polls[at - 1].3 = polls[at - 1].3.min(start);
             }
         }
         let mut keys: Vec<(u64, u64)> = slots.keys().collect();
