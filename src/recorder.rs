@@ -12,6 +12,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
+use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -337,15 +338,37 @@ impl Local {
     #[inline]
     fn end_poll(&mut self, now: u64) {
         if let Some(poll) = self.unended.take() {
-            self.writer.polled(poll.task, poll.ended, poll.start, now);
-            self.flush_if_full();
+            self.record_poll(poll.task, poll.ended, poll.start, now);
         }
+    }
+
+    /// Records a poll that ended at `end`, or counts it dropped once the
+    /// trace is full (a task's end is still recorded).
+    #[inline]
+    fn record_poll(&mut self, task: u64, ended: Option<Ended>, start: u64, end: u64) {
+        let Some(run) = self.run.as_deref() else {
+            return;
+        };
+        if self.polls_left > 0 {
+            self.polls_in_buf += 1;
+            worker_of(&mut self.worker, run);
+            self.polls_left -= 1;
+            self.writer.polled(task, ended, start, end);
+            if self.polls_left == 0 {
+                self.flush();
+                return;
+            }
+        } else {
+            self.dropped += 1;
+            let Some(ended) = ended else { return };
+            self.writer.finished(task, end, ended == Ended::Panicked);
+        }
+        self.flush_if_full();
     }
 
     fn flush(&mut self) {
         if let Some(poll) = self.unended.take() {
-            self.writer
-                .polled(poll.task, poll.ended, poll.start, read_tsc());
+            self.record_poll(poll.task, poll.ended, poll.start, read_tsc());
         }
         self.count_polls();
         let Some(run) = &self.run else { return };
@@ -475,15 +498,37 @@ pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>) {
     })
 }
 
-/// State carried from the start of a poll to its end: small and `Copy`,
-/// as it travels through every poll.
+/// State carried from the start of a poll to its end: two words, so that
+/// it travels through every poll in registers.
 #[derive(Clone, Copy)]
 pub(crate) struct PollStart {
-    task: u64,
+    /// The task's key, with [`EXPLORING`] set under exploration. Keys are
+    /// never zero (tokio counts from 1; threads' from [`THREAD_KEYS`]).
+    tagged: NonZeroU64,
     start: u64,
+}
+
+/// A bit no task key uses (they stay below `2 * THREAD_KEYS`).
+const EXPLORING: u64 = 1 << 63;
+
+impl PollStart {
+    fn new(task: u64, start: u64, exploring: bool) -> Self {
+        let tagged = task | if exploring { EXPLORING } else { 0 };
+        PollStart {
+            tagged: NonZeroU64::new(tagged).expect("task keys are never zero"),
+            start,
+        }
+    }
+
+    fn task(self) -> u64 {
+        self.tagged.get() & !EXPLORING
+    }
+
     /// Under exploration: the task's wakes must mark it ready
     /// ([`ready_when_woken`]).
-    pub(crate) exploring: bool,
+    pub(crate) fn exploring(self) -> bool {
+        self.tagged.get() & EXPLORING != 0
+    }
 }
 
 /// The tokio task `id` is about to be polled. `None` when it gives way
@@ -504,17 +549,13 @@ pub(crate) fn poll_started(id: tokio::task::Id) -> Option<PollStart> {
         local.current = Some(task);
         local.poll_start = start;
         local.adopt = true;
-        Some(PollStart {
-            task,
-            start,
-            exploring,
-        })
+        Some(PollStart::new(task, start, exploring))
     })
 }
 
 /// A task's poll ended (`outcome` is `Some(panicked)` when the task ended).
 #[inline]
-pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
+pub(crate) fn poll_ended(poll: PollStart, outcome: Option<bool>) {
     let _ = LOCAL.try_with(|local| {
         let Ok(mut local) = local.try_borrow_mut() else {
             return;
@@ -522,53 +563,32 @@ pub(crate) fn poll_ended(poll: &PollStart, outcome: Option<bool>) {
         let local = &mut *local;
         local.current = None;
         local.adopt = false;
-        let Some(run) = local.run.as_deref() else {
-            return;
-        };
-        if let (Some(following), Some(_)) = (&run.following, outcome) {
-            following.ended(poll.task);
-        }
         // The last poll carries how the task ended: one record, not two.
         let ended = outcome.map(Ended::from_panicked);
-        if local.polls_left > 0 {
-            local.polls_in_buf += 1;
-            worker_of(&mut local.worker, run);
-            local.polls_left -= 1;
+        match local.path {
             // On the counter's path a poll's end is read when the worker
             // next reads the clock: the next poll's start, or when it parks.
-            if local.path == Path::Counter && local.polls_left > 0 {
+            Path::Counter => {
                 local.unended = Some(Unended {
-                    task: poll.task,
+                    task: poll.task(),
                     ended,
                     start: poll.start,
-                });
-                return;
+                })
             }
-            let end = local.path.read(run);
-            local.writer.polled(poll.task, ended, poll.start, end);
-            if local.polls_left == 0 {
-                local.flush();
-            }
-        } else {
-            local.dropped += 1;
-            // Read even when nothing is written: a logical tick counts.
-            let end = local.path.read(run);
-            let Some(panicked) = outcome else { return };
-            local.writer.finished(poll.task, end, panicked);
+            Path::Run => local.poll_end_through_run(poll, ended),
         }
-        local.flush_if_full();
     });
 }
 
 /// Exploring: a waker for the polled task that marks it ready before
 /// waking it through `inner`.
 pub(crate) fn ready_when_woken(
-    poll: &PollStart,
+    poll: PollStart,
     inner: &std::task::Waker,
 ) -> Option<std::task::Waker> {
     let run = current_run()?;
     let following = run.following.as_ref()?;
-    Some(following.tasks().waker(poll.task, inner))
+    Some(following.tasks().waker(poll.task(), inner))
 }
 
 /// The task this thread is polling (its key), if any.
@@ -594,11 +614,7 @@ pub(crate) fn thread_started(run: &Arc<RunState>, parent: Option<u64>) -> Option
         local.current = Some(task);
         local.poll_start = start;
         local.adopt = true;
-        Some(PollStart {
-            task,
-            start,
-            exploring: false,
-        })
+        Some(PollStart::new(task, start, false))
     })
 }
 
@@ -632,6 +648,21 @@ pub(crate) fn choice_point() -> bool {
 }
 
 impl Local {
+    /// A poll's end on the path through the run: read now (a logical tick
+    /// counts even when the trace is full).
+    #[cold]
+    #[inline(never)]
+    fn poll_end_through_run(&mut self, poll: PollStart, ended: Option<Ended>) {
+        let Some(run) = self.run.as_deref() else {
+            return;
+        };
+        if let (Some(following), Some(_)) = (&run.following, ended) {
+            following.ended(poll.task());
+        }
+        let end = run.now();
+        self.record_poll(poll.task(), ended, poll.start, end);
+    }
+
     /// A poll's start on the path through the run: whether the task gives
     /// way first (a schedule, or with a seed its first poll, says so:
     /// `None`), else the time and whether the run explores.

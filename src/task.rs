@@ -73,7 +73,7 @@ impl PollGuard {
     #[inline]
     fn finish(mut self, ended: bool) {
         if let Some(poll) = self.0.take() {
-            recorder::poll_ended(&poll, ended.then_some(false));
+            recorder::poll_ended(poll, ended.then_some(false));
         }
     }
 }
@@ -81,7 +81,7 @@ impl PollGuard {
 impl Drop for PollGuard {
     fn drop(&mut self) {
         if let Some(poll) = self.0.take() {
-            recorder::poll_ended(&poll, Some(true));
+            recorder::poll_ended(poll, Some(true));
         }
     }
 }
@@ -101,8 +101,8 @@ impl<F: Future> Future for Traced<F> {
             return Poll::Pending;
         };
         // Exploring, the task's wakes mark it ready.
-        let waker = match start.exploring {
-            true => recorder::ready_when_woken(&start, cx.waker()),
+        let waker = match start.exploring() {
+            true => recorder::ready_when_woken(start, cx.waker()),
             false => None,
         };
         let guard = PollGuard(Some(start));

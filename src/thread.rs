@@ -38,7 +38,7 @@ where
         impl Drop for Ends {
             fn drop(&mut self) {
                 if let Some(poll) = self.0.take() {
-                    recorder::poll_ended(&poll, Some(std::thread::panicking()));
+                    recorder::poll_ended(poll, Some(std::thread::panicking()));
                     recorder::detach();
                 }
             }
