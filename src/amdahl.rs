@@ -52,6 +52,7 @@ pub fn table(fractions: &[f64]) -> String {
 /// A workload measured at worker counts 1..=N.
 #[derive(Debug, Clone)]
 pub struct Scaling {
+    /// One row per worker count measured, fewest workers first.
     pub rows: Vec<ScalingRow>,
     /// Mean Karp–Flatt serial fraction over the rows with ≥ 2 workers,
     /// clamped to 0..=1 (`None` with one row).
@@ -66,6 +67,7 @@ pub struct Scaling {
 /// Measurements at one worker count.
 #[derive(Debug, Clone)]
 pub struct ScalingRow {
+    /// The worker limit of these runs.
     pub workers: usize,
     /// Median wall time over the repetitions.
     pub median: Duration,

@@ -167,7 +167,7 @@ impl Config {
 
 /// Pure resolution of the worker limit, testable without touching the
 /// process environment.
-pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usize, Error> {
+pub(crate) fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usize, Error> {
     if let Some(value) = env {
         return parse_workers(WORKERS_ENV, value);
     }
@@ -182,7 +182,7 @@ pub fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usiz
 }
 
 /// Parses a worker count, 1 to [`MAX_WORKERS`], from a variable named `var`.
-pub fn parse_workers(var: &str, value: &str) -> Result<usize, Error> {
+pub(crate) fn parse_workers(var: &str, value: &str) -> Result<usize, Error> {
     match value.trim().parse::<NonZeroUsize>() {
         Ok(n) if n.get() <= MAX_WORKERS => Ok(n.get()),
         _ => Err(Error::BadWorkers {
@@ -202,13 +202,26 @@ pub fn available_parallelism() -> usize {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// A worker count that is not a whole number from 1 to [`MAX_WORKERS`].
-    BadWorkers { source: String, value: String },
+    BadWorkers {
+        /// Where the value came from: a variable's name, or "the code".
+        source: String,
+        /// The value as given.
+        value: String,
+    },
     /// Paused time asked for with more than one worker.
-    PausedNeedsOneWorker { workers: usize },
+    PausedNeedsOneWorker {
+        /// The worker limit asked for.
+        workers: usize,
+    },
     /// tokio refused to build the runtime.
     Runtime(String),
     /// The run did not finish within its time limit.
-    TimedOut { after: Duration, workers: usize },
+    TimedOut {
+        /// The limit that passed.
+        after: Duration,
+        /// The run's worker limit.
+        workers: usize,
+    },
 }
 
 impl fmt::Display for Error {

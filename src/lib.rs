@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! # barista
 //!
 //! Concurrency versus parallelism, hands-on. barista runs async Rust on
@@ -38,10 +39,7 @@ mod timeline;
 mod trace;
 
 pub use barista_macros::{main, task, test};
-pub use config::{
-    available_parallelism, parse_workers, resolve_workers, ClockKind, Config, Error, MAX_WORKERS,
-    WORKERS_ENV,
-};
+pub use config::{available_parallelism, ClockKind, Config, Error, MAX_WORKERS, WORKERS_ENV};
 pub use explore::{explore, Explore, Schedule, Strategy};
 pub use group::Group;
 pub use runtime::{live_tasks, record, run, timeline_file_stem, workers, Run, TIMELINE_DIR_ENV};

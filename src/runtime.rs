@@ -14,7 +14,9 @@ use crate::trace::Trace;
 /// The output of a run and what it recorded.
 #[derive(Debug)]
 pub struct Run<T> {
+    /// What `main` returned.
     pub output: T,
+    /// Which task ran on which worker, and when.
     pub trace: Trace,
 }
 

@@ -1,5 +1,5 @@
 //! tokio's `Mutex` and `mpsc` channel with a choice point at each lock,
-//! send and receive: where exploration (see [`crate::explore`]) may make the
+//! send and receive: where exploration (see [`mod@crate::explore`]) may make the
 //! running task give way, as another task could have run there on a
 //! busier runtime. Outside exploration they are tokio's, plus a branch.
 
@@ -17,10 +17,12 @@ pub struct Mutex<T: ?Sized>(tokio::sync::Mutex<T>);
 pub struct MutexGuard<'a, T: ?Sized>(tokio::sync::MutexGuard<'a, T>);
 
 impl<T> Mutex<T> {
+    /// A mutex holding `value`, unlocked.
     pub fn new(value: T) -> Self {
         Mutex(tokio::sync::Mutex::new(value))
     }
 
+    /// The value, the mutex consumed.
     pub fn into_inner(self) -> T {
         self.0.into_inner()
     }
@@ -61,6 +63,7 @@ pub mod mpsc {
         (Sender(tx), Receiver(rx))
     }
 
+    /// The sending half (see [`channel`]).
     #[derive(Debug)]
     pub struct Sender<T>(tokio::sync::mpsc::Sender<T>);
 
@@ -70,6 +73,7 @@ pub mod mpsc {
         }
     }
 
+    /// The receiving half (see [`channel`]).
     #[derive(Debug)]
     pub struct Receiver<T>(tokio::sync::mpsc::Receiver<T>);
 

@@ -14,8 +14,11 @@ use crate::summary::Summary;
 /// A forced switch: the task that gave way, when, at which choice point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SwitchRecord {
+    /// The task that gave way.
     pub task: TaskId,
+    /// When, in logical ticks or nanoseconds since the run began.
     pub at: u64,
+    /// The choice point's number in the run (as a schedule writes it).
     pub point: u64,
 }
 
@@ -25,28 +28,39 @@ pub const UNNAMED: &str = "task";
 /// One task's life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskRecord {
+    /// Its number: 1 for `main`, then in spawn order.
     pub id: TaskId,
+    /// Its name (see [`UNNAMED`]).
     pub name: &'static str,
+    /// The task that spawned it (none for `main`).
     pub parent: Option<TaskId>,
     /// Nanoseconds (or logical ticks) since the run began.
     pub spawned_at: u64,
+    /// How and when it ended; none if it was still alive at the end.
     pub ended: Option<TaskEnd>,
+    /// How many times it was polled.
     pub polls: u32,
 }
 
 /// How and when a task ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TaskEnd {
+    /// When its last poll ended.
     pub at: u64,
+    /// Whether it panicked rather than returned.
     pub panicked: bool,
 }
 
 /// One poll of a task: which worker ran it, from when to when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PollRecord {
+    /// The task polled.
     pub task: TaskId,
+    /// Its lane: the worker (from 0), then traced threads after the workers.
     pub worker: u32,
+    /// When the poll started.
     pub start: u64,
+    /// When it ended.
     pub end: u64,
 }
 
@@ -208,8 +222,8 @@ impl Trace {
         }
     }
 
-    /// Bytes the run's records took in memory while it ran (see
-    /// [`crate::events`]).
+    /// Bytes the run's records took in memory while it ran: a few a poll,
+    /// in each worker's compact record buffer.
     pub fn recorded_bytes(&self) -> usize {
         self.recorded_bytes
     }

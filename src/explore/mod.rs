@@ -66,7 +66,7 @@ pub struct Explore {
 
 impl Explore {
     /// Up to `schedules` schedules after the baseline, with the default
-    /// strategy ([`Strategy::Pct`]), exploration seed 0, ten minutes in all.
+    /// strategy ([`Strategy::Mixed`]), exploration seed 0, ten minutes in all.
     pub fn new(schedules: u32) -> Self {
         Explore {
             schedules,
@@ -162,7 +162,9 @@ impl fmt::Display for Outcome {
 /// One run under one schedule.
 #[derive(Debug, Clone)]
 pub struct ScheduledRun {
+    /// Where the running task was made to give way.
     pub schedule: Schedule,
+    /// How the run ended.
     pub outcome: Outcome,
     /// Its trace (none when it did not finish).
     pub trace: Option<Trace>,
@@ -173,11 +175,13 @@ pub struct ScheduledRun {
 /// A schedule whose outcome differs from the baseline's.
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// The strategy that found it.
     pub strategy: Strategy,
     /// How many schedules were tried, the failing one included.
     pub tried: u32,
     /// The schedule was given (`BARISTA_SCHEDULE`), not searched for.
     pub replayed: bool,
+    /// The run in tokio's own order, whose outcome is the right one.
     pub baseline: ScheduledRun,
     /// The first failing schedule found.
     pub found: ScheduledRun,
@@ -190,7 +194,9 @@ pub struct Failure {
 pub enum Exploration {
     /// Every schedule tried gave the baseline's outcome.
     Passed {
+        /// The run in tokio's own order.
         baseline: ScheduledRun,
+        /// How many schedules were tried, the baseline included.
         tried: u32,
         /// Exhaustive search ran out of schedules before the budget.
         exhausted: bool,
@@ -199,6 +205,7 @@ pub enum Exploration {
     },
     /// The baseline itself failed: no schedule needed.
     BaselineFailed(ScheduledRun),
+    /// A schedule's outcome differs from the baseline's.
     Failed(Box<Failure>),
 }
 
@@ -271,7 +278,7 @@ where
 
 /// The baseline, then `schedule` alone (`BARISTA_SCHEDULE`): a failure is
 /// reported as replayed, not shrunk.
-pub fn replay<F, Fut>(explore: &Explore, body: &F, schedule: &Schedule) -> Exploration
+pub(crate) fn replay<F, Fut>(explore: &Explore, body: &F, schedule: &Schedule) -> Exploration
 where
     F: Fn() -> Fut,
     Fut: Future<Output = ()> + Send + 'static,

@@ -13,7 +13,7 @@ pub const POINTS: usize = 1000;
 const RUNS: u32 = 30;
 
 /// ns per choice point: (barista exploring, barista not exploring,
-/// shuttle), each the median over [`RUNS`] schedules.
+/// shuttle), each the median over `RUNS` schedules.
 pub fn costs() -> [f64; 3] {
     let per_point = |with: Duration, without: Duration| {
         (with.as_secs_f64() - without.as_secs_f64()).max(0.0) * 1e9 / (2 * POINTS) as f64
