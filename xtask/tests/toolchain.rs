@@ -45,32 +45,30 @@ fn every_crate_inherits_the_workspace_rust_version_and_lints() {
         .unwrap();
     let members: Vec<_> = metadata.workspace_packages();
     assert!(members.len() >= 6, "the workspace's crates: {members:?}");
+    let declared = declared();
     for package in members {
         let own = manifest(package.manifest_path.as_std_path());
-        let inherits = |key: &str| {
-            own.get(key)
-                .and_then(|table| table.get("workspace"))
+        // `workspace = true` under `value`: it is the workspace's.
+        let inherited = |value: Option<&toml::Value>| {
+            value
+                .and_then(|value| value.get("workspace"))
                 .and_then(toml::Value::as_bool)
                 == Some(true)
         };
-        let package_table = &own["package"];
-        assert_eq!(
-            package_table
-                .get("rust-version")
-                .and_then(|v| v.get("workspace"))
-                .and_then(toml::Value::as_bool),
-            Some(true),
+        let rust_version = own.get("package").and_then(|p| p.get("rust-version"));
+        assert!(
+            inherited(rust_version),
             "{}: rust-version.workspace = true",
             package.manifest_path
         );
         assert!(
-            inherits("lints"),
+            inherited(own.get("lints")),
             "{}: [lints] workspace = true",
             package.manifest_path
         );
         assert_eq!(
             package.rust_version.as_ref(),
-            Some(&declared()),
+            Some(&declared),
             "{} as cargo reads it",
             package.name
         );
