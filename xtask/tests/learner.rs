@@ -1,6 +1,8 @@
 //! The learner's workflow, driven for real: `cargo xtask` in a fresh copy of
-//! the repository, piped and in a pseudo-terminal. One test, in steps,
-//! because every step needs the same (slow to build) copy.
+//! the repository, piped and in a pseudo-terminal. One test in steps, from
+//! the clone to the first solved exercise, because every step needs the
+//! same (slow to build) copy; the end of the course, slower, is an ignored
+//! test that `.ci/run` runs.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -199,7 +201,15 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
 
     watch_in_a_terminal(&copy);
     no_color_means_no_color(&copy);
+}
 
+/// The end of the course: `verify` builds and runs every exercise, which
+/// takes a while.
+#[test]
+#[ignore = "slow (every exercise built and run twice): `cargo test -p xtask --test learner -- --ignored`, run by .ci/run"]
+fn a_learner_who_solves_every_exercise_is_told_so() {
+    let copy = copy_repository();
+    copy.solve("ex01_interleaved");
     // Every exercise solved: verify says so with its exit status, and the
     // status is the final screen.
     let (ok, out) = copy.xtask(&["verify"]);

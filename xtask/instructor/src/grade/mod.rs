@@ -7,12 +7,14 @@ pub mod combine;
 pub mod formats;
 mod intake;
 mod judge;
+mod lock;
 pub mod model;
 mod pipeline;
 mod run;
 mod sandbox;
 mod score;
 mod scratch;
+mod screen;
 mod shown;
 
 pub use intake::{class_folders, ClassFolders};

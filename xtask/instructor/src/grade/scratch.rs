@@ -40,6 +40,8 @@ const VERDICT: &str = "crate::judged::__barista_verdict::started";
 const HARNESS: &str = include_str!("../../harness/verdict.rs");
 
 pub struct Scratch {
+    /// Held while this run grades: the workspace is one per checkout.
+    _lock: std::fs::File,
     pub root: PathBuf,
     /// Every exercise, as a module of the test crate.
     pub modules: Vec<String>,
@@ -58,6 +60,7 @@ impl Scratch {
     /// so cargo rebuilds only what changed), with the instructor's hidden
     /// tests from `hidden` (one file per exercise, `NAME.rs`).
     pub fn new(curriculum: &Curriculum, hidden: Option<&Path>) -> Result<Scratch> {
+        let lock = super::lock::one_grader_at_a_time(&curriculum.root)?;
         let root = curriculum.root.join("target/grading/workspace");
         let copy = xtask::copy::RepoCopy::of(&curriculum.root)?;
         copy_tree(
@@ -109,6 +112,7 @@ impl Scratch {
             None => Vec::new(),
         };
         let scratch = Scratch {
+            _lock: lock,
             root,
             modules,
             hidden,
