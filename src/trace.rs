@@ -91,108 +91,44 @@ impl Trace {
             clock_marks,
             task_panics,
         } = run.take();
+        let recorded_bytes = chunks.iter().map(|chunk| chunk.len()).sum();
+        let Decoded {
+            mut slots,
+            mut polls,
+            switches,
+        } = Decoded::read(run, &chunks);
+        drop(chunks);
+        settle_the_hot_paths_bounds(&mut slots, &mut polls);
         // The hot path knows tasks by keys (tokio's ids); a trace numbers
         // them from 1 in spawn order, once every record is read.
-        let mut slots = Table::new(&chunks);
-        let mut polls = Vec::new();
-        let mut switches = Vec::new();
-        for chunk in &chunks {
-            decode(chunk, |event| match event {
-                Event::Spawned { task, parent, at } => {
-                    let slot = slots.entry(task);
-                    slot.parent = parent.unwrap_or(0);
-                    slot.spawned_at = run.to_nanos(at);
-                }
-                Event::Named { task, name } => {
-                    let name = slots.name(name);
-                    slots.entry(task).named = name;
-                }
-                Event::Adopted {
-                    task,
-                    name,
-                    poll_start,
-                } => {
-                    let name = slots.name(name);
-                    let slot = slots.entry(task);
-                    // The earliest poll's offer wins (and within it, the
-                    // first, written first).
-                    if slot.adopted == 0 || poll_start < slot.adopted_at {
-                        slot.adopted = name;
-                        slot.adopted_at = poll_start;
-                    }
-                }
-                Event::Polled {
-                    task,
-                    ended,
-                    start,
-                    end,
-                } => {
-                    let slot = slots.entry(task);
-                    slot.polls += 1;
-                    let start = run.to_nanos(start);
-                    let end = run.to_nanos(end).max(start);
-                    polls.push((task, chunk.worker, start, end));
-                    if let Some(ended) = ended {
-                        slot.end(end, ended == Ended::Panicked);
-                    }
-                }
-                Event::Finished { task, at, panicked } => {
-                    slots.entry(task).end(run.to_nanos(at), panicked);
-                }
-                Event::Switched { task, at, point } => {
-                    switches.push((task, run.to_nanos(at), point));
-                }
-            });
-        }
-        let recorded_bytes = chunks.iter().map(|chunk| chunk.len()).sum();
-        drop(chunks);
-        // Two bounds the hot path leaves to this reading. A poll's end is
-        // read at its worker's next reading, and the task may have been
-        // polled again on another worker before that: a poll ended by the
-        // task's next poll. A spawn's time is read just after tokio took
-        // the task, and another worker may have polled it in between: the
-        // task was spawned by its first poll.
-        polls.sort_unstable_by_key(|&(task, _, start, _)| (task, start));
-        for at in 0..polls.len() {
-            let (task, _, start, _) = polls[at];
-            if at == 0 || polls[at - 1].0 != task {
-                let slot = slots.entry(task);
-                slot.spawned_at = slot.spawned_at.min(start);
-            } else {
-                // Sorted by start: never before the poll's own start.
-                polls[at - 1].3 = polls[at - 1].3.min(start);
-            }
-        }
         let mut keys: Vec<(u64, u64)> = slots.keys().collect();
         keys.sort_unstable();
         for (at, &(_, key)) in keys.iter().enumerate() {
             slots.entry(key).id = Some(TaskId::new(at as u64 + 1));
         }
-        let id_of = |slots: &Table, key: u64| slots.get(key).and_then(|slot| slot.id);
+        let id_of = |key: u64| slots.get(key).and_then(|slot| slot.id);
         let tasks: Vec<TaskRecord> = keys
             .iter()
-            .map(|&(_, key)| {
-                let slot = slots.get(key).expect("every key has a slot");
-                TaskRecord {
-                    id: slot.id.expect("every task was numbered"),
-                    name: slots.name_of(slot),
-                    parent: id_of(&slots, slot.parent),
-                    spawned_at: slot.spawned_at,
-                    ended: match slot.ended {
-                        NOT_ENDED => None,
-                        ended => Some(TaskEnd {
-                            at: slot.ended_at,
-                            panicked: ended == PANICKED,
-                        }),
-                    },
-                    polls: slot.polls,
-                }
+            .map(|&(_, key)| slots.get(key).expect("every key has a slot"))
+            .map(|slot| TaskRecord {
+                id: slot.id.expect("every task was numbered"),
+                name: slots.name_of(slot),
+                parent: id_of(slot.parent),
+                spawned_at: slot.spawned_at,
+                ended: match slot.ended {
+                    NOT_ENDED => None,
+                    ended => Some(TaskEnd {
+                        at: slot.ended_at,
+                        panicked: ended == PANICKED,
+                    }),
+                },
+                polls: slot.polls,
             })
             .collect();
         let mut polls: Vec<PollRecord> = polls
             .into_iter()
             .map(|(task, worker, start, end)| PollRecord {
-                task: id_of(&slots, task).expect("a polled task has a slot"),
+                task: id_of(task).expect("a polled task has a slot"),
                 worker,
                 start,
                 end,
@@ -202,7 +138,7 @@ impl Trace {
         let mut switches: Vec<SwitchRecord> = switches
             .into_iter()
             .map(|(task, at, point)| SwitchRecord {
-                task: id_of(&slots, task).expect("a switched task has a slot"),
+                task: id_of(task).expect("a switched task has a slot"),
                 at,
                 point,
             })
@@ -366,6 +302,95 @@ impl Slot {
     fn end(&mut self, at: u64, panicked: bool) {
         self.ended_at = at;
         self.ended = if panicked { PANICKED } else { RETURNED };
+    }
+}
+
+/// The records of a run, read: each task's slot, by key; the polls as
+/// (task key, worker, start, end) and the forced switches as (task key,
+/// at, point), times in nanoseconds or ticks.
+struct Decoded {
+    slots: Table,
+    polls: Vec<(u64, u32, u64, u64)>,
+    switches: Vec<(u64, u64, u64)>,
+}
+
+impl Decoded {
+    fn read(run: &RunState, chunks: &[Chunk]) -> Decoded {
+        let mut slots = Table::new(chunks);
+        let mut polls = Vec::new();
+        let mut switches = Vec::new();
+        for chunk in chunks {
+            decode(chunk, |event| match event {
+                Event::Spawned { task, parent, at } => {
+                    let slot = slots.entry(task);
+                    slot.parent = parent.unwrap_or(0);
+                    slot.spawned_at = run.to_nanos(at);
+                }
+                Event::Named { task, name } => {
+                    let name = slots.name(name);
+                    slots.entry(task).named = name;
+                }
+                Event::Adopted {
+                    task,
+                    name,
+                    poll_start,
+                } => {
+                    let name = slots.name(name);
+                    let slot = slots.entry(task);
+                    // The earliest poll's offer wins (and within it, the
+                    // first, written first).
+                    if slot.adopted == 0 || poll_start < slot.adopted_at {
+                        slot.adopted = name;
+                        slot.adopted_at = poll_start;
+                    }
+                }
+                Event::Polled {
+                    task,
+                    ended,
+                    start,
+                    end,
+                } => {
+                    let slot = slots.entry(task);
+                    slot.polls += 1;
+                    let start = run.to_nanos(start);
+                    let end = run.to_nanos(end).max(start);
+                    polls.push((task, chunk.worker, start, end));
+                    if let Some(ended) = ended {
+                        slot.end(end, ended == Ended::Panicked);
+                    }
+                }
+                Event::Finished { task, at, panicked } => {
+                    slots.entry(task).end(run.to_nanos(at), panicked);
+                }
+                Event::Switched { task, at, point } => {
+                    switches.push((task, run.to_nanos(at), point));
+                }
+            });
+        }
+        Decoded {
+            slots,
+            polls,
+            switches,
+        }
+    }
+}
+
+/// Two bounds the hot path leaves to this reading. A poll's end is read at
+/// its worker's next reading, and the task may have been polled again on
+/// another worker before that: a poll ended by the task's next poll. A
+/// spawn's time is read just after tokio took the task, and another worker
+/// may have polled it in between: the task was spawned by its first poll.
+fn settle_the_hot_paths_bounds(slots: &mut Table, polls: &mut [(u64, u32, u64, u64)]) {
+    polls.sort_unstable_by_key(|&(task, _, start, _)| (task, start));
+    for at in 0..polls.len() {
+        let (task, _, start, _) = polls[at];
+        if at == 0 || polls[at - 1].0 != task {
+            let slot = slots.entry(task);
+            slot.spawned_at = slot.spawned_at.min(start);
+        } else {
+            // Sorted by start: never before the poll's own start.
+            polls[at - 1].3 = polls[at - 1].3.min(start);
+        }
     }
 }
 

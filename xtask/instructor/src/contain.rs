@@ -168,66 +168,7 @@ mod private_root {
         // already there (a fresh tmpfs holds nothing of the machine's).
         let mut done: Vec<(PathBuf, bool)> = Vec::new();
         for (path, kind) in &mounts {
-            let writable = !matches!(kind, Mount::ReadOnly);
-            // Already there, with the same or more rights.
-            if done
-                .iter()
-                .any(|(outer, w)| path.starts_with(outer) && (*w || !writable))
-                && !matches!(kind, Mount::Fresh(_))
-            {
-                continue;
-            }
-            let inside = root.join(path.strip_prefix("/").unwrap_or(path));
-            let meta = match std::fs::symlink_metadata(path) {
-                Ok(meta) => meta,
-                Err(_) if matches!(kind, Mount::Fresh(_)) => {
-                    std::fs::create_dir_all(&inside)?;
-                    mount_fresh(&inside, kind)?;
-                    continue;
-                }
-                Err(_) => continue,
-            };
-            if meta.file_type().is_symlink() {
-                // `/lib -> usr/lib`: the same link inside.
-                if let Some(parent) = inside.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                if std::fs::symlink_metadata(&inside).is_err() {
-                    std::os::unix::fs::symlink(std::fs::read_link(path)?, &inside)?;
-                }
-                continue;
-            }
-            if meta.is_dir() {
-                std::fs::create_dir_all(&inside)?;
-            } else {
-                if let Some(parent) = inside.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                if std::fs::symlink_metadata(&inside).is_err() {
-                    std::fs::File::create(&inside)?;
-                }
-            }
-            match kind {
-                Mount::Fresh(_) => {
-                    mount_fresh(&inside, kind)?;
-                    continue;
-                }
-                _ => {
-                    mount(
-                        Some(path.as_os_str()),
-                        &inside,
-                        None,
-                        libc::MS_BIND | libc::MS_REC,
-                        None,
-                    )
-                    .with_context(|| format!("binding {}", path.display()))?;
-                    if !writable {
-                        read_only(&inside)
-                            .with_context(|| format!("making {} read-only", path.display()))?;
-                    }
-                }
-            }
-            done.push((path.clone(), writable));
+            place(root, path, kind, &mut done)?;
         }
         let proc_dir = root.join("proc");
         std::fs::create_dir_all(&proc_dir)?;
@@ -243,6 +184,78 @@ mod private_root {
         pivot(root)?;
         std::env::set_current_dir(&cwd)
             .with_context(|| format!("{} is not in the private root", cwd.display()))?;
+        Ok(())
+    }
+
+    /// One path of the policy in the private root: bound (read-only or
+    /// writable), a fresh tmpfs, or the same symbolic link; `done` holds
+    /// the binds made so far, (path, writable).
+    fn place(
+        root: &Path,
+        path: &Path,
+        kind: &Mount,
+        done: &mut Vec<(PathBuf, bool)>,
+    ) -> Result<()> {
+        let writable = !matches!(kind, Mount::ReadOnly);
+        // Already there, with the same or more rights.
+        if done
+            .iter()
+            .any(|(outer, w)| path.starts_with(outer) && (*w || !writable))
+            && !matches!(kind, Mount::Fresh(_))
+        {
+            return Ok(());
+        }
+        let inside = root.join(path.strip_prefix("/").unwrap_or(path));
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(_) if matches!(kind, Mount::Fresh(_)) => {
+                std::fs::create_dir_all(&inside)?;
+                mount_fresh(&inside, kind)?;
+                return Ok(());
+            }
+            Err(_) => return Ok(()),
+        };
+        if meta.file_type().is_symlink() {
+            // `/lib -> usr/lib`: the same link inside.
+            if let Some(parent) = inside.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            if std::fs::symlink_metadata(&inside).is_err() {
+                std::os::unix::fs::symlink(std::fs::read_link(path)?, &inside)?;
+            }
+            return Ok(());
+        }
+        if meta.is_dir() {
+            std::fs::create_dir_all(&inside)?;
+        } else {
+            if let Some(parent) = inside.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            if std::fs::symlink_metadata(&inside).is_err() {
+                std::fs::File::create(&inside)?;
+            }
+        }
+        match kind {
+            Mount::Fresh(_) => {
+                mount_fresh(&inside, kind)?;
+                return Ok(());
+            }
+            _ => {
+                mount(
+                    Some(path.as_os_str()),
+                    &inside,
+                    None,
+                    libc::MS_BIND | libc::MS_REC,
+                    None,
+                )
+                .with_context(|| format!("binding {}", path.display()))?;
+                if !writable {
+                    read_only(&inside)
+                        .with_context(|| format!("making {} read-only", path.display()))?;
+                }
+            }
+        }
+        done.push((path.to_path_buf(), writable));
         Ok(())
     }
 

@@ -17,46 +17,7 @@ use xtask::curriculum::Curriculum;
 /// binary by test binary.
 pub(super) fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String> {
     let copy = RepoCopy::of(&curriculum.root)?;
-    let test: &[&str] = if quick {
-        // The procedure, without minutes of building: CI's smoke run.
-        &["metadata", "--locked", "--format-version", "1"]
-    } else {
-        &["test", "--locked"]
-    };
-    let (check, slow_grading, slow_learner): (&[&str], &[&str], &[&str]) = if quick {
-        (test, test, test)
-    } else {
-        (
-            &["xtask", "check"],
-            &[
-                "test",
-                "--locked",
-                "-p",
-                "instructor",
-                "--test",
-                "grading",
-                "--",
-                "--ignored",
-            ],
-            &[
-                "test",
-                "--locked",
-                "-p",
-                "xtask",
-                "--test",
-                "learner",
-                "--",
-                "--ignored",
-            ],
-        )
-    };
-    let commands = [
-        ("fresh", test),
-        ("warm, again", test),
-        ("the ignored, slow tests", slow_grading),
-        ("the ignored, slow tests", slow_learner),
-        ("", check),
-    ];
+    let commands = commands(quick);
     let mut rows = String::new();
     let mut warm_binaries = Vec::new();
     for (when, args) in commands {
@@ -117,6 +78,51 @@ pub(super) fn clean_clone(curriculum: &Curriculum, quick: bool) -> Result<String
     }
     out.push('\n');
     Ok(out)
+}
+
+/// The commands timed, each with when it runs (the first two are the same
+/// command); `--quick`: `cargo metadata` in place of each, the procedure
+/// without minutes of building (CI's smoke run).
+fn commands(quick: bool) -> [(&'static str, &'static [&'static str]); 5] {
+    let test: &'static [&'static str] = if quick {
+        &["metadata", "--locked", "--format-version", "1"]
+    } else {
+        &["test", "--locked"]
+    };
+    let (check, slow_grading, slow_learner): (&[&str], &[&str], &[&str]) = if quick {
+        (test, test, test)
+    } else {
+        (
+            &["xtask", "check"],
+            &[
+                "test",
+                "--locked",
+                "-p",
+                "instructor",
+                "--test",
+                "grading",
+                "--",
+                "--ignored",
+            ],
+            &[
+                "test",
+                "--locked",
+                "-p",
+                "xtask",
+                "--test",
+                "learner",
+                "--",
+                "--ignored",
+            ],
+        )
+    };
+    [
+        ("fresh", test),
+        ("warm, again", test),
+        ("the ignored, slow tests", slow_grading),
+        ("the ignored, slow tests", slow_learner),
+        ("", check),
+    ]
 }
 
 /// `cargo ARGS` in the clean clone at `root`, building there; what it

@@ -22,81 +22,22 @@ pub(super) fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
     // How many students the references grade: a fresh build costs minutes.
     let (naive_students, shared_students) = if quick { (1, 1) } else { (1, 3) };
     // Two classes: each student's own function added at the end of every
-    // file (the class the goal is set for), and every line moved (a line
-    // of the student's own at the top of every file): the worst case for
-    // incremental builds, as every item's position changes.
-    let class_of = |moved: bool| -> Result<tempfile::TempDir> {
-        let class = tempfile::tempdir()?;
-        for i in 0..students {
-            let src = class.path().join(format!("student{i:02}/src"));
-            std::fs::create_dir_all(&src)?;
-            for exercise in &curriculum.exercises {
-                let solved =
-                    std::fs::read_to_string(curriculum.source(Package::Solutions, exercise))?;
-                let text = if moved {
-                    format!("// student {i}{}\n{solved}", "\n//".repeat(i % 7))
-                } else {
-                    format!("{solved}\npub fn student_{i}() -> usize {{ {i} }}\n")
-                };
-                std::fs::write(src.join(format!("{}.rs", exercise.name)), text)?;
-            }
-        }
-        Ok(class)
-    };
-    let class = class_of(false)?;
-    let moved_class = class_of(true)?;
-    let xtask = std::env::current_exe()?;
-    let grade = |dir: &Path| -> Result<Duration> {
-        let started = Instant::now();
-        let out = Command::new(&xtask)
-            .args(["grade"])
-            .arg(dir)
-            .arg("--output")
-            .arg(class.path().join("reports"))
-            .env_remove("CARGO_TARGET_DIR")
-            .output()?;
-        if !out.status.success() {
-            bail!("grading failed: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(started.elapsed())
-    };
+    // file (the class the goal is set for), and every line moved: the
+    // worst case for incremental builds, as every item's position changes.
+    let class = class_of(curriculum, students, false)?;
+    let moved_class = class_of(curriculum, students, true)?;
+    let reports = class.path().join("reports");
     // Warm up on one student: the first run builds the dependencies and
     // the grading workspace.
     let warm_up = tempfile::tempdir()?;
     let first = warm_up.path().join("student00/src");
     std::fs::create_dir_all(&first)?;
     copy_files(&class.path().join("student00/src"), &first)?;
-    grade(warm_up.path())?;
-    let took = grade(class.path())?;
+    grade(warm_up.path(), &reports)?;
+    let took = grade(class.path(), &reports)?;
     let per = took.as_secs_f64() / students as f64;
-    let took_moved = grade(moved_class.path())?;
-
-    // The references: plain `cargo test -p exercises` in a copy of the
-    // repository holding the student's files, with a fresh target folder
-    // (naive), or one shared by the class: the first naive run's, so that
-    // its first build is not counted twice.
-    let copy = RepoCopy::of(&curriculum.root)?;
-    let student = |i: usize| class.path().join(format!("student{i:02}/src"));
-    let shared_target = tempfile::tempdir()?;
-    let (mut naive, mut shared) = (Vec::new(), Vec::new());
-    for i in 0..naive_students.max(shared_students) {
-        if i < naive_students {
-            let fresh = tempfile::tempdir()?;
-            let target = if i == 0 {
-                shared_target.path()
-            } else {
-                fresh.path()
-            };
-            naive.push(cargo_test_submission(&copy.root, &student(2 * i), target)?);
-        }
-        if i < shared_students {
-            shared.push(cargo_test_submission(
-                &copy.root,
-                &student(2 * i + 1),
-                shared_target.path(),
-            )?);
-        }
-    }
+    let took_moved = grade(moved_class.path(), &reports)?;
+    let (naive, shared) = references(curriculum, class.path(), naive_students, shared_students)?;
 
     let goal = Duration::from_secs_f64(1.5 * students as f64);
     let mut out = String::new();
@@ -171,6 +112,78 @@ pub(super) fn grading(curriculum: &Curriculum, quick: bool) -> Result<String> {
         }
     )?;
     Ok(out)
+}
+
+/// A class of `students` complete submissions, each file a solution with
+/// the student's own function added at its end, or (`moved`) a line of the
+/// student's own at its top.
+fn class_of(curriculum: &Curriculum, students: usize, moved: bool) -> Result<tempfile::TempDir> {
+    let class = tempfile::tempdir()?;
+    for i in 0..students {
+        let src = class.path().join(format!("student{i:02}/src"));
+        std::fs::create_dir_all(&src)?;
+        for exercise in &curriculum.exercises {
+            let solved = std::fs::read_to_string(curriculum.source(Package::Solutions, exercise))?;
+            let text = if moved {
+                format!("// student {i}{}\n{solved}", "\n//".repeat(i % 7))
+            } else {
+                format!("{solved}\npub fn student_{i}() -> usize {{ {i} }}\n")
+            };
+            std::fs::write(src.join(format!("{}.rs", exercise.name)), text)?;
+        }
+    }
+    Ok(class)
+}
+
+/// `cargo xtask grade DIR`, contained as for a real class: how long it took.
+fn grade(dir: &Path, reports: &Path) -> Result<Duration> {
+    let started = Instant::now();
+    let out = Command::new(std::env::current_exe()?)
+        .args(["grade"])
+        .arg(dir)
+        .arg("--output")
+        .arg(reports)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()?;
+    if !out.status.success() {
+        bail!("grading failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(started.elapsed())
+}
+
+/// The references: plain `cargo test -p exercises` in a copy of the
+/// repository holding a student's files, with a fresh target folder
+/// (naive), or one shared by the class: the first naive run's, so that its
+/// first build is not counted twice. (naive, shared) times, alternating.
+fn references(
+    curriculum: &Curriculum,
+    class: &Path,
+    naive_students: usize,
+    shared_students: usize,
+) -> Result<(Vec<Duration>, Vec<Duration>)> {
+    let copy = RepoCopy::of(&curriculum.root)?;
+    let student = |i: usize| class.join(format!("student{i:02}/src"));
+    let shared_target = tempfile::tempdir()?;
+    let (mut naive, mut shared) = (Vec::new(), Vec::new());
+    for i in 0..naive_students.max(shared_students) {
+        if i < naive_students {
+            let fresh = tempfile::tempdir()?;
+            let target = if i == 0 {
+                shared_target.path()
+            } else {
+                fresh.path()
+            };
+            naive.push(cargo_test_submission(&copy.root, &student(2 * i), target)?);
+        }
+        if i < shared_students {
+            shared.push(cargo_test_submission(
+                &copy.root,
+                &student(2 * i + 1),
+                shared_target.path(),
+            )?);
+        }
+    }
+    Ok((naive, shared))
 }
 
 /// `cargo test -p exercises --no-fail-fast` on one submission's files in

@@ -168,56 +168,84 @@ pub(super) fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<
         one.push(cargo_test(&edit(&solved, "c"), &["--test", EDITED])?);
         all.push(cargo_test(&edit(&solved, "d"), &[])?);
     }
-    let row = |what: &str, command: &str, samples: &[Duration], extra: Duration| {
-        let median = median(samples) + extra;
-        format!(
-            "| {what} | `{command}` | {:.2} s | {:.2}–{:.2} s |\n",
-            median.as_secs_f64(),
-            (min(samples) + extra).as_secs_f64(),
-            (max(samples) + extra).as_secs_f64()
-        )
-    };
-    let mut out = String::new();
-    writeln!(out, "## The learner's edit-to-verdict latency\n")?;
-    writeln!(
-        out,
-        "A save of `exercises/src/{EDITED}.rs` (in a throwaway copy of the repository, after \
-         a first build), then the verdict. The watch mode's figure adds its {} ms debounce to \
-         the measured build + run. {rounds} rounds; goal: 1 s warm. For reference, rustlings \
-         on the same machine: 0.25 s to a compile error, 0.7 s to a pass (its 200 ms debounce \
-         included).\n",
-        DEBOUNCE.as_millis()
-    )?;
-    writeln!(out, "| what | command | median | range |")?;
-    writeln!(out, "|---|---|---|---|")?;
-    out.push_str(&row("save → pass (watch)", "cargo xtask", &pass, DEBOUNCE));
-    out.push_str(&row(
-        "save → compile error (watch)",
-        "cargo xtask",
-        &error,
-        DEBOUNCE,
-    ));
-    out.push_str(&row(
-        "save → pass, one exercise",
-        &format!("cargo test -p exercises --test {EDITED}"),
-        &one,
-        Duration::ZERO,
-    ));
-    out.push_str(&row(
-        "save → verdict, whole crate",
-        "cargo test -p exercises",
-        &all,
-        Duration::ZERO,
-    ));
-    let watch = median(&pass) + DEBOUNCE;
-    writeln!(
-        out,
-        "\nGoal (1 s to a pass, warm): {}.\n",
-        if watch <= Duration::from_secs(1) {
-            "met"
-        } else {
-            "MISSED"
-        }
-    )?;
-    Ok(out)
+    Saves {
+        pass,
+        error,
+        one,
+        all,
+    }
+    .report(rounds)
+}
+
+/// How long each kind of save took to its verdict, round by round.
+struct Saves {
+    /// To a pass, through the watch mode's judge.
+    pass: Vec<Duration>,
+    /// To a compile error, likewise.
+    error: Vec<Duration>,
+    /// `cargo test` of the one exercise, and of the whole crate.
+    one: Vec<Duration>,
+    all: Vec<Duration>,
+}
+
+impl Saves {
+    fn report(&self, rounds: usize) -> Result<String> {
+        let row = |what: &str, command: &str, samples: &[Duration], extra: Duration| {
+            let median = median(samples) + extra;
+            format!(
+                "| {what} | `{command}` | {:.2} s | {:.2}–{:.2} s |\n",
+                median.as_secs_f64(),
+                (min(samples) + extra).as_secs_f64(),
+                (max(samples) + extra).as_secs_f64()
+            )
+        };
+        let mut out = String::new();
+        writeln!(out, "## The learner's edit-to-verdict latency\n")?;
+        writeln!(
+            out,
+            "A save of `exercises/src/{EDITED}.rs` (in a throwaway copy of the repository, after \
+             a first build), then the verdict. The watch mode's figure adds its {} ms debounce to \
+             the measured build + run. {rounds} rounds; goal: 1 s warm. For reference, rustlings \
+             on the same machine: 0.25 s to a compile error, 0.7 s to a pass (its 200 ms debounce \
+             included).\n",
+            DEBOUNCE.as_millis()
+        )?;
+        writeln!(out, "| what | command | median | range |")?;
+        writeln!(out, "|---|---|---|---|")?;
+        out.push_str(&row(
+            "save → pass (watch)",
+            "cargo xtask",
+            &self.pass,
+            DEBOUNCE,
+        ));
+        out.push_str(&row(
+            "save → compile error (watch)",
+            "cargo xtask",
+            &self.error,
+            DEBOUNCE,
+        ));
+        out.push_str(&row(
+            "save → pass, one exercise",
+            &format!("cargo test -p exercises --test {EDITED}"),
+            &self.one,
+            Duration::ZERO,
+        ));
+        out.push_str(&row(
+            "save → verdict, whole crate",
+            "cargo test -p exercises",
+            &self.all,
+            Duration::ZERO,
+        ));
+        let watch = median(&self.pass) + DEBOUNCE;
+        writeln!(
+            out,
+            "\nGoal (1 s to a pass, warm): {}.\n",
+            if watch <= Duration::from_secs(1) {
+                "met"
+            } else {
+                "MISSED"
+            }
+        )?;
+        Ok(out)
+    }
 }

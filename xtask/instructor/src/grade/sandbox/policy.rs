@@ -90,16 +90,38 @@ pub fn policies(
     scratch: &Scratch,
     private: &Path,
 ) -> (Policy, Policy) {
-    let target = curriculum.root.join("target/grading");
-    let cargo_home = cargo_home();
     let mut env: Vec<(OsString, OsString)> = KEPT_ENV
         .iter()
         .filter_map(|k| std::env::var_os(k).map(|v| (OsString::from(k), v)))
         .collect();
-    set_env(&mut env, "CARGO_HOME", cargo_home.as_os_str());
+    set_env(&mut env, "CARGO_HOME", cargo_home().as_os_str());
     set_env(&mut env, "RUSTUP_HOME", rustup_home().as_os_str());
-    // The system's programs and libraries (the loader, the linker): never
-    // /etc or /proc, never the grader's home.
+    let system = system_paths();
+    let build = build_policy(curriculum, limits, scratch, private, &system, env.clone());
+    // A test process reads the system and the folder of its copied binary,
+    // and writes its run's own folder, where it starts (both added per
+    // run). Nothing of the workspace: not the tests' sources (the hidden
+    // ones are there), not the compiler's caches (the solutions went
+    // through them), not the toolchain or the dependencies' sources.
+    let mut run_env = env;
+    set_env(&mut run_env, "RUST_BACKTRACE", "0".as_ref());
+    let run = Policy {
+        reads: system,
+        writes: vec![PathBuf::from("/dev/null")],
+        fresh: Vec::new(),
+        disk_mib: RUN_DISK_MIB,
+        cpu_seconds: None,
+        memory_bytes: limits.run_memory_bytes,
+        file_bytes: RUN_FILE_BYTES,
+        env: run_env,
+        cwd: private.to_path_buf(),
+    };
+    (build, run)
+}
+
+/// The system's programs and libraries (the loader, the linker): never
+/// /etc or /proc, never the grader's home.
+fn system_paths() -> Vec<PathBuf> {
     let mut system: Vec<PathBuf> = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/dev"]
         .into_iter()
         .map(PathBuf::from)
@@ -117,14 +139,26 @@ pub fn policies(
             system.push(file.into());
         }
     }
+    system
+}
 
+fn build_policy(
+    curriculum: &Curriculum,
+    limits: &Limits,
+    scratch: &Scratch,
+    private: &Path,
+    system: &[PathBuf],
+    env: Vec<(OsString, OsString)>,
+) -> Policy {
+    let target = curriculum.root.join("target/grading");
+    let cargo_home = cargo_home();
     // A build also reads the dependencies' sources, cargo's configuration
     // (every `.cargo/` above the workspace: aliases, nothing secret; denied,
     // cargo would stop) and the grading workspace; it writes the target
     // folder, its own temporary folder and cargo's lock files, nothing else
     // of `$CARGO_HOME`.
     // The toolchain, through rustup's proxies.
-    let mut build_reads = system.clone();
+    let mut build_reads = system.to_vec();
     // The compiler and cargo read the machine's CPUs there; a run need not.
     build_reads.push("/sys".into());
     build_reads.push(rustup_home());
@@ -148,7 +182,7 @@ pub fn policies(
             build_writes.push(path);
         }
     }
-    let mut build_env = env.clone();
+    let mut build_env = env;
     set_env(&mut build_env, "CARGO_TARGET_DIR", target.as_os_str());
     set_env(&mut build_env, "CARGO_NET_OFFLINE", "true".as_ref());
     set_env(&mut build_env, "CARGO_TERM_COLOR", "never".as_ref());
@@ -162,7 +196,7 @@ pub fn policies(
         "HOME",
         private.join("build-tmp").as_os_str(),
     );
-    let build = Policy {
+    Policy {
         reads: build_reads,
         writes: build_writes,
         fresh: Vec::new(),
@@ -172,25 +206,5 @@ pub fn policies(
         file_bytes: BUILD_FILE_BYTES,
         env: build_env,
         cwd: scratch.root.clone(),
-    };
-
-    // A test process reads the system and the folder of its copied binary,
-    // and writes its run's own folder, where it starts (both added per
-    // run). Nothing of the workspace: not the tests' sources (the hidden
-    // ones are there), not the compiler's caches (the solutions went
-    // through them), not the toolchain or the dependencies' sources.
-    let mut run_env = env;
-    set_env(&mut run_env, "RUST_BACKTRACE", "0".as_ref());
-    let run = Policy {
-        reads: system,
-        writes: vec![PathBuf::from("/dev/null")],
-        fresh: Vec::new(),
-        disk_mib: RUN_DISK_MIB,
-        cpu_seconds: None,
-        memory_bytes: limits.run_memory_bytes,
-        file_bytes: RUN_FILE_BYTES,
-        env: run_env,
-        cwd: private.to_path_buf(),
-    };
-    (build, run)
+    }
 }
