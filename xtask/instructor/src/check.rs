@@ -23,6 +23,7 @@ use xtask::curriculum::{Curriculum, Exercise, Package};
 use xtask::runner;
 
 use crate::scaffold::PLACEHOLDER;
+use crate::side_by_side::side_by_side;
 
 /// How long one run of one exercise's tests may take before it counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -42,23 +43,11 @@ pub fn check(curriculum: &Curriculum, options: &Options) -> Result<bool> {
 
     // Each exercise's runs are its own: several exercises at a time, as
     // many as there are cores; reported in the curriculum's order.
-    let next = std::sync::Mutex::new(curriculum.exercises.iter().enumerate());
-    let found = std::sync::Mutex::new(Vec::new());
     let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..at_once {
-            scope.spawn(|| loop {
-                let Some((at, exercise)) = next.lock().unwrap().next() else {
-                    break;
-                };
-                let checked = check_exercise(curriculum, exercise, &exercises, &solutions, options);
-                found.lock().unwrap().push((at, checked));
-            });
-        }
+    let found = side_by_side(curriculum.exercises.iter().collect(), at_once, |exercise| {
+        check_exercise(curriculum, exercise, &exercises, &solutions, options)
     });
-    let mut found = found.into_inner().unwrap();
-    found.sort_by_key(|(at, _)| *at);
-    for (_, checked) in found {
+    for checked in found {
         let (summary, found) = checked?;
         println!("  {summary}");
         problems.extend(found);

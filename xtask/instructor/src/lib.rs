@@ -10,3 +10,4 @@ pub mod contain;
 pub mod grade;
 pub mod grade_cli;
 pub mod scaffold;
+mod side_by_side;

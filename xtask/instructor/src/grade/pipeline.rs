@@ -24,6 +24,7 @@ use super::sandbox::{policies, remove_tree, Limits, Policy, Sandbox};
 use super::score;
 use super::scratch::{self, Scratch, HIDDEN, TESTS_PACKAGE, VISIBLE};
 use super::shown::ForStudents;
+use crate::side_by_side::side_by_side;
 use xtask::curriculum::{Curriculum, Exercise, Package};
 use xtask::runner;
 
@@ -340,20 +341,10 @@ impl<'a> Grader<'a> {
             slots.into_iter().map(|r| r.map(Ok)).collect();
         // Most of a run's time is waiting (time limits, sleeps in
         // paused-time lessons): several run side by side.
-        let queued = Mutex::new(runs.into_iter());
-        let finished = Mutex::new(Vec::new());
-        std::thread::scope(|scope| {
-            for _ in 0..RUNS_AT_ONCE {
-                scope.spawn(|| loop {
-                    let Some(run) = queued.lock().unwrap().next() else {
-                        break;
-                    };
-                    let result = self.run_exercise(&run, &folder);
-                    finished.lock().unwrap().push((run.slot, result));
-                });
-            }
+        let finished = side_by_side(runs, RUNS_AT_ONCE, |run| {
+            (run.slot, self.run_exercise(&run, &folder))
         });
-        for (slot, result) in finished.into_inner().unwrap() {
+        for (slot, result) in finished {
             slots[slot] = Some(result);
         }
         let results = slots
