@@ -1,6 +1,6 @@
 //! The class's reports read back through each format's own rules.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -15,11 +15,9 @@ fn names_another(message: &str, exercise: &str, test: &str) -> bool {
     })
 }
 
-/// The test functions of `curriculum/tests/NAME.rs` in the file's order,
-/// read line by line (not with the grader's own parser).
-fn file_order(root: &Path, exercise: &str) -> Vec<String> {
-    let text =
-        std::fs::read_to_string(root.join(format!("curriculum/tests/{exercise}.rs"))).unwrap();
+/// The test functions of a pristine test file in the file's order, read
+/// line by line (not with the grader's own parser).
+fn file_order(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut marked = false;
     for line in text.lines().map(str::trim) {
@@ -45,6 +43,8 @@ pub fn exercism(class: &Graded) {
     let root = &class.root;
     let mut files = 0;
     let mut failures_seen = 0;
+    // Each pristine test file, read once: its test functions in order, and its text.
+    let mut pristine_files: BTreeMap<String, (Vec<String>, String)> = BTreeMap::new();
     for (file, text) in class
         .reports
         .iter()
@@ -68,7 +68,14 @@ pub fn exercism(class: &Graded) {
                 continue;
             }
             let function = test_name.split("::").next().unwrap();
-            let order = file_order(root, exercise);
+            let (order, pristine) =
+                pristine_files
+                    .entry(exercise.to_string())
+                    .or_insert_with(|| {
+                        let path = root.join(format!("curriculum/tests/{exercise}.rs"));
+                        let text = std::fs::read_to_string(path).unwrap();
+                        (file_order(&text), text)
+                    });
             let place = order
                 .iter()
                 .position(|f| f == function)
@@ -80,9 +87,6 @@ pub fn exercism(class: &Graded) {
                 );
             }
             seen.push((exercise.to_string(), place));
-            let pristine =
-                std::fs::read_to_string(root.join(format!("curriculum/tests/{exercise}.rs")))
-                    .unwrap();
             assert!(
                 !code.is_empty() && code.lines().all(|l| pristine.contains(l.trim())),
                 "{name}: test_code is not its body: {code}"

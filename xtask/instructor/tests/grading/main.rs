@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 use attacks::{BROKEN, FORGERS, REJECTED};
-use class::{class, Graded, CODE_RUNS, HIDDEN_TEST, LIMITS, MIXED_SOLVED, SECRET};
+use class::{class, Report, CODE_RUNS, HIDDEN_TEST, LIMITS, MIXED_SOLVED, SECRET};
 use fixture::{copy_dir, exercise, inject, repo_root, solution, student, xtask};
 
 /// Held by each test that runs a grader of its own, and by the class's
@@ -31,7 +31,7 @@ static GRADING: Mutex<()> = Mutex::new(());
 #[test]
 fn the_class_is_graded_and_what_is_not_a_student_is_named() {
     let class = class();
-    let printed = &class.printed;
+    let printed = &class.report.printed;
     assert!(class.succeeded, "{printed}");
     assert!(
         !printed.contains("warning: tests that the solutions did not pass"),
@@ -52,21 +52,21 @@ fn the_class_is_graded_and_what_is_not_a_student_is_named() {
 fn good_students_score_in_full_wherever_they_come() {
     let class = class();
     let mut good = 0;
-    for s in class.report["students"].as_array().unwrap() {
+    for s in class.report.json["students"].as_array().unwrap() {
         let name = s["student"].as_str().unwrap();
         if name.ends_with("-good") || name == "00-all-solved" {
             good += 1;
             assert_eq!(
                 s["score"].as_f64().unwrap(),
-                class.max(),
+                class.report.max(),
                 "{name} lost points: {s}"
             );
         }
     }
     assert_eq!(good, 3, "every good student graded");
     assert_eq!(
-        class.student("04b-ctl\\u{1b}[31mred-good")["score"],
-        class.max()
+        class.report.student("04b-ctl\\u{1b}[31mred-good")["score"],
+        class.report.max()
     );
 }
 
@@ -77,7 +77,7 @@ fn measurements_marked_ignore_are_neither_graded_nor_listed() {
         ("ex10_measure_it", "measure_the_speedup"),
         ("ex16_quiz", "score"),
     ] {
-        let names: Vec<&str> = class.result("00-all-solved", exercise)["tests"]
+        let names: Vec<&str> = class.report.result("00-all-solved", exercise)["tests"]
             .as_array()
             .unwrap()
             .iter()
@@ -93,7 +93,7 @@ fn measurements_marked_ignore_are_neither_graded_nor_listed() {
 #[test]
 fn the_exercises_as_shipped_earn_nothing_and_their_crates_files_are_ignored() {
     let class = class();
-    let shipped = class.student("00-as-shipped");
+    let shipped = class.report.student("00-as-shipped");
     assert_eq!(shipped["score"].as_f64().unwrap(), 0.0, "{shipped}");
     for exercise in shipped["exercises"].as_array().unwrap() {
         let tests = exercise["tests"].as_array().unwrap();
@@ -114,7 +114,10 @@ fn the_exercises_as_shipped_earn_nothing_and_their_crates_files_are_ignored() {
 #[test]
 fn a_mixed_submission_scores_what_it_solved_and_only_that() {
     let class = class();
-    for exercise in class.student("00-mixed")["exercises"].as_array().unwrap() {
+    for exercise in class.report.student("00-mixed")["exercises"]
+        .as_array()
+        .unwrap()
+    {
         let solved = MIXED_SOLVED.contains(&exercise["name"].as_str().unwrap());
         assert_eq!(exercise["status"] == "passed", solved, "{exercise}");
         assert_eq!(
@@ -134,7 +137,7 @@ fn the_code_put_in_each_exercise_runs_with_its_tests() {
     let mut failed = 0;
     for exercise in fixture::exercise_names() {
         let put_in = fixture::has_a_public_fn(&solution(&exercise));
-        let result = class.result(CODE_RUNS, &exercise);
+        let result = class.report.result(CODE_RUNS, &exercise);
         if put_in {
             failed += 1;
             assert_eq!(result["status"], "failed", "{exercise}: {result}");
@@ -145,7 +148,7 @@ fn the_code_put_in_each_exercise_runs_with_its_tests() {
         .iter()
         .filter(|a| a.statuses.contains("passed"))
     {
-        let status = &class.result(CODE_RUNS, &attack.exercise)["status"];
+        let status = &class.report.result(CODE_RUNS, &attack.exercise)["status"];
         assert_eq!(
             status, "failed",
             "{}: code put in {} does not run",
@@ -161,7 +164,7 @@ fn the_code_put_in_each_exercise_runs_with_its_tests() {
 fn check_attack(name: &str) {
     let class = class();
     let attack = class.attack(name);
-    let own = class.result(attack.student, &attack.exercise);
+    let own = class.report.result(attack.student, &attack.exercise);
     let status = own["status"].as_str().unwrap();
     assert!(
         attack.statuses.split('|').any(|s| s == status),
@@ -176,7 +179,7 @@ fn check_attack(name: &str) {
     }
     assert_eq!(
         status == "passed",
-        score == class.points(&attack.exercise),
+        score == class.report.points(&attack.exercise),
         "{name}: status and score disagree: {own}"
     );
 }
@@ -248,7 +251,7 @@ attack_tests! {
 
 /// Packed students: every exercise that holds no attack scores in full,
 /// the file beside an attack included.
-fn others_score_in_full(class: &Graded, attacks: &[attacks::Attack]) {
+fn others_score_in_full(report: &Report, attacks: &[attacks::Attack]) {
     let mut students: Vec<&str> = attacks.iter().map(|a| a.student).collect();
     students.dedup();
     for student in students {
@@ -259,10 +262,10 @@ fn others_score_in_full(class: &Graded, attacks: &[attacks::Attack]) {
             {
                 continue;
             }
-            let result = class.result(student, &exercise);
+            let result = report.result(student, &exercise);
             assert_eq!(
                 result["score"].as_f64().unwrap(),
-                class.points(&exercise),
+                report.points(&exercise),
                 "{student}: {exercise}, attacked by none, lost points: {result}"
             );
         }
@@ -272,14 +275,14 @@ fn others_score_in_full(class: &Graded, attacks: &[attacks::Attack]) {
 #[test]
 fn an_attack_costs_its_students_other_exercises_nothing() {
     let class = class();
-    others_score_in_full(class, &class.attacks);
+    others_score_in_full(&class.report, &class.attacks);
 }
 
 #[test]
 fn a_folder_that_links_to_another_is_rejected_whole() {
     let class = class();
     for name in ["05a-links-to-the-solutions", "05b-links-to-a-classmate"] {
-        let graded = class.student(name);
+        let graded = class.report.student(name);
         assert_eq!(graded["score"].as_f64().unwrap(), 0.0, "{graded}");
         let exercises = graded["exercises"].as_array().unwrap();
         assert!(
@@ -292,7 +295,7 @@ fn a_folder_that_links_to_another_is_rejected_whole() {
 #[test]
 fn a_refusal_names_its_line() {
     let class = class();
-    let refused = class.result(REJECTED, &exercise(6));
+    let refused = class.report.result(REJECTED, &exercise(6));
     assert!(
         refused["message"].as_str().unwrap().contains("line"),
         "{refused}"
@@ -306,8 +309,8 @@ fn a_submission_that_sets_the_schedule_changes_nothing() {
     let class = class();
     let race = exercise(13);
     assert_eq!(
-        class.result(FORGERS, &race)["score"],
-        class.result("00-mixed", &race)["score"],
+        class.report.result(FORGERS, &race)["score"],
+        class.report.result("00-mixed", &race)["score"],
         "setting BARISTA_SCHEDULE changed how the exploring tests ran"
     );
 }
@@ -315,7 +318,7 @@ fn a_submission_that_sets_the_schedule_changes_nothing() {
 #[test]
 fn a_sparse_file_beside_the_exercises_is_listed_not_read() {
     let class = class();
-    let sparse = class.student("03b-sparse-notes-good");
+    let sparse = class.report.student("03b-sparse-notes-good");
     let ignored = sparse["ignored"].as_array().unwrap();
     assert!(
         ignored.iter().any(|f| f == "exercises/notes.bin"),
@@ -351,7 +354,7 @@ fn no_report_quotes_the_graders_environment_or_its_paths() {
 fn every_student_has_the_hidden_test_shown_as_hidden() {
     let class = class();
     for student in ["00-all-solved", "04b-ctl\\u{1b}[31mred-good"] {
-        let ex09 = class.result(student, &exercise(9));
+        let ex09 = class.report.result(student, &exercise(9));
         let hidden: Vec<&Value> = ex09["tests"]
             .as_array()
             .unwrap()
@@ -371,7 +374,7 @@ fn every_student_has_the_hidden_test_shown_as_hidden() {
 fn a_hidden_test_catches_what_the_visible_ones_miss_and_is_never_quoted() {
     let class = class();
     for student in [BROKEN, REJECTED] {
-        let ex09 = class.result(student, &exercise(9));
+        let ex09 = class.report.result(student, &exercise(9));
         let tests = ex09["tests"].as_array().unwrap();
         assert!(
             tests
@@ -404,7 +407,7 @@ fn nothing_escaped_that_the_report_says_was_prevented() {
         !seen.unix_socket_connected,
         "a run connected to a UNIX socket outside"
     );
-    if class.protected_by("confined by Landlock") {
+    if class.report.protected_by("confined by Landlock") {
         assert!(!seen.marker_exists, "a submission wrote outside its folder");
         assert!(
             !seen.poison_exists,
@@ -415,7 +418,7 @@ fn nothing_escaped_that_the_report_says_was_prevented() {
             "a submission killed a process of the grader's"
         );
     }
-    if class.protected_by("network cut off") {
+    if class.report.protected_by("network cut off") {
         assert!(
             !seen.loopback_connected,
             "a submission connected to the host's loopback"
@@ -427,9 +430,9 @@ fn nothing_escaped_that_the_report_says_was_prevented() {
         );
     }
     assert!(
-        class.protected_by("memory limited"),
+        class.report.protected_by("memory limited"),
         "{}",
-        class.report["protections"]
+        class.report.json["protections"]
     );
 }
 
@@ -549,7 +552,7 @@ fn one_submission_graded_alone_and_by_the_workflow_scores_the_same() {
         .collect();
     assert_eq!(alone, by_workflow, "grading twice, different results");
     let score = again["students"][0]["score"].as_f64().unwrap();
-    assert!(score > 0.0 && score < class().max(), "{again}");
+    assert!(score > 0.0 && score < class().report.max(), "{again}");
 }
 
 /// Code that stops the compiler, past its time or its memory: only its
@@ -577,12 +580,14 @@ fn an_attack_on_the_compiler_costs_only_its_exercise() {
         .output()
         .unwrap();
     assert!(run.status.success(), "{run:?}");
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(output.join("results.json")).unwrap())
-            .unwrap();
-    let graded = Graded::of_report(report, attacks);
-    for attack in &graded.attacks {
-        let own = graded.result(attack.student, &attack.exercise);
+    let report = Report {
+        json: serde_json::from_str(&std::fs::read_to_string(output.join("results.json")).unwrap())
+            .unwrap(),
+        printed: String::from_utf8_lossy(&run.stdout).into_owned()
+            + &String::from_utf8_lossy(&run.stderr),
+    };
+    for attack in &attacks {
+        let own = report.result(attack.student, &attack.exercise);
         assert_eq!(own["status"], "compile_error", "{}: {own}", attack.name);
         assert_eq!(
             own["score"].as_f64().unwrap(),
@@ -591,9 +596,9 @@ fn an_attack_on_the_compiler_costs_only_its_exercise() {
             attack.name
         );
     }
-    others_score_in_full(&graded, &graded.attacks);
+    others_score_in_full(&report, &attacks);
     assert_eq!(
-        graded.student("02-good")["score"].as_f64().unwrap(),
-        graded.max()
+        report.student("02-good")["score"].as_f64().unwrap(),
+        report.max()
     );
 }
