@@ -2,19 +2,11 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// The environment variable that overrides the worker limit written in code,
-/// as `GOMAXPROCS` does for Go programs.
-pub use crate::env::WORKERS_ENV;
-
-/// The most workers a run may have, from the environment, the code or the
-/// attributes (which check it at compile time). 1024 is above the CPU count
-/// of the largest machines this course meets (256-512 hardware threads), so
-/// no experiment needs more, and far below the thread counts where creating
-/// threads starts to fail (each worker reserves a 2 MiB stack):
-/// `BARISTA_WORKERS=100000` is a typo, not a plan.
-pub const MAX_WORKERS: usize = 1024;
+use crate::env::{self, Invalid, MAX_WORKERS, WORKERS_ENV};
+use crate::turns::Following;
 
 /// How timestamps in a trace are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,7 +34,7 @@ pub struct Config {
     pub(crate) timeout: Option<Duration>,
     pub(crate) quiet_main_panic: bool,
     /// The decisions at choice points, at one worker (exploration).
-    pub(crate) following: Option<std::sync::Arc<crate::explore::Following>>,
+    pub(crate) following: Option<Arc<Following>>,
 }
 
 impl Default for Config {
@@ -96,10 +88,7 @@ impl Config {
     }
 
     /// Decide at choice points with `following` (see [`crate::explore`]).
-    pub(crate) fn following(
-        mut self,
-        following: std::sync::Arc<crate::explore::Following>,
-    ) -> Self {
+    pub(crate) fn following(mut self, following: Arc<Following>) -> Self {
         self.following = Some(following);
         self
     }
@@ -153,7 +142,7 @@ impl Config {
     /// machine's available parallelism.
     pub fn resolve_workers(&self) -> Result<usize, Error> {
         let env = if self.env_override {
-            crate::env::workers()
+            env::workers()
         } else {
             None
         };
@@ -165,30 +154,25 @@ impl Config {
     }
 }
 
-/// Pure resolution of the worker limit, testable without touching the
+/// The worker limit from `BARISTA_WORKERS` as [`crate::env`] checked it,
+/// else the code's, else the machine's: testable without touching the
 /// process environment.
-pub(crate) fn resolve_workers(env: Option<&str>, in_code: Option<usize>) -> Result<usize, Error> {
-    if let Some(value) = env {
-        return parse_workers(WORKERS_ENV, value);
-    }
-    match in_code {
-        Some(n) if n == 0 || n > MAX_WORKERS => Err(Error::BadWorkers {
+pub(crate) fn resolve_workers(
+    env: Option<Result<usize, Invalid>>,
+    in_code: Option<usize>,
+) -> Result<usize, Error> {
+    match (env, in_code) {
+        (Some(Ok(n)), _) => Ok(n),
+        (Some(Err(invalid)), _) => Err(Error::BadWorkers {
+            source: invalid.name().into(),
+            value: invalid.value,
+        }),
+        (None, Some(n)) if n == 0 || n > MAX_WORKERS => Err(Error::BadWorkers {
             source: "the code".into(),
             value: n.to_string(),
         }),
-        Some(n) => Ok(n),
-        None => Ok(available_parallelism()),
-    }
-}
-
-/// Parses a worker count, 1 to [`MAX_WORKERS`], from a variable named `var`.
-pub(crate) fn parse_workers(var: &str, value: &str) -> Result<usize, Error> {
-    match value.trim().parse::<NonZeroUsize>() {
-        Ok(n) if n.get() <= MAX_WORKERS => Ok(n.get()),
-        _ => Err(Error::BadWorkers {
-            source: var.into(),
-            value: value.into(),
-        }),
+        (None, Some(n)) => Ok(n),
+        (None, None) => Ok(available_parallelism()),
     }
 }
 
@@ -227,10 +211,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::BadWorkers { source, value } => write!(
-                f,
-                "{source} sets the worker limit to {value:?}, but it must be a whole number of at least 1 and at most {MAX_WORKERS} (for example {source}=2)"
-            ),
+            Error::BadWorkers { source, value } => {
+                f.write_str(&env::bad_worker_limit(source, value))
+            }
             Error::PausedNeedsOneWorker { workers } => write!(
                 f,
                 "paused time needs exactly 1 worker (tokio can pause time only on its current-thread runtime), but the worker limit is {workers}; unset {WORKERS_ENV} or set it to 1"
@@ -252,9 +235,13 @@ impl std::error::Error for Error {}
 mod tests {
     use super::*;
 
+    fn from_env(value: &str) -> Option<Result<usize, Invalid>> {
+        Some(env::check_workers(value.into()))
+    }
+
     #[test]
     fn environment_wins_over_code() {
-        assert_eq!(resolve_workers(Some("3"), Some(1)), Ok(3));
+        assert_eq!(resolve_workers(from_env("3"), Some(1)), Ok(3));
         assert_eq!(resolve_workers(None, Some(1)), Ok(1));
         assert_eq!(resolve_workers(None, None), Ok(available_parallelism()));
     }
@@ -262,7 +249,7 @@ mod tests {
     #[test]
     fn bad_values_name_the_variable_and_the_value() {
         for bad in ["0", "-1", "two", "", " ", "1.5", "99999999999999999999999"] {
-            let err = resolve_workers(Some(bad), Some(2)).unwrap_err();
+            let err = resolve_workers(from_env(bad), Some(2)).unwrap_err();
             let message = err.to_string();
             assert!(message.starts_with("BARISTA_WORKERS sets"), "{message}");
             assert!(message.contains(&format!("{bad:?}")), "{message}");
@@ -271,7 +258,7 @@ mod tests {
 
     #[test]
     fn surrounding_whitespace_is_forgiven() {
-        assert_eq!(parse_workers(WORKERS_ENV, " 4\n"), Ok(4));
+        assert_eq!(resolve_workers(from_env(" 4\n"), None), Ok(4));
     }
 
     #[test]
@@ -282,14 +269,14 @@ mod tests {
 
     #[test]
     fn the_worker_limit_is_bounded_and_the_message_names_the_bound() {
-        assert_eq!(resolve_workers(Some("1024"), None), Ok(MAX_WORKERS));
+        assert_eq!(resolve_workers(from_env("1024"), None), Ok(MAX_WORKERS));
         assert_eq!(resolve_workers(None, Some(1024)), Ok(MAX_WORKERS));
-        let err = resolve_workers(Some("100000"), None).unwrap_err();
+        let err = resolve_workers(from_env("100000"), None).unwrap_err();
         assert_eq!(
             err.to_string(),
             "BARISTA_WORKERS sets the worker limit to \"100000\", but it must be a whole number of at least 1 and at most 1024 (for example BARISTA_WORKERS=2)"
         );
-        assert!(parse_workers(WORKERS_ENV, "1025").is_err());
+        assert!(resolve_workers(from_env("1025"), None).is_err());
         let message = resolve_workers(None, Some(5000)).unwrap_err().to_string();
         assert!(
             message.starts_with("the code sets the worker limit to \"5000\""),

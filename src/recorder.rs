@@ -11,13 +11,14 @@
 //! of the run flushes and detaches.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::{ClockKind, Config};
 use crate::events::{Chunk, Ended, Writer, THREAD_KEYS};
+use crate::turns::{Chance, Point, Turn, Turns};
 
 fn tsc() -> &'static quanta::Clock {
     static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
@@ -68,10 +69,9 @@ pub(crate) struct RunState {
     pub(crate) clock: ClockKind,
     /// The real clock is the time-stamp counter, read inline.
     rdtsc: bool,
-    pub(crate) seed: Option<u64>,
-    /// The schedule a run follows, when exploring. Its tasks' panics are
-    /// then reported by the exploration, not printed one by one.
-    pub(crate) following: Option<Arc<crate::explore::Following>>,
+    /// Who gives way at choice points. Following a schedule, the tasks'
+    /// panics are reported by the exploration, not printed one by one.
+    pub(crate) turns: Turns,
     /// `main`'s id, when its panics are reported by the caller instead.
     quiet_main: AtomicU64,
     quiet_main_panic: bool,
@@ -80,9 +80,6 @@ pub(crate) struct RunState {
     /// Paused time with the logical clock: tokio's clock is read at every
     /// step, and each step where it moved is kept (a timeline's ruler).
     paused_clock: Option<PausedClock>,
-    /// With a seed: the tasks polled so far (a task's first poll may be
-    /// shuffled).
-    polled: Option<Mutex<HashSet<u64>>>,
     next_worker: AtomicU32,
     /// Threads started through `barista::thread::traced`, lanes after the
     /// workers'.
@@ -104,8 +101,7 @@ impl RunState {
             trace: config.trace,
             clock,
             rdtsc: clock == ClockKind::Real && counter_is_tsc(),
-            seed: config.seed,
-            following: config.following.clone(),
+            turns: Turns::new(config.seed, config.following.clone()),
             quiet_main: AtomicU64::new(0),
             quiet_main_panic: config.quiet_main_panic,
             origin: match clock {
@@ -115,7 +111,6 @@ impl RunState {
             logical: AtomicU64::new(0),
             paused_clock: (clock == ClockKind::Logical && config.start_paused)
                 .then(PausedClock::default),
-            polled: config.seed.map(|_| Mutex::default()),
             next_worker: AtomicU32::new(0),
             next_thread: AtomicU32::new(0),
             max_polls: config.max_polls as u64,
@@ -159,9 +154,7 @@ impl RunState {
     /// runtime, not a worker (the slow, locked path).
     pub(crate) fn main_spawned(&self, id: tokio::task::Id, at: u64) {
         let key = crate::events::tokio_key(id);
-        if let Some(following) = &self.following {
-            following.spawned(key);
-        }
+        self.turns.spawned(key);
         if self.quiet_main_panic {
             // `main` may already run on a worker: a panic of its first
             // microseconds would be printed as well as reported.
@@ -171,13 +164,6 @@ impl RunState {
         writer.spawned(key, None, at);
         writer.named(key, "main");
         self.chunks.lock().unwrap().push(writer.take(UNASSIGNED));
-    }
-
-    /// Whether this is the first poll of `task` (only known with a seed).
-    fn first_poll(&self, task: u64) -> bool {
-        self.polled
-            .as_ref()
-            .is_some_and(|polled| polled.lock().unwrap().insert(task))
     }
 
     pub(crate) fn record_result(&self, key: String, value: String) {
@@ -288,7 +274,7 @@ struct Local {
     adopt: bool,
     /// The last poll, on the counter's path, until its end is read.
     unended: Option<Unended>,
-    rng: Option<fastrand::Rng>,
+    chance: Chance,
 }
 
 /// A poll that ended on the counter's path, before its end was read: one
@@ -317,7 +303,7 @@ impl Local {
             poll_start: 0,
             adopt: false,
             unended: None,
-            rng: None,
+            chance: Chance::new(),
         }
     }
 
@@ -407,8 +393,7 @@ pub(crate) fn attach(run: &Arc<RunState>) {
         let mut local = local.borrow_mut();
         local.flush();
         *local = Local::empty();
-        let plain = run.following.is_none() && run.seed.is_none();
-        if run.clock == ClockKind::Real && run.rdtsc && plain {
+        if run.clock == ClockKind::Real && run.rdtsc && run.turns.is_tokio_order() {
             local.path = Path::Counter;
         }
         local.run = Some(run.clone());
@@ -429,7 +414,7 @@ pub(crate) fn panic_is_reported_elsewhere(message: impl FnOnce() -> String) -> b
             };
             match (&local.run, local.current) {
                 (Some(run), Some(task)) if run.quiet_main.load(Ordering::Relaxed) == task => true,
-                (Some(run), Some(_)) if run.following.is_some() => {
+                (Some(run), Some(_)) if run.turns.following().is_some() => {
                     run.task_panics.lock().unwrap().push(message());
                     true
                 }
@@ -487,9 +472,7 @@ pub(crate) fn spawned(id: tokio::task::Id, name: Option<&'static str>) {
             return;
         };
         let at = local.path.read(run);
-        if let Some(following) = &run.following {
-            following.spawned(task);
-        }
+        run.turns.spawned(task);
         local.writer.spawned(task, local.current, at);
         if let Some(name) = name {
             local.writer.named(task, name);
@@ -587,7 +570,7 @@ pub(crate) fn ready_when_woken(
     inner: &std::task::Waker,
 ) -> Option<std::task::Waker> {
     let run = current_run()?;
-    let following = run.following.as_ref()?;
+    let following = run.turns.following()?;
     Some(following.tasks().waker(poll.task(), inner))
 }
 
@@ -632,7 +615,7 @@ pub(crate) fn task_point(name: &'static str) -> bool {
             local.flush_if_full();
         }
         let current = local.current;
-        local.gives_way(current, false, true, 2)
+        local.gives_way(Point::InBody, current)
     })
 }
 
@@ -643,7 +626,7 @@ pub(crate) fn choice_point() -> bool {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
         let current = local.current;
-        local.gives_way(current, false, true, 2)
+        local.gives_way(Point::InBody, current)
     })
 }
 
@@ -656,8 +639,8 @@ impl Local {
         let Some(run) = self.run.as_deref() else {
             return;
         };
-        if let (Some(following), Some(_)) = (&run.following, ended) {
-            following.ended(poll.task());
+        if ended.is_some() {
+            run.turns.ended(poll.task());
         }
         let end = run.now();
         self.record_poll(poll.task(), ended, poll.start, end);
@@ -669,57 +652,38 @@ impl Local {
     #[cold]
     #[inline(never)]
     fn poll_start_through_run(&mut self, task: u64) -> Option<(u64, bool)> {
-        let first = self.run.as_deref().is_some_and(|run| run.first_poll(task));
-        if self.gives_way(Some(task), true, first, 4) {
+        if self.gives_way(Point::PollStart, Some(task)) {
             return None;
         }
         Some(match self.run.as_deref() {
-            Some(run) => (run.now(), run.following.is_some()),
+            Some(run) => (run.now(), run.turns.following().is_some()),
             None => (0, false),
         })
     }
 
-    /// A choice point: whether the running task gives way here, as the
-    /// run's schedule says (every choice point counts) or, with a seed,
-    /// by chance (`seeded`: whether this point may be shuffled).
-    /// A forced switch is recorded against `task`, the one giving way
-    /// (`at_poll_start`: it is about to be polled).
+    /// A choice point, with `task` running (or about to be polled): whether
+    /// it gives way, as the run's turns say ([`crate::turns`]). A forced
+    /// switch is recorded against the task giving way.
     #[inline]
-    fn gives_way(
-        &mut self,
-        task: Option<u64>,
-        at_poll_start: bool,
-        seeded: bool,
-        one_in: u32,
-    ) -> bool {
-        if let Some(run) = self.run.as_deref() {
-            if let Some(following) = &run.following {
-                let Some(point) = following.switch_here(task, at_poll_start) else {
-                    return false;
-                };
-                if let Some(task) = task {
-                    let at = run.now();
-                    self.writer.switched(task, at, point);
-                    self.flush_if_full();
-                }
-                return true;
-            }
-        }
-        seeded && self.shuffle(one_in)
-    }
-
-    /// With a seed, yields with probability `1/one_in`, from a generator seeded
-    /// by the run's seed and this worker's number: reproducible on one worker.
-    #[inline]
-    fn shuffle(&mut self, one_in: u32) -> bool {
+    fn gives_way(&mut self, point: Point, task: Option<u64>) -> bool {
         let Some(run) = self.run.as_deref() else {
             return false;
         };
-        let Some(seed) = run.seed else { return false };
-        let worker = worker_of(&mut self.worker, run);
-        let rng = self
-            .rng
-            .get_or_insert_with(|| fastrand::Rng::with_seed(seed ^ (u64::from(worker) << 32)));
-        rng.u32(0..one_in) == 0
+        let worker = &mut self.worker;
+        match run
+            .turns
+            .at(point, task, &mut self.chance, || worker_of(worker, run))
+        {
+            Turn::GoOn => false,
+            Turn::GiveWay => true,
+            Turn::Switch(number) => {
+                if let Some(task) = task {
+                    let at = run.now();
+                    self.writer.switched(task, at, number);
+                    self.flush_if_full();
+                }
+                true
+            }
+        }
     }
 }

@@ -25,8 +25,16 @@ pub struct Summary {
     pub results: BTreeMap<String, String>,
 }
 
+impl Trace {
+    /// Stable facts only: identical on every run and at every worker count
+    /// for a correct program.
+    pub fn summary(&self) -> Summary {
+        Summary::from_trace(self)
+    }
+}
+
 impl Summary {
-    pub(crate) fn from_trace(trace: &Trace) -> Summary {
+    fn from_trace(trace: &Trace) -> Summary {
         let mut summary = Summary {
             spawned: 0,
             returned: 0,

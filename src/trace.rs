@@ -9,7 +9,6 @@ pub use crate::events::TaskId;
 use crate::events::{decode, Chunk, Ended, Event, THREAD_KEYS};
 pub use crate::recorder::ClockMark;
 use crate::recorder::{RunState, Taken};
-use crate::summary::Summary;
 
 /// A forced switch: the task that gave way, when, at which choice point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -220,12 +219,6 @@ impl Trace {
     /// The task with this id.
     pub fn task(&self, id: TaskId) -> Option<&TaskRecord> {
         self.tasks.get(id.get() as usize - 1)
-    }
-
-    /// Stable facts only: identical on every run and at every worker count
-    /// for a correct program.
-    pub fn summary(&self) -> Summary {
-        Summary::from_trace(self)
     }
 
     /// The most tasks that were being polled at the same instant, on distinct

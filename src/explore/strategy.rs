@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::schedule::Schedule;
+use crate::turns::Schedule;
 
 /// How the schedules to try are chosen. Every strategy places forced
 /// switches at choice points; on tokio's run queue a forced switch is what
@@ -72,49 +72,62 @@ impl FromStr for Strategy {
     }
 }
 
-/// The schedules a strategy tries, in order, over runs of `points` choice
-/// points (the baseline's count, raised by longer runs).
-pub(crate) struct Schedules {
-    strategy: Strategy,
+impl Strategy {
+    /// The schedules this strategy tries, in order, over runs of `points`
+    /// choice points (the baseline's count), drawn from `seed`.
+    pub(crate) fn source(self, seed: u64, points: u64) -> Box<dyn Source> {
+        match self {
+            Strategy::Mixed => Box::new(Mixed {
+                pct: Pct::new(seed, points),
+                exhaustive: Exhaustive::new(points),
+                made: 0,
+            }),
+            Strategy::Pct => Box::new(Pct::new(seed, points)),
+            Strategy::Random => Box::new(RandomSwitches {
+                rng: fastrand::Rng::with_seed(seed),
+                points: points.max(1),
+                made: 0,
+            }),
+            Strategy::Exhaustive => Box::new(Exhaustive::new(points)),
+        }
+    }
+}
+
+/// Where the schedules of a search come from, one per run: each strategy a
+/// small type behind this trait, as shuttle's schedulers are. Replaying
+/// one schedule is a source too ([`Replay`]), so it goes through the same
+/// search.
+pub(crate) trait Source: Iterator<Item = Schedule> {
+    /// A run reached `points` choice points. Random switches are drawn over
+    /// the most any run has reached, as PCT's k, its bound on steps, is
+    /// (switches make a run longer than the baseline).
+    fn saw(&mut self, _points: u64) {}
+}
+
+/// PCT: one, two, then three switches at points drawn uniformly.
+struct Pct {
     rng: fastrand::Rng,
     points: u64,
     made: u64,
-    /// PCT's schedules made (one, two, three switches in turn).
-    pct_made: u64,
-    /// Exhaustive: the last combination tried, as choice points.
-    combination: Vec<u64>,
-    /// Mixed: its exhaustive part (its own combinations and count).
-    exhaustive: Option<Box<Schedules>>,
 }
 
-impl Schedules {
-    pub(crate) fn new(strategy: Strategy, seed: u64, points: u64) -> Self {
-        Schedules {
-            strategy,
+impl Pct {
+    fn new(seed: u64, points: u64) -> Self {
+        Pct {
             rng: fastrand::Rng::with_seed(seed),
             points: points.max(1),
             made: 0,
-            pct_made: 0,
-            combination: Vec::new(),
-            exhaustive: (strategy == Strategy::Mixed)
-                .then(|| Box::new(Schedules::new(Strategy::Exhaustive, seed, points))),
         }
     }
+}
 
-    /// A run reached `points` choice points: random switches are drawn over
-    /// the most any run has reached, as PCT's k, its bound on steps, is
-    /// (switches make a run longer than the baseline). Exhaustive search
-    /// keeps to the baseline's points.
-    pub(crate) fn saw(&mut self, points: u64) {
-        if self.strategy != Strategy::Exhaustive {
-            self.points = self.points.max(points);
-        }
-    }
+impl Iterator for Pct {
+    type Item = Schedule;
 
-    fn pct(&mut self) -> Schedule {
+    fn next(&mut self) -> Option<Schedule> {
         let n = self.points;
-        let switches = (self.pct_made % 3 + 1).min(n);
-        self.pct_made += 1;
+        let switches = (self.made % 3 + 1).min(n);
+        self.made += 1;
         let mut points = Vec::new();
         while (points.len() as u64) < switches {
             let point = self.rng.u64(0..n);
@@ -122,43 +135,107 @@ impl Schedules {
                 points.push(point);
             }
         }
-        Schedule::switching_at(points)
+        Some(Schedule::switching_at(points))
     }
 }
 
-impl Iterator for Schedules {
+impl Source for Pct {
+    fn saw(&mut self, points: u64) {
+        self.points = self.points.max(points);
+    }
+}
+
+/// Every point switching with odds that halve from one schedule to the next.
+struct RandomSwitches {
+    rng: fastrand::Rng,
+    points: u64,
+    made: u64,
+}
+
+impl Iterator for RandomSwitches {
     type Item = Schedule;
 
     fn next(&mut self) -> Option<Schedule> {
-        let made = self.made;
-        let n = self.points;
-        let schedule =
-            match self.strategy {
-                Strategy::Mixed => {
-                    let exhaustive = self.exhaustive.as_mut().and_then(|e| {
-                        if made % 3 == 2 {
-                            e.next()
-                        } else {
-                            None
-                        }
-                    });
-                    exhaustive.unwrap_or_else(|| self.pct())
-                }
-                Strategy::Pct => self.pct(),
-                Strategy::Random => {
-                    let one_in = 2u64 << (made % 4);
-                    let rng = &mut self.rng;
-                    Schedule::switching_at((0..n).filter(|_| rng.u64(0..one_in) == 0))
-                }
-                Strategy::Exhaustive => {
-                    next_combination(&mut self.combination, n)?;
-                    Schedule::switching_at(self.combination.iter().copied())
-                }
-            };
+        let one_in = 2u64 << (self.made % 4);
         self.made += 1;
-        Some(schedule)
+        let rng = &mut self.rng;
+        Some(Schedule::switching_at(
+            (0..self.points).filter(|_| rng.u64(0..one_in) == 0),
+        ))
     }
 }
+
+impl Source for RandomSwitches {
+    fn saw(&mut self, points: u64) {
+        self.points = self.points.max(points);
+    }
+}
+
+/// Every schedule with one switch, then every one with two, and so on,
+/// over the baseline's points (a longer run changes nothing here).
+pub(crate) struct Exhaustive {
+    points: u64,
+    /// The last combination tried, as choice points.
+    combination: Vec<u64>,
+}
+
+impl Exhaustive {
+    pub(crate) fn new(points: u64) -> Self {
+        Exhaustive {
+            points: points.max(1),
+            combination: Vec::new(),
+        }
+    }
+}
+
+impl Iterator for Exhaustive {
+    type Item = Schedule;
+
+    fn next(&mut self) -> Option<Schedule> {
+        next_combination(&mut self.combination, self.points)?;
+        Some(Schedule::switching_at(self.combination.iter().copied()))
+    }
+}
+
+impl Source for Exhaustive {}
+
+/// Two PCT schedules, then the next exhaustive one (PCT's alone once
+/// exhaustive search has none left).
+struct Mixed {
+    pct: Pct,
+    exhaustive: Exhaustive,
+    made: u64,
+}
+
+impl Iterator for Mixed {
+    type Item = Schedule;
+
+    fn next(&mut self) -> Option<Schedule> {
+        let third = self.made % 3 == 2;
+        self.made += 1;
+        let exhaustive = if third { self.exhaustive.next() } else { None };
+        exhaustive.or_else(|| self.pct.next())
+    }
+}
+
+impl Source for Mixed {
+    fn saw(&mut self, points: u64) {
+        self.pct.saw(points);
+    }
+}
+
+/// One given schedule (`BARISTA_SCHEDULE`), then no more.
+pub(crate) struct Replay(pub(crate) Option<Schedule>);
+
+impl Iterator for Replay {
+    type Item = Schedule;
+
+    fn next(&mut self) -> Option<Schedule> {
+        self.0.take()
+    }
+}
+
+impl Source for Replay {}
 
 /// The next `k`-subset of `0..n` in lexicographic order, or the first
 /// `(k + 1)`-subset after the last `k`-subset; `None` after every subset.
@@ -187,7 +264,8 @@ mod tests {
 
     #[test]
     fn exhaustive_tries_every_single_switch_then_every_pair() {
-        let tried: Vec<String> = Schedules::new(Strategy::Exhaustive, 0, 3)
+        let tried: Vec<String> = Strategy::Exhaustive
+            .source(0, 3)
             .map(|s| s.to_string())
             .collect();
         assert_eq!(tried, ["0", "1", "2", "0,1", "0,2", "1,2", "0,1,2"]);
@@ -195,17 +273,17 @@ mod tests {
 
     #[test]
     fn pct_places_one_two_then_three_switches_within_the_points() {
-        let tried: Vec<Schedule> = Schedules::new(Strategy::Pct, 7, 50).take(9).collect();
+        let tried: Vec<Schedule> = Strategy::Pct.source(7, 50).take(9).collect();
         let counts: Vec<usize> = tried.iter().map(|s| s.switches().len()).collect();
         assert_eq!(counts, [1, 2, 3, 1, 2, 3, 1, 2, 3]);
         assert!(tried.iter().flat_map(|s| s.switches()).all(|&p| p < 50));
-        let again: Vec<Schedule> = Schedules::new(Strategy::Pct, 7, 50).take(9).collect();
+        let again: Vec<Schedule> = Strategy::Pct.source(7, 50).take(9).collect();
         assert_eq!(tried, again, "the same seed tries the same schedules");
     }
 
     #[test]
     fn pct_draws_over_the_longest_run_seen() {
-        let mut schedules = Schedules::new(Strategy::Pct, 7, 3);
+        let mut schedules = Strategy::Pct.source(7, 3);
         schedules.saw(1000);
         let far = schedules.take(30).flat_map(|s| s.switches().to_vec());
         assert!(far.into_iter().any(|p| p >= 3));
@@ -213,7 +291,7 @@ mod tests {
 
     #[test]
     fn mixed_takes_every_third_from_exhaustive_search_in_order() {
-        let tried: Vec<Schedule> = Schedules::new(Strategy::Mixed, 7, 4).take(9).collect();
+        let tried: Vec<Schedule> = Strategy::Mixed.source(7, 4).take(9).collect();
         let third: Vec<String> = tried
             .iter()
             .skip(2)
@@ -225,7 +303,7 @@ mod tests {
 
     #[test]
     fn random_switches_fewer_as_the_odds_halve() {
-        let tried: Vec<Schedule> = Schedules::new(Strategy::Random, 1, 4000).take(4).collect();
+        let tried: Vec<Schedule> = Strategy::Random.source(1, 4000).take(4).collect();
         let counts: Vec<usize> = tried.iter().map(|s| s.switches().len()).collect();
         // About 2000, 1000, 500 and 250 of 4000.
         for (count, expected) in counts.iter().zip([2000, 1000, 500, 250]) {

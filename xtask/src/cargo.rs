@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use anyhow::{Context, Result};
 pub use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
 pub use cargo_metadata::Message;
 
-use crate::process::Group;
+use crate::process::{self, Streams};
 
 /// cargo, for one workspace.
 #[derive(Debug, Clone)]
@@ -93,41 +92,23 @@ impl Cargo {
     /// any test target.
     pub fn build_tests(&self, args: &[&str], show: Show) -> Result<TestBuild> {
         let mut command = self.command(["build"]);
-        command
-            .args(args)
-            .arg(if show.colors {
-                "--message-format=json-diagnostic-rendered-ansi"
-            } else {
-                "--message-format=json"
-            })
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped());
-        if show.progress {
+        command.args(args).arg(if show.colors {
+            "--message-format=json-diagnostic-rendered-ansi"
+        } else {
+            "--message-format=json"
+        });
+        let streams = if show.progress {
             // cargo's progress bar, on the terminal's stderr; the messages
             // themselves come as JSON on stdout.
-            command.stderr(Stdio::inherit());
+            Streams::StdoutOnly
         } else {
             // Kept: when cargo fails before any compiler message (a broken
             // manifest, a lock file out of date), it says why only there.
-            command.arg("--quiet").stderr(Stdio::piped());
-        }
-        let mut group = Group::spawn(&mut command).context("running cargo build")?;
-        let stderr = group.child.stderr.take().map(|mut pipe| {
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                let _ = pipe.read_to_string(&mut text);
-                text
-            })
-        });
-        let mut stdout = Vec::new();
-        if let Some(mut pipe) = group.child.stdout.take() {
-            pipe.read_to_end(&mut stdout)
-                .context("reading cargo build's messages")?;
-        }
-        let status = group.child.wait()?;
-        let said = stderr
-            .and_then(|reader| reader.join().ok())
-            .unwrap_or_default();
+            command.arg("--quiet");
+            Streams::Apart
+        };
+        let ran = process::run(command, streams, None).context("running cargo build")?;
+        let (status, said, stdout) = (ran.status, ran.output, ran.stdout);
         let build = TestBuild::from_messages(&messages(&String::from_utf8_lossy(&stdout)));
         if build.binaries.is_empty() && build.errors.is_empty() && !status.success() {
             let said = crate::text::cap(said.trim(), crate::text::Keep::LastLines(20));

@@ -193,7 +193,7 @@ fn instructor(command: &str, args: &[std::ffi::OsString]) -> Result<bool> {
     }
     #[cfg(not(unix))]
     {
-        let status = cargo.status()?;
-        std::process::exit(status.code().unwrap_or(2));
+        let ran = process::run(cargo, process::Streams::Terminal, None)?;
+        std::process::exit(ran.status.code().unwrap_or(2));
     }
 }

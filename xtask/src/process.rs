@@ -6,7 +6,6 @@
 //! runs, the check and the bench: nothing a tool starts outlives it.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
@@ -93,26 +92,155 @@ fn kill_group(leader: u32) {
     let _ = leader;
 }
 
-/// `git ARGS` in `dir`, its output.
+/// `git ARGS` in `dir`: how it ended, its stdout whole.
 ///
 /// # Errors
 ///
 /// When git cannot be run, or fails: saying what git said.
-pub fn git(dir: &std::path::Path, args: &[&str]) -> Result<std::process::Output> {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .context("running git")?;
-    if !out.status.success() {
-        anyhow::bail!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+pub fn git(dir: &std::path::Path, args: &[&str]) -> Result<Ran> {
+    let mut command = Command::new("git");
+    command.current_dir(dir).args(args);
+    let ran = run(command, Streams::Apart, None).context("running git")?;
+    if !ran.passed() {
+        anyhow::bail!("git {} failed: {}", args.join(" "), ran.output.trim());
     }
-    Ok(out)
+    Ok(ran)
+}
+
+/// Where a child's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streams {
+    /// stdout and stderr into one pipe, so they stay in the order they
+    /// came, captured and capped at [`OUTPUT_CAP`]: what people read.
+    Merged,
+    /// stdout captured whole (a program's machine-readable output: cargo's
+    /// JSON must not be cut or interleaved), stderr captured and capped.
+    Apart,
+    /// stdout captured whole; stderr on this tool's terminal (cargo's
+    /// progress bar).
+    StdoutOnly,
+    /// Both on this tool's terminal.
+    Terminal,
+}
+
+/// How a process run by [`run`] ended.
+#[derive(Debug)]
+pub struct Ran {
+    pub status: ExitStatus,
+    /// The deadline ended it.
+    pub timed_out: bool,
+    /// What people read: stdout and stderr in order ([`Streams::Merged`]),
+    /// or stderr ([`Streams::Apart`]); capped.
+    pub output: String,
+    /// stdout, whole ([`Streams::Apart`], [`Streams::StdoutOnly`]).
+    pub stdout: Vec<u8>,
+}
+
+impl Ran {
+    /// It exited with status 0 before its deadline.
+    #[must_use]
+    pub fn passed(&self) -> bool {
+        self.status.success() && !self.timed_out
+    }
+}
+
+/// Runs `command` in a process group of its own, known to
+/// [`stop_everything`] while it runs, its output where `streams` says; past
+/// `limit` (if any) the whole group is killed, and once the leader ends
+/// whatever it left behind goes too. Its stdin is empty. The one way the
+/// tools start a child.
+///
+/// # Errors
+///
+/// When the program cannot be started or waited for.
+pub fn run(mut command: Command, streams: Streams, limit: Option<Duration>) -> Result<Ran> {
+    command.stdin(Stdio::null());
+    let merged = match streams {
+        Streams::Merged => {
+            // One pipe for both: the order they were written in is kept.
+            let (reader, writer) = std::io::pipe().context("making a pipe")?;
+            command.stdout(writer.try_clone()?).stderr(writer);
+            Some(reader)
+        }
+        Streams::Apart => {
+            command.stdout(Stdio::piped()).stderr(Stdio::piped());
+            None
+        }
+        Streams::StdoutOnly => {
+            command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+            None
+        }
+        Streams::Terminal => {
+            command.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+            None
+        }
+    };
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut group = Group::spawn(&mut command).with_context(|| format!("starting {program}"))?;
+    // The command holds the pipe's writing ends: dropped, the pipe ends
+    // when the child's copies do.
+    drop(command);
+    let stdout = group.child.stdout.take().map(whole);
+    let output = match merged {
+        Some(reader) => capture(Some(Box::new(reader))),
+        None => capture(group.child.stderr.take().map(|s| Box::new(s) as _)),
+    };
+    let (status, timed_out) = match limit {
+        Some(limit) => wait(&mut group, limit)?,
+        None => (group.child.wait()?, false),
+    };
+    group.kill();
+    let output = output
+        .recv_timeout(PIPES_GRACE)
+        .unwrap_or_else(|_| "\n[output still open after the run: left behind]\n".to_string());
+    let stdout = match stdout {
+        Some(reader) => reader.recv_timeout(PIPES_GRACE).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Ok(Ran {
+        status,
+        timed_out,
+        output,
+        stdout,
+    })
+}
+
+/// Runs `command` as [`run`] does with [`Streams::Merged`], without a
+/// deadline, handing each line to `each` as it comes (a benchmark times
+/// them): the caller sees the output while the child runs.
+///
+/// # Errors
+///
+/// When the program cannot be started or waited for.
+pub fn run_lines(mut command: Command, mut each: impl FnMut(&str)) -> Result<Ran> {
+    use std::io::BufRead;
+    let (reader, writer) = std::io::pipe().context("making a pipe")?;
+    command
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone()?)
+        .stderr(writer);
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut group = Group::spawn(&mut command).with_context(|| format!("starting {program}"))?;
+    drop(command);
+    let mut output = String::new();
+    for line in std::io::BufReader::new(reader)
+        .lines()
+        .map_while(Result::ok)
+    {
+        each(&line);
+        if output.len() < OUTPUT_CAP {
+            output.push_str(&line);
+            output.push('\n');
+        }
+    }
+    let status = group.child.wait()?;
+    group.kill();
+    Ok(Ran {
+        status,
+        timed_out: false,
+        output,
+        stdout: Vec::new(),
+    })
 }
 
 /// How a process run under a deadline ended.
@@ -123,7 +251,7 @@ pub struct Finished {
     pub timed_out: bool,
     /// The exit code; `None` when a signal ended the process.
     pub status_code: Option<i32>,
-    /// stdout, then stderr, each capped at [`OUTPUT_CAP`].
+    /// stdout and stderr, in the order they came, capped at [`OUTPUT_CAP`].
     pub output: String,
 }
 
@@ -134,39 +262,19 @@ pub const OUTPUT_CAP: usize = 256 * 1024;
 /// escaped the group may hold them open.
 const PIPES_GRACE: Duration = Duration::from_secs(2);
 
-/// Runs `command` with captured, capped output, in a process group of its
-/// own that is killed whole after `limit` (and once it ends: whatever it
-/// left behind goes too).
+/// Runs `command` with its output merged, captured and capped, killed whole
+/// after `limit` ([`run`] with [`Streams::Merged`]).
 ///
 /// # Errors
 ///
 /// When the program cannot be started or waited for.
-pub fn run_with_deadline(mut command: Command, limit: Duration) -> Result<Finished> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let program = command.get_program().to_string_lossy().into_owned();
-    let mut group = Group::spawn(&mut command).with_context(|| format!("starting {program}"))?;
-    let streams: [Option<Box<dyn Read + Send>>; 2] = [
-        group.child.stdout.take().map(|s| Box::new(s) as _),
-        group.child.stderr.take().map(|s| Box::new(s) as _),
-    ];
-    let readers = streams.map(capture);
-    let (status, timed_out) = wait(&mut group, limit)?;
-    group.kill();
-    let mut output = String::new();
-    for reader in readers {
-        match reader.recv_timeout(PIPES_GRACE) {
-            Ok(text) => output.push_str(&text),
-            Err(_) => output.push_str("\n[output still open after the run: left behind]\n"),
-        }
-    }
+pub fn run_with_deadline(command: Command, limit: Duration) -> Result<Finished> {
+    let ran = run(command, Streams::Merged, Some(limit))?;
     Ok(Finished {
-        passed: status.success() && !timed_out,
-        timed_out,
-        status_code: status.code(),
-        output,
+        passed: ran.passed(),
+        timed_out: ran.timed_out,
+        status_code: ran.status.code(),
+        output: ran.output,
     })
 }
 
@@ -179,8 +287,20 @@ fn wait(group: &mut Group, limit: Duration) -> Result<(ExitStatus, bool)> {
     Ok((group.child.wait()?, true))
 }
 
+/// Reads a stream whole, on a thread of its own.
+fn whole(mut stream: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (done, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let _ = stream.read_to_end(&mut all);
+        let _ = done.send(all);
+    });
+    received
+}
+
 /// Reads a stream to its end on a thread of its own, keeping at most
-/// [`OUTPUT_CAP`] bytes and saying how many more came.
+/// [`OUTPUT_CAP`] bytes and saying how many more came (the marker of
+/// [`crate::text::cap`]).
 fn capture(stream: Option<Box<dyn Read + Send>>) -> std::sync::mpsc::Receiver<String> {
     let (done, received) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -202,7 +322,9 @@ fn capture(stream: Option<Box<dyn Read + Send>>) -> std::sync::mpsc::Receiver<St
         let mut text = String::from_utf8_lossy(&kept).into_owned();
         let dropped = came - kept.len();
         if dropped > 0 {
-            let _ = write!(text, "\n[... {dropped} more bytes of output not kept]\n");
+            text.push('\n');
+            text.push_str(&crate::text::bytes_left_out(dropped));
+            text.push('\n');
         }
         let _ = done.send(text);
     });
@@ -246,9 +368,7 @@ mod tests {
         assert!(finished.passed);
         assert_eq!(finished.output.matches('x').count(), OUTPUT_CAP);
         assert!(
-            finished
-                .output
-                .ends_with("[... 10 more bytes of output not kept]\n"),
+            finished.output.ends_with("\n[... 10 more bytes]\n"),
             "{}",
             &finished.output[OUTPUT_CAP..]
         );
@@ -264,5 +384,31 @@ mod tests {
         assert!(!finished.passed && !finished.timed_out);
         assert_eq!(finished.status_code, Some(3));
         assert_eq!(finished.output, "out\nerr\n");
+    }
+
+    #[test]
+    fn stdout_and_stderr_are_kept_in_the_order_they_came() {
+        let finished = run_with_deadline(
+            shell("echo one; echo two >&2; echo three; echo four >&2"),
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert_eq!(finished.output, "one\ntwo\nthree\nfour\n");
+    }
+
+    #[test]
+    fn machine_output_is_kept_whole_and_apart() {
+        let big = OUTPUT_CAP + 10;
+        let ran = run(
+            shell(&format!(
+                "head -c {big} /dev/zero | tr '\\0' x; echo said >&2"
+            )),
+            Streams::Apart,
+            None,
+        )
+        .unwrap();
+        assert!(ran.passed());
+        assert_eq!(ran.stdout.len(), big, "stdout is not capped");
+        assert_eq!(ran.output, "said\n");
     }
 }

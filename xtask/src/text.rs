@@ -68,6 +68,13 @@ pub fn cap(text: &str, keep: Keep) -> Cow<'_, str> {
 }
 
 fn bytes_marker(left_out: usize) -> String {
+    bytes_left_out(left_out)
+}
+
+/// The marker for `left_out` bytes cut, where a text is cut as it comes
+/// (a child's captured output): the same words as [`cap`]'s.
+#[must_use]
+pub fn bytes_left_out(left_out: usize) -> String {
     format!("[... {left_out} more bytes]")
 }
 

@@ -6,7 +6,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn git(dir: &Path, args: &[&str]) -> Output {
+fn git(dir: &Path, args: &[&str]) -> xtask::process::Ran {
     xtask::process::git(dir, args).unwrap()
 }
 

@@ -85,8 +85,10 @@ pub fn contain(args: ContainArgs) -> Result<bool> {
     }
     #[cfg(not(unix))]
     {
-        let status = std::process::Command::new(program).args(rest).status()?;
-        Ok(status.success())
+        let mut command = std::process::Command::new(program);
+        command.args(rest);
+        let ran = xtask::process::run(command, xtask::process::Streams::Terminal, None)?;
+        Ok(ran.passed())
     }
 }
 

@@ -4,11 +4,11 @@
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Instant;
 use xtask::cargo::Cargo;
 use xtask::copy::RepoCopy;
 use xtask::curriculum::Curriculum;
+use xtask::process::{self, Streams};
 
 /// The project's own checks in a clean clone: `cargo test` fresh (it
 /// builds everything), `cargo test` again (warm: what a developer waits for
@@ -129,21 +129,12 @@ fn commands(quick: bool) -> [(&'static str, &'static [&'static str]); 5] {
 /// printed, stdout and stderr in the order printed. An error with its
 /// last lines when it fails.
 pub(super) fn cargo_in_clean_clone(root: &Path, args: &[&str]) -> Result<String> {
-    let (mut reader, writer) = std::io::pipe()?;
-    let mut command = Cargo::new(root).own_target_dir().command(args);
-    command
-        .stdin(Stdio::null())
-        .stdout(writer.try_clone()?)
-        .stderr(writer);
-    let mut child = command
-        .spawn()
+    let command = Cargo::new(root).own_target_dir().command(args);
+    let ran = process::run(command, Streams::Merged, None)
         .with_context(|| format!("running cargo {}", args.join(" ")))?;
-    // The pipe ends when cargo and everything it started have closed it.
-    drop(command);
-    let mut printed = String::new();
-    std::io::Read::read_to_string(&mut reader, &mut printed)?;
-    let status = child.wait()?;
-    if !status.success() {
+    let passed = ran.passed();
+    let printed = ran.output;
+    if !passed {
         let lines: Vec<&str> = printed.lines().collect();
         bail!(
             "`cargo {}` failed in a clean copy; its last lines:\n{}",

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use xtask::cargo::Cargo;
 use xtask::copy::RepoCopy;
 use xtask::curriculum::{Curriculum, Package};
+use xtask::process::{self, Streams};
 
 use super::{max, min};
 
@@ -138,15 +139,16 @@ fn class_of(curriculum: &Curriculum, students: usize, moved: bool) -> Result<tem
 /// `cargo xtask grade DIR`, contained as for a real class: how long it took.
 fn grade(dir: &Path, reports: &Path) -> Result<Duration> {
     let started = Instant::now();
-    let out = Command::new(std::env::current_exe()?)
+    let mut command = Command::new(std::env::current_exe()?);
+    command
         .args(["grade"])
         .arg(dir)
         .arg("--output")
         .arg(reports)
-        .env_remove("CARGO_TARGET_DIR")
-        .output()?;
-    if !out.status.success() {
-        bail!("grading failed: {}", String::from_utf8_lossy(&out.stderr));
+        .env_remove("CARGO_TARGET_DIR");
+    let ran = process::run(command, Streams::Apart, None)?;
+    if !ran.passed() {
+        bail!("grading failed: {}", ran.output);
     }
     Ok(started.elapsed())
 }
@@ -191,17 +193,20 @@ fn references(
 pub(super) fn cargo_test_submission(root: &Path, files: &Path, target: &Path) -> Result<Duration> {
     copy_files(files, &root.join("exercises/src"))?;
     let started = Instant::now();
-    let out = Cargo::new(root)
-        .target_dir(target)
-        .command(["test", "-q", "-p", "exercises", "--no-fail-fast"])
-        .output()
-        .context("running cargo test")?;
+    let command = Cargo::new(root).target_dir(target).command([
+        "test",
+        "-q",
+        "-p",
+        "exercises",
+        "--no-fail-fast",
+    ]);
+    let ran = process::run(command, Streams::Merged, None).context("running cargo test")?;
     let took = started.elapsed();
-    if !out.status.success() {
+    if !ran.passed() {
         bail!(
             "cargo test -p exercises failed on {}: {}",
             files.display(),
-            String::from_utf8_lossy(&out.stderr)
+            ran.output
         );
     }
     Ok(took)

@@ -4,11 +4,11 @@
 use anyhow::{bail, Context, Result};
 use barista::amdahl::median;
 use std::fmt::Write as _;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use xtask::cargo::Cargo;
 use xtask::copy::RepoCopy;
 use xtask::curriculum::{Curriculum, Package};
+use xtask::process::{self, Streams};
 use xtask::status::Status;
 use xtask::verdict;
 
@@ -25,51 +25,23 @@ pub(super) const DEBOUNCE: Duration = Duration::from_millis(100);
 /// the first exercise is on screen. Run in --quick too: it is under a
 /// minute, and the one figure a newcomer meets first.
 pub(super) fn first_run(curriculum: &Curriculum) -> Result<String> {
-    use std::io::BufRead;
     let copy = RepoCopy::of(&curriculum.root)?;
     let started = Instant::now();
-    let mut child = Cargo::new(&copy.root)
-        .own_target_dir()
-        .command(["xtask"])
-        .env_remove("CARGO_MANIFEST_DIR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running cargo xtask")?;
-    let (lines, seen) = std::sync::mpsc::channel();
-    let readers: Vec<_> = [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ]
-    .into_iter()
-    .map(|stream| {
-        let lines = lines.clone();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stream)
-                .lines()
-                .map_while(Result::ok)
-            {
-                let _ = lines.send((started.elapsed(), line));
-            }
-        })
-    })
-    .collect();
-    drop(lines);
+    let mut command = Cargo::new(&copy.root).own_target_dir().command(["xtask"]);
+    command.env_remove("CARGO_MANIFEST_DIR");
     let mut first_line = None;
     let mut first_exercise = None;
     let mut printed = Vec::new();
-    for (at, line) in seen {
+    let ran = process::run_lines(command, |line| {
+        let at = started.elapsed();
         first_line.get_or_insert(at);
         if first_exercise.is_none() && line.starts_with("Exercise 1 of ") {
             first_exercise = Some(at);
         }
-        printed.push(line);
-    }
-    for reader in readers {
-        let _ = reader.join();
-    }
-    let status = child.wait()?;
+        printed.push(line.to_string());
+    })
+    .context("running cargo xtask")?;
+    let status = ran.status;
     let total = started.elapsed();
     let (Some(first_line), Some(first_exercise)) = (first_line, first_exercise) else {
         bail!(
@@ -148,10 +120,9 @@ pub(super) fn edit_to_verdict(curriculum: &Curriculum, rounds: usize) -> Result<
     let cargo_test = |text: &str, args: &[&str]| -> Result<Duration> {
         std::fs::write(&file, text)?;
         let started = Instant::now();
-        cargo
-            .command(["test", "-q", "-p", "exercises"])
-            .args(args)
-            .output()?;
+        let mut command = cargo.command(["test", "-q", "-p", "exercises"]);
+        command.args(args);
+        process::run(command, Streams::Merged, None)?;
         Ok(started.elapsed())
     };
     // Warm up: the first build of the copy compiles the workspace crates.

@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 use xtask::cargo::Cargo;
 use xtask::curriculum::Curriculum;
+use xtask::process::{self, Streams};
 
 use clean_clone::clean_clone;
 use grading::grading;
@@ -58,10 +59,10 @@ pub fn bench(curriculum: &Curriculum, quick: bool) -> Result<bool> {
 }
 
 pub(super) fn machine() -> String {
-    let date = Command::new("date")
-        .arg("+%Y-%m-%d")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    let mut command = Command::new("date");
+    command.arg("+%Y-%m-%d");
+    let date = process::run(command, Streams::Apart, None)
+        .map(|ran| String::from_utf8_lossy(&ran.stdout).trim().to_string())
         .unwrap_or_default();
     format!("{date}, {}", barista::amdahl::machine())
 }
@@ -94,16 +95,12 @@ pub(super) fn section(root: &Path, args: &[&str], quick: bool) -> Result<String>
         command.args(["--", "--quick"]);
     }
     let shown = format!("cargo {}", args.join(" "));
-    let output = command
-        .output()
-        .with_context(|| format!("running {shown}"))?;
-    if !output.status.success() {
-        bail!(
-            "{shown} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+    let ran =
+        process::run(command, Streams::Apart, None).with_context(|| format!("running {shown}"))?;
+    if !ran.passed() {
+        bail!("{shown} failed:\n{}", ran.output);
     }
-    Ok(one_level_down(&String::from_utf8_lossy(&output.stdout)))
+    Ok(one_level_down(&String::from_utf8_lossy(&ran.stdout)))
 }
 
 /// Figures from machines `cargo xtask bench` does not run on (kept in

@@ -26,6 +26,7 @@ use super::scratch::{self, Scratch, HIDDEN, TESTS_PACKAGE, VISIBLE};
 use super::shown::ForStudents;
 use crate::side_by_side::side_by_side;
 use xtask::curriculum::{Curriculum, Exercise, Package};
+use xtask::process::{self, Streams};
 use xtask::runner;
 
 pub struct Options {
@@ -225,9 +226,9 @@ impl<'a> Grader<'a> {
         for (target, binary) in &binaries {
             let hidden = target == HIDDEN;
             let binary = run::runnable(binary, &warm_up)?;
-            let list = std::process::Command::new(&binary)
-                .args(["--list", "--format", "terse"])
-                .output()
+            let mut command = std::process::Command::new(&binary);
+            command.args(["--list", "--format", "terse"]);
+            let list = process::run(command, Streams::Apart, Some(WARM_UP_LIMIT))
                 .with_context(|| format!("listing the tests of {}", binary.display()))?;
             listing.push_str(&String::from_utf8_lossy(&list.stdout));
             let names = judge::run_names(&self.scratch.tests, None, hidden);

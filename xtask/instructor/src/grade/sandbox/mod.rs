@@ -25,6 +25,9 @@ mod policy;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+
+use xtask::process::{self, Streams};
 
 pub use policy::{cargo_home, policies, rustup_home, set_env, Limits, Policy};
 
@@ -61,19 +64,21 @@ const ABI_GAPS: &[(u32, &str)] = &[
     ),
 ];
 
+/// A probe of the machine's containment answers at once, or not at all.
+const PROBE_LIMIT: Duration = Duration::from_secs(20);
+
 impl Sandbox {
     /// Probes `unshare` and Landlock.
     pub fn probe() -> Sandbox {
-        let unshare = Command::new("unshare")
-            .args(UNSHARE)
-            .arg("true")
-            .output()
-            .is_ok_and(|out| out.status.success());
+        let mut command = Command::new("unshare");
+        command.args(UNSHARE).arg("true");
+        let unshare =
+            process::run(command, Streams::Apart, Some(PROBE_LIMIT)).is_ok_and(|ran| ran.passed());
         let xtask = std::env::current_exe().unwrap_or_else(|_| "xtask".into());
-        let probed = Command::new(&xtask)
-            .args(["__contain", "--probe"])
-            .output()
-            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        let mut command = Command::new(&xtask);
+        command.args(["__contain", "--probe"]);
+        let probed = process::run(command, Streams::Apart, Some(PROBE_LIMIT))
+            .map(|ran| String::from_utf8_lossy(&ran.stdout).into_owned())
             .unwrap_or_default();
         // "landlock: fully enforced, abi 7"
         let landlock = probed
