@@ -1,5 +1,6 @@
 //! Chrome trace event JSON: opens in Perfetto (ui.perfetto.dev) and
-//! chrome://tracing. One track per worker, one slice per poll.
+//! chrome://tracing. One track per worker and per traced thread (named as
+//! the timeline names its lanes), one slice per poll.
 
 use serde_json::{json, Value};
 
@@ -19,14 +20,24 @@ impl Trace {
             "name": "process_name", "ph": "M", "pid": 1, "tid": 0,
             "args": { "name": format!("barista run on {} worker(s)", self.workers()) },
         })];
-        for worker in 0..self.workers() {
+        let threads = self
+            .polls()
+            .iter()
+            .map(|p| p.worker)
+            .filter(|&lane| !self.is_worker_lane(lane));
+        let last_lane = threads.max().map_or(self.workers() as u32, |lane| lane + 1);
+        for lane in 0..last_lane {
+            let name = match self.is_worker_lane(lane) {
+                true => format!("worker {lane}"),
+                false => format!("thread {}", lane as usize - self.workers()),
+            };
             events.push(json!({
-                "name": "thread_name", "ph": "M", "pid": 1, "tid": worker,
-                "args": { "name": format!("worker {worker}") },
+                "name": "thread_name", "ph": "M", "pid": 1, "tid": lane,
+                "args": { "name": name },
             }));
             events.push(json!({
-                "name": "thread_sort_index", "ph": "M", "pid": 1, "tid": worker,
-                "args": { "sort_index": worker },
+                "name": "thread_sort_index", "ph": "M", "pid": 1, "tid": lane,
+                "args": { "sort_index": lane },
             }));
         }
         for poll in self.polls() {

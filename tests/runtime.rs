@@ -690,6 +690,30 @@ fn traced_threads_get_lanes_of_their_own() {
     for lane in 0..3 {
         assert!(picture.contains(&format!("\nthread {lane} |")), "{picture}");
     }
+    // Perfetto names their tracks as the timeline names the lanes.
+    let chrome = trace.chrome_trace();
+    let names: Vec<(u64, &str)> = chrome["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "thread_name")
+        .map(|e| {
+            (
+                e["tid"].as_u64().unwrap(),
+                e["args"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (0, "worker 0"),
+            (1, "worker 1"),
+            (2, "thread 0"),
+            (3, "thread 1"),
+            (4, "thread 2")
+        ]
+    );
     // Outside a run, the closure runs as it is.
     assert_eq!(barista::thread::traced(|| sum_on_a_thread(3))(), 6);
 }

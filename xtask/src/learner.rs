@@ -12,6 +12,7 @@ use crate::curriculum::{Curriculum, Exercise, Package};
 use crate::progress::{self, Loaded, Progress};
 use crate::reset;
 use crate::runner;
+use crate::terminal::Terminal;
 use crate::verdict::{self, Verdict};
 
 /// How long one exercise's tests may run before they count as hung.
@@ -178,7 +179,7 @@ pub fn screen(
     exercise: &Exercise,
     verdict: Option<&Verdict>,
     showing: Showing,
-    links: bool,
+    terminal: Terminal,
 ) -> String {
     let total = curriculum.exercises.len();
     let done = progress.done.len();
@@ -205,15 +206,8 @@ pub fn screen(
     ));
     let file = curriculum.source(Package::Exercises, exercise);
     let shown = curriculum.relative(&file);
-    if links {
-        // OSC 8: a clickable link in terminals that support it.
-        out.push_str(&format!(
-            "  edit \x1b]8;;file://{}\x1b\\{shown}\x1b]8;;\x1b\\\n\n",
-            file.display()
-        ));
-    } else {
-        out.push_str(&format!("  edit {shown}\n\n"));
-    }
+    // OSC 8: a clickable link in terminals that take one.
+    out.push_str(&format!("  edit {}\n\n", terminal.file_link(&file, &shown)));
     match verdict {
         None => out.push_str("running its tests ...\n"),
         Some(verdict) => {
@@ -295,7 +289,7 @@ pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
             &exercise,
             verdict.as_ref(),
             Showing::Current,
-            false
+            Terminal::of(false)
         )
     );
     if progress.done.len() < curriculum.exercises.len() {
@@ -322,7 +316,7 @@ pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Resu
             &exercise,
             Some(&verdict),
             Showing::Chosen,
-            false
+            Terminal::of(false)
         )
     );
     Ok(verdict.passed())

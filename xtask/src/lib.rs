@@ -12,6 +12,7 @@ pub mod progress;
 pub mod reset;
 pub mod runner;
 pub mod status;
+pub mod terminal;
 pub mod text;
 pub mod verdict;
 pub mod watch;

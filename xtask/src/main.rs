@@ -90,6 +90,9 @@ enum Command {
     /// Scaffold a new exercise, for authors (`cargo xtask new --help`).
     #[command(disable_help_flag = true)]
     New(Forwarded),
+    /// Write the students' repository, for instructors (`cargo xtask classroom --help`).
+    #[command(disable_help_flag = true)]
+    Classroom(Forwarded),
     /// (internal) Used by `grade`.
     #[command(name = "__contain", hide = true, disable_help_flag = true)]
     Contain(Forwarded),
@@ -112,6 +115,7 @@ fn run(cli: Cli) -> Result<bool> {
         Some(Command::Bench(args)) => Some(("bench", args)),
         Some(Command::Check(args)) => Some(("check", args)),
         Some(Command::New(args)) => Some(("new", args)),
+        Some(Command::Classroom(args)) => Some(("classroom", args)),
         Some(Command::Contain(args)) => Some(("__contain", args)),
         _ => None,
     };
@@ -166,6 +170,7 @@ fn commands(cli: Cli) -> Result<bool> {
             | Command::Bench(_)
             | Command::Check(_)
             | Command::New(_)
+            | Command::Classroom(_)
             | Command::Contain(_),
         ) => unreachable!("handed on above"),
     }
@@ -176,6 +181,11 @@ fn commands(cli: Cli) -> Result<bool> {
 /// folder stays, so that paths on the command line mean what they meant.
 fn instructor(command: &str, args: &[std::ffi::OsString]) -> Result<bool> {
     let root = workspace_root()?;
+    if !root.join("xtask/instructor/Cargo.toml").is_file() {
+        anyhow::bail!(
+            "`cargo xtask {command}` is an instructor's command, and this repository is a students' copy without the instructor's tools (made by `cargo xtask classroom`): run it in the course's own copy of barista"
+        );
+    }
     let mut cargo = std::process::Command::new(cargo::program());
     cargo
         .arg("run")

@@ -13,6 +13,7 @@ use anyhow::Result;
 use crate::cargo::{Cargo, Show, TestBuild};
 use crate::curriculum::{Curriculum, Package};
 use crate::process::{self, Finished};
+use crate::terminal::Terminal;
 
 /// Builds every exercise's test target in `package`. With `progress`,
 /// cargo shows its own progress on the terminal (the first build compiles
@@ -70,16 +71,36 @@ fn build_targets(
     Ok(build)
 }
 
-/// Whether compiler messages may be coloured: on a terminal, unless
-/// `NO_COLOR` is set to anything (<https://no-color.org>).
+/// Whether compiler messages may be coloured ([`Terminal`]'s rule).
 pub fn colors_allowed(terminal: bool) -> bool {
-    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    Terminal::of(terminal).colors
 }
 
-/// Paths in compiler messages as the learner knows them: a test target
-/// reaches its exercise as `tests/../src/NAME.rs`, the file is `src/NAME.rs`.
-fn learner_paths(text: &str) -> String {
-    text.replace("/tests/../src/", "/src/")
+/// Paths as the learner knows them, in compiler messages and in what a
+/// run printed: a test target reaches its exercise as
+/// `exercises/tests/../src/NAME.rs` and its tests as
+/// `exercises/tests/../../curriculum/tests/NAME.rs`; the files are
+/// `exercises/src/NAME.rs` and `curriculum/tests/NAME.rs`. Every
+/// `FOLDER/../` in a path is folded away (a leading `../` stays).
+#[must_use]
+pub fn learner_paths(text: &str) -> String {
+    let mut text = text.to_string();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("/../") {
+        let at = from + found;
+        let start = text[..at]
+            .rfind(|c: char| c == '/' || !(c.is_alphanumeric() || "_-.".contains(c)))
+            .map_or(0, |before| before + 1);
+        let folder = &text[start..at];
+        if folder.is_empty() || folder == ".." || folder == "." {
+            from = at + 1;
+            continue;
+        }
+        text.replace_range(start..at + "/../".len(), "");
+        // The folder before may now be followed by a `/../` of its own.
+        from = start.saturating_sub(1);
+    }
+    text
 }
 
 /// Test binary arguments for a learner's run: the measurements marked
@@ -101,7 +122,10 @@ pub fn run(
     let mut command = Command::new(binary);
     test_binary_command(&mut command, &root.join(package.dir()));
     command.args(args).envs(env.iter().copied());
-    process::run_with_deadline(command, limit)
+    let mut finished = process::run_with_deadline(command, limit)?;
+    // What the learner's program printed, shown safely (the one rule).
+    finished.output = crate::text::printable(&learner_paths(&finished.output), true);
+    Ok(finished)
 }
 
 /// Arguments and environment a test binary gets, as under `cargo test`.
@@ -209,7 +233,27 @@ pub fn printed_by_passing_tests(output: &str) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{failures, first_failure, printed_by_passing_tests, Failure};
+    use super::{failures, first_failure, learner_paths, printed_by_passing_tests, Failure};
+
+    #[test]
+    fn paths_read_as_the_learner_knows_them() {
+        assert_eq!(
+            learner_paths("panicked at exercises/tests/../src/ex01_interleaved.rs:12:5:"),
+            "panicked at exercises/src/ex01_interleaved.rs:12:5:"
+        );
+        assert_eq!(
+            learner_paths("--> exercises/tests/../../curriculum/tests/ex01_interleaved.rs:40:9"),
+            "--> curriculum/tests/ex01_interleaved.rs:40:9"
+        );
+        // Nothing to fold: as it was.
+        for kept in ["../outside/x.rs and a/./b", "x /../ y", "no paths at all"] {
+            assert_eq!(learner_paths(kept), kept);
+        }
+        assert_eq!(
+            learner_paths("'a/../b' and \"c/d/../e\""),
+            "'b' and \"c/e\""
+        );
+    }
 
     const OUTPUT: &str = "\
 running 3 tests

@@ -5,6 +5,7 @@
 //! lines kept.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// How much of a text to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +86,30 @@ fn floor_boundary(text: &str, at: usize) -> usize {
         end -= 1;
     }
     end
+}
+
+/// Text from a learner's or a submission's program (a folder's name, what
+/// its tests printed) as every report and terminal may show it: control characters (ESC, which would colour
+/// or move the instructor's terminal; CR; C1 codes; DEL), the invisible
+/// reordering marks and the two characters XML forbids (U+FFFE, U+FFFF)
+/// are written out as `\u{..}`, so that nothing a student wrote acts on
+/// the terminal or the file it lands in. With `lines`, newlines and tabs
+/// stay (a message); without, they are escaped too (a name keeps its table
+/// row).
+#[must_use]
+pub fn printable(text: &str, lines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let keep = lines && (c == '\n' || c == '\t');
+        let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let not_xml = matches!(c, '\u{fffe}' | '\u{ffff}');
+        if !keep && (c.is_control() || reorders || not_xml) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

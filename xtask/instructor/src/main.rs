@@ -1,4 +1,4 @@
-//! The instructor's commands. Run as `cargo xtask grade|check|bench|new …`:
+//! The instructor's commands. Run as `cargo xtask grade|check|bench|new|classroom …`:
 //! the learner's `xtask` hands these on (`cargo run --package instructor`),
 //! so they are built only when an instructor first needs them.
 
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use instructor::{bench, check, contain, grade_cli, scaffold};
+use instructor::{bench, check, classroom, contain, grade_cli, scaffold};
 use xtask::curriculum::{workspace_root, Curriculum};
 
 #[derive(Parser)]
@@ -49,6 +49,12 @@ enum Command {
         /// (e.g. `ex17_fan_out`).
         name: String,
     },
+    /// Write the students' repository (exercises, visible tests, the
+    /// learner's tool, the feedback workflow; no solutions) into OUT.
+    Classroom {
+        /// A new or empty folder.
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -67,9 +73,23 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Bench { quick } => bench::bench(&curriculum, quick),
         Command::Check { repeat } => check::check(&curriculum, &check::Options { repeat }),
         Command::New { name } => new(&curriculum, &name),
+        Command::Classroom { out } => students_repository(&curriculum, &out),
     };
     xtask::process::stop_everything();
     result
+}
+
+fn students_repository(curriculum: &Curriculum, out: &std::path::Path) -> Result<bool> {
+    let written = classroom::classroom(curriculum, out)?;
+    println!(
+        "wrote the students' repository in {} ({} files): the exercises as shipped, their visible tests, the learner's tool and .github/workflows/barista-feedback.yml; no solutions.",
+        out.display(),
+        written.files
+    );
+    println!(
+        "Next: make it a git repository and push it as the assignment's template (docs/grading-at-scale.md walks through GitHub Classroom)."
+    );
+    Ok(true)
 }
 
 fn new(curriculum: &Curriculum, name: &str) -> Result<bool> {

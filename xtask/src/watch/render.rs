@@ -7,14 +7,21 @@ use anyhow::Result;
 
 use super::state::{Mode, State};
 use crate::learner;
+use crate::terminal::Terminal;
 use crate::verdict::Verdict;
 
-/// Clears the terminal and draws `state`.
+/// Clears the terminal and draws `state` (where screen control may not be
+/// sent, the new screen follows the old one, under a rule).
 pub(super) fn draw(state: &State) -> Result<()> {
     let text = screen(state);
     let mut out = std::io::stdout().lock();
+    let fresh = if Terminal::of(true).screen {
+        "\x1b[2J\x1b[H"
+    } else {
+        "\n----------------------------------------\n"
+    };
     // Raw mode: lines need a carriage return too.
-    write!(out, "\x1b[2J\x1b[H{}", text.replace('\n', "\r\n"))?;
+    write!(out, "{fresh}{}", text.replace('\n', "\r\n"))?;
     out.flush()?;
     Ok(())
 }
@@ -27,7 +34,15 @@ fn screen(state: &State) -> String {
         ..
     } = state;
     let verdict = state.verdict.as_ref();
-    let mut text = learner::screen(curriculum, progress, exercise, verdict, state.showing, true);
+    let terminal = Terminal::of(true);
+    let mut text = learner::screen(
+        curriculum,
+        progress,
+        exercise,
+        verdict,
+        state.showing,
+        terminal,
+    );
     if state.running && verdict.is_some() {
         text.push_str("\n(running again ...)\n");
     }

@@ -133,12 +133,11 @@ fn layout(dir: &Path) -> std::result::Result<Layout, String> {
     })
 }
 
-/// A submission's name in every report: its folder's, made printable.
+/// A submission's name in every report: its folder's, exact (each report
+/// for people, and the terminal, makes it printable).
 pub fn student_name(dir: &Path) -> String {
-    let name = dir
-        .file_name()
-        .map_or_else(|| "submission".into(), |n| n.to_string_lossy());
-    super::model::printable(&name, false)
+    dir.file_name()
+        .map_or_else(|| "submission".into(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Reads a submission: a copy of the `exercises/` crate, or of the whole
@@ -291,7 +290,7 @@ fn ignored_files(curriculum: &Curriculum, dir: &Path, prefix: &str, src: &Path) 
                     .chars()
                     .take(MAX_NAME)
                     .collect();
-                ignored.push(super::model::printable(&shown, false));
+                ignored.push(shown);
             }
         }
     }

@@ -2,7 +2,6 @@
 //! format (`formats`) is a function of a [`ClassReport`].
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -10,29 +9,8 @@ use serde::{Deserialize, Serialize};
 /// How an exercise ended: the vocabulary the learner's tool shares.
 pub use xtask::status::Status;
 
-/// Text from a submission (its folder's name, what its tests printed) as
-/// every report may show it: control characters (ESC, which would colour
-/// or move the instructor's terminal; CR; C1 codes; DEL), the invisible
-/// reordering marks and the two characters XML forbids (U+FFFE, U+FFFF)
-/// are written out as `\u{..}`, so that nothing a student wrote acts on
-/// the terminal or the file it lands in. With `lines`, newlines and tabs
-/// stay (a message); without, they are escaped too (a name keeps its table
-/// row).
-#[must_use]
-pub fn printable(text: &str, lines: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let keep = lines && (c == '\n' || c == '\t');
-        let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        let not_xml = matches!(c, '\u{fffe}' | '\u{ffff}');
-        if !keep && (c.is_control() || reorders || not_xml) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// Text from a submission made printable: the one rule, in `xtask::text`.
+pub use xtask::text::printable;
 
 /// The whole class, as graded in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

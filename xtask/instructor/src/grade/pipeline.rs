@@ -69,7 +69,7 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
         let bar = &bar;
         for (n, dir) in options.submissions.iter().enumerate() {
             let student = intake::student_name(dir);
-            bar.set_message(student.clone());
+            bar.set_message(printable(&student, false));
             let folder = grader.student_folder(n);
             let prepared = intake::take(curriculum, dir).and_then(|submission| {
                 if submission.is_no_exercises_crate() {
@@ -77,8 +77,9 @@ pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassRe
                     // `println` prints nothing).
                     bar.suspend(|| {
                         eprintln!(
-                            "warning: {student}: not one exercise file in {} (src/NAME.rs or \
+                            "warning: {}: not one exercise file in {} (src/NAME.rs or \
                              exercises/src/NAME.rs): is it an exercises crate?",
+                            printable(&student, false),
                             printable(&dir.display().to_string(), false)
                         );
                     });

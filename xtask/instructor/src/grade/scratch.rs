@@ -230,10 +230,20 @@ impl Scratch {
     /// messages: the submission's files are `exercises/src/`, the tests'
     /// `curriculum/tests/`; hidden tests say only that they are hidden.
     pub fn learner_paths(&self, text: &str) -> String {
-        let mut text = text.to_string();
+        // `graded/../submission/src/` folds to `submission/src/`.
+        let mut text = xtask::runner::learner_paths(text);
+        // The test crates' roots are the grader's (where it forbids unsafe
+        // code): named for what they are.
+        for root in [VISIBLE, HIDDEN] {
+            text = text.replace(
+                &format!("{TESTS_PACKAGE}/{root}.rs"),
+                "(the grader's test crate)",
+            );
+        }
         for (from, to) in [
-            ("graded/../submission/src/", "exercises/src/"),
             ("submission/src/", "exercises/src/"),
+            // The pristine tests name the learner's file after their crate.
+            ("graded/src/", "exercises/src/"),
             ("graded/judged/hidden_", "(hidden test) "),
             ("graded/judged/", "curriculum/tests/"),
             ("judged::hidden_", "(hidden) "),
@@ -241,7 +251,9 @@ impl Scratch {
         ] {
             text = text.replace(from, to);
         }
-        text
+        // The visible tests' crate (`all::ex01_interleaved::…`): the
+        // learner's test names start at the exercise.
+        without_crate_prefix(&text, &format!("{VISIBLE}::"))
     }
 
     /// Which exercise a file of the scratch workspace belongs to, if any.
@@ -256,6 +268,23 @@ impl Scratch {
     pub fn is_hidden_test(file: &str) -> bool {
         file.contains("graded/judged/hidden_")
     }
+}
+
+/// `text` without `prefix` where it starts a path (not inside a longer
+/// name: `call::` stays).
+fn without_crate_prefix(text: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        out.push_str(&rest[..at]);
+        let before = out.chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            out.push_str(prefix);
+        }
+        rest = &rest[at + prefix.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A test crate: the exercises' modules at its root, and `judged` (its
@@ -596,6 +625,17 @@ pub fn tests_by_exercise(listing: &str) -> TestList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_visible_crate_is_not_in_a_test_name() {
+        assert_eq!(
+            without_crate_prefix(
+                "all::ex01_interleaved::takes_turns failed; call::x, (all::b)",
+                "all::"
+            ),
+            "ex01_interleaved::takes_turns failed; call::x, (b)"
+        );
+    }
 
     #[test]
     fn a_copy_below_the_top_level_mirrors_the_repository() {

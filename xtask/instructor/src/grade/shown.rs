@@ -1,9 +1,10 @@
 //! What a student may be shown of a message: paths as the learner knows
-//! them, none of the grader's machine, no control characters, capped.
+//! them, none of the grader's machine, capped. The text stays exact
+//! otherwise: barista's JSON keeps it as it was printed, and every report
+//! for people makes it printable when it writes it (`formats::view`).
 
 use std::path::PathBuf;
 
-use super::model::printable;
 use super::sandbox::{cargo_home, rustup_home};
 use super::scratch::Scratch;
 use xtask::text::{self, Keep};
@@ -42,6 +43,6 @@ impl ForStudents {
         for (prefix, name) in &self.prefixes {
             text = text.replace(prefix, name);
         }
-        text::cap(&printable(&text, true), Keep::Bytes(MESSAGE_CAP)).into_owned()
+        text::cap(&text, Keep::Bytes(MESSAGE_CAP)).into_owned()
     }
 }

@@ -65,7 +65,7 @@ fn good_students_score_in_full_wherever_they_come() {
     }
     assert_eq!(good, 3, "every good student graded");
     assert_eq!(
-        class.report.student("04b-ctl\\u{1b}[31mred-good")["score"],
+        class.report.student("04b-ctl\u{1b}[31mred-good")["score"],
         class.report.max()
     );
 }
@@ -350,10 +350,32 @@ fn no_report_quotes_the_graders_environment_or_its_paths() {
     }
 }
 
+/// Students see the names they know: `exercises/src/exNN_….rs`,
+/// `curriculum/tests/…` and their tests' own names; never the grader's
+/// crates (`graded/`, the visible tests' `all::`) or `../` paths.
+#[test]
+fn students_see_only_the_names_they_know() {
+    let class = class();
+    let mut looked = 0;
+    for (name, text) in &class.reports {
+        for internal in ["graded/", "all::", "judged::", "/../", "submission/src"] {
+            let at = text.find(internal);
+            assert!(
+                at.is_none(),
+                "{name} shows {internal:?}: {}",
+                at.map(|at| &text[at.saturating_sub(200)..(at + 100).min(text.len())])
+                    .unwrap_or("")
+            );
+        }
+        looked += usize::from(text.contains("exercises/src/ex"));
+    }
+    assert!(looked > 0, "the reports name the learner's files");
+}
+
 #[test]
 fn every_student_has_the_hidden_test_shown_as_hidden() {
     let class = class();
-    for student in ["00-all-solved", "04b-ctl\\u{1b}[31mred-good"] {
+    for student in ["00-all-solved", "04b-ctl\u{1b}[31mred-good"] {
         let ex09 = class.report.result(student, &exercise(9));
         let hidden: Vec<&Value> = ex09["tests"]
             .as_array()

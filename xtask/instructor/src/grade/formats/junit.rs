@@ -30,7 +30,36 @@ pub fn render(view: &ClassView) -> Result<Rendered> {
         report.add_test_suite(suite);
     }
     report.set_time(total);
-    Ok(Rendered::Class(report.to_string()?))
+    Ok(Rendered::Class(valid_for_jenkins(&report.to_string()?)))
+}
+
+/// Stands for a tab while quick-junit writes the report: it drops tabs
+/// (with every other control character), and a message's tabs are the
+/// student's. A noncharacter, so no text means it; one in the text itself
+/// is escaped first ([`with_tabs_kept`]).
+const TAB: char = '\u{fdd0}';
+
+/// `text` with its tabs carried through quick-junit as [`TAB`].
+fn with_tabs_kept(text: &str) -> String {
+    text.replace(TAB, "\\u{fdd0}")
+        .replace('\t', &TAB.to_string())
+}
+
+/// quick-junit's XML as Jenkins' `junit-10.xsd` has it: `<testsuites>`
+/// takes no `skipped` (its suites do), and tabs come back as `&#9;`.
+fn valid_for_jenkins(xml: &str) -> String {
+    let xml = xml.replace(TAB, "&#9;");
+    let Some(start) = xml.find("<testsuites") else {
+        return xml;
+    };
+    let end = start + xml[start..].find('>').unwrap_or(0);
+    let tag = &xml[start..end];
+    let Some(at) = tag.find(" skipped=\"") else {
+        return xml;
+    };
+    let close =
+        at + " skipped=\"".len() + tag[at + " skipped=\"".len()..].find('"').unwrap_or(0) + 1;
+    format!("{}{}{}", &xml[..start + at], &tag[close..], &xml[end..])
 }
 
 /// One student's `<testsuite>`: the score as properties (JUnit has no place
@@ -72,9 +101,9 @@ fn status(result: &ResultView, test: &TestView) -> TestCaseStatus {
     let why = result.why(test);
     let mut status = TestCaseStatus::non_success(kind);
     status
-        .set_message(summary(&why))
+        .set_message(with_tabs_kept(&summary(&why)))
         .set_type(test.status.label())
-        .set_description(why);
+        .set_description(with_tabs_kept(&why));
     status
 }
 
@@ -90,6 +119,9 @@ fn summary(message: &str) -> String {
             // id: `thread 'NAME' (7) panicked at`.
             || (line.starts_with("thread '") && line.contains(" panicked at ") && line.ends_with(':'))
             || (line.starts_with("---- ") && line.ends_with(" ----"))
+            // `#[barista::test]`'s own header: `NAME failed at 1 worker
+            // (repetition 1 of 3):`, the failure on the lines after it.
+            || (line.ends_with(':') && line.contains(" failed at ") && line.contains(" worker"))
     };
     let line = message
         .lines()
@@ -301,8 +333,125 @@ mod tests {
         });
     }
 
+    /// What Jenkins' `junit-10.xsd` allows each element (the schema CI
+    /// services validate against): its attributes and its children.
+    fn junit_10(element: &str) -> (&'static [&'static str], &'static [&'static str]) {
+        match element {
+            "testsuites" => (
+                &["name", "time", "tests", "failures", "disabled", "errors"],
+                &["testsuite"],
+            ),
+            "testsuite" => (
+                &[
+                    "name",
+                    "tests",
+                    "failures",
+                    "errors",
+                    "group",
+                    "time",
+                    "disabled",
+                    "skipped",
+                    "timestamp",
+                    "hostname",
+                    "id",
+                    "package",
+                    "file",
+                    "log",
+                    "url",
+                    "version",
+                ],
+                &["properties", "testcase", "system-out", "system-err"],
+            ),
+            "properties" => (&[], &["property"]),
+            "property" => (&["name", "value"], &[]),
+            "testcase" => (
+                &[
+                    "name",
+                    "assertions",
+                    "time",
+                    "classname",
+                    "status",
+                    "group",
+                    "file",
+                    "line",
+                ],
+                &[
+                    "skipped",
+                    "error",
+                    "failure",
+                    "rerunFailure",
+                    "rerunError",
+                    "flakyFailure",
+                    "flakyError",
+                    "system-out",
+                    "system-err",
+                ],
+            ),
+            "failure" | "error" => (&["message", "type"], &[]),
+            "skipped" => (&["message"], &[]),
+            "system-out" | "system-err" => (&[], &[]),
+            other => panic!("junit-10.xsd has no element {other}"),
+        }
+    }
+
+    fn check_junit_10(node: Node) {
+        let (attributes, children) = junit_10(node.tag_name().name());
+        for attribute in node.attributes() {
+            assert!(
+                attributes.contains(&attribute.name()),
+                "<{}> may not have {}",
+                node.tag_name().name(),
+                attribute.name()
+            );
+        }
+        for child in node.children().filter(Node::is_element) {
+            assert!(
+                children.contains(&child.tag_name().name()),
+                "<{}> may not hold <{}>",
+                node.tag_name().name(),
+                child.tag_name().name()
+            );
+            check_junit_10(child);
+        }
+    }
+
+    #[test]
+    fn every_report_is_valid_under_junit_10() {
+        let mut hostile = fixture::class();
+        hostile.students[2].student = "cy <\"&'>\u{1b}".into();
+        hostile.students[2].ignored = vec!["a\tb.rs".into()];
+        for class in [fixture::class(), hostile] {
+            read(&render(&class), check_junit_10);
+        }
+        // The checker itself refuses what the schema refuses.
+        let refused =
+            std::panic::catch_unwind(|| read("<testsuites skipped=\"0\"/>", check_junit_10));
+        assert!(refused.is_err());
+    }
+
+    #[test]
+    fn tabs_in_a_message_are_kept() {
+        let mut class = fixture::class();
+        let result = &mut class.students[1].exercises[1];
+        result.tests[1].passed = false;
+        result.tests[1].message = "expected\tcolumns\tapart \u{fdd0}".into();
+        read(&render(&class), |root| {
+            let bob = named(root, "testsuite")[1];
+            let failure = named(bob, "failure")[0];
+            assert_eq!(
+                failure.attribute("message"),
+                Some("expected\tcolumns\tapart \\u{fdd0}")
+            );
+            assert!(failure.text().unwrap().contains("expected\tcolumns\tapart"));
+        });
+    }
+
     #[test]
     fn summaries_are_one_line_and_capped() {
+        assert_eq!(
+            summary("all::ex01::judged::takes_turns failed at 1 worker (repetition 1 of 3):\nonly one barista ran"),
+            "only one barista ran"
+        );
         assert_eq!(
             summary("test judged::a::b failed:\nthread 'judged::a::b' panicked at t.rs:3:5:\nexpected 2, got 3\nmore"),
             "expected 2, got 3"
