@@ -93,7 +93,9 @@ pub fn run_all(curriculum: &Curriculum, limit: Duration) -> Result<Vec<(String, 
     }
     // cargo draws its own progress meanwhile; barista's bar comes after.
     let build = runner::build(curriculum, Package::Exercises, terminal)?;
-    let bar = if terminal {
+    // A bar redraws its line: screen control, which `TERM=dumb` and
+    // `NO_COLOR` rule out.
+    let bar = if Terminal::of(terminal).screen {
         ProgressBar::new(curriculum.exercises.len() as u64)
     } else {
         ProgressBar::hidden()

@@ -201,6 +201,8 @@ fn a_learner_goes_from_clone_to_the_first_solved_exercise() {
 
     watch_in_a_terminal(&copy);
     no_color_means_no_color(&copy);
+    a_dumb_terminal_gets_plain_text(&copy);
+    what_a_program_prints_is_shown_safely(&copy);
 }
 
 /// The end of the course: `verify` builds and runs every exercise, which
@@ -355,6 +357,31 @@ fn no_color_means_no_color(copy: &Copy) {
     assert!(plain.contains("does not compile yet"), "{plain}");
     assert!(plain.contains("error"), "{plain}");
     assert!(!plain.contains('\x1b'), "NO_COLOR=1: {plain:?}");
+}
+
+/// `TERM=dumb` on a terminal: no colours, no links, no screen control.
+fn a_dumb_terminal_gets_plain_text(copy: &Copy) {
+    let plain = in_a_terminal(copy, &["run", "ex14"], &[("TERM", "dumb")]);
+    assert!(plain.contains("does not compile yet"), "{plain}");
+    assert!(!plain.contains('\x1b'), "TERM=dumb: {plain:?}");
+}
+
+/// A learner's program that writes escape codes (here, in its panic) does
+/// not clear or colour the learner's terminal: they are shown written out.
+fn what_a_program_prints_is_shown_safely(copy: &Copy) {
+    let file = copy.exercise("ex02_parallel");
+    let shipped = std::fs::read_to_string(&file).unwrap();
+    let hostile = shipped.replacen(
+        "    let _ = arrived;\n",
+        "    let _ = arrived;\n    panic!(\"\\u{1b}[2Jcleared\\u{7}\");\n",
+        1,
+    );
+    assert_ne!(hostile, shipped);
+    std::fs::write(&file, hostile).unwrap();
+    let shown = in_a_terminal(copy, &["run", "ex02"], &[]);
+    assert!(shown.contains("\\u{1b}[2Jcleared\\u{7}"), "{shown}");
+    assert!(!shown.contains("\x1b[2Jcleared"), "{shown:?}");
+    std::fs::write(&file, shipped).unwrap();
 }
 
 /// The watch mode in a pseudo-terminal: save a solution, see the progress

@@ -6,6 +6,7 @@
 //! judged only by the verdicts its pristine tests report.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -28,6 +29,7 @@ use crate::side_by_side::side_by_side;
 use xtask::curriculum::{Curriculum, Exercise, Package};
 use xtask::process::{self, Streams};
 use xtask::runner;
+use xtask::terminal::Terminal;
 
 pub struct Options {
     /// One folder per student.
@@ -53,7 +55,12 @@ const WARM_UP_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 pub fn grade_class(curriculum: &Curriculum, options: &Options) -> Result<ClassReport> {
     let grader = Grader::new(curriculum, options)?;
-    let bar = ProgressBar::new(options.submissions.len() as u64);
+    // A bar redraws its line: only where screen control may be sent.
+    let bar = if Terminal::of(std::io::stderr().is_terminal()).screen {
+        ProgressBar::new(options.submissions.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("grading {msg:>20} [{bar:30}] {pos}/{len}")
             .unwrap()

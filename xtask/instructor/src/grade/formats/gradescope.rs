@@ -1,14 +1,17 @@
 //! Gradescope's autograder `results.json`: one per submission, because
-//! Gradescope runs the autograder once per student. Each exercise is one
-//! Gradescope test worth the exercise's points; the top-level `score` is
-//! the student's total (Gradescope lets it override the tests' sum).
+//! Gradescope runs the autograder once per student. Each pristine test is
+//! one Gradescope test, numbered within its exercise (`number` "01.2": the
+//! second test of exercise 1), worth its share of the exercise's points,
+//! with its own output; the instructor's hidden tests are shown once grades
+//! are published (`after_published`). The top-level `score` is the
+//! student's total (Gradescope lets it override the tests' sum).
 
 use std::fmt::Write;
 
 use anyhow::Result;
 use serde::Serialize;
 
-use super::view::{ResultView, StudentView};
+use super::view::{ExerciseView, ResultView, StudentView};
 use super::{json_file, number, ClassView, Rendered};
 use crate::grade::model::{printable, Status};
 
@@ -16,6 +19,8 @@ use crate::grade::model::{printable, Status};
 /// autograder's own stdout (build logs) stays with the instructor.
 const VISIBILITY: &str = "visible";
 const STDOUT_VISIBILITY: &str = "hidden";
+/// The instructor's hidden tests: seen once the grades are.
+const HIDDEN_VISIBILITY: &str = "after_published";
 
 /// How Gradescope renders every `output` and name: as plain text. Its
 /// default, `simple_format`, reads HTML, and the outputs hold what
@@ -41,6 +46,8 @@ pub struct Results {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Test {
+    /// `01.2`: exercise 1's second test (Gradescope sorts and groups by it).
+    pub number: String,
     pub name: String,
     pub name_format: &'static str,
     pub score: f64,
@@ -67,31 +74,21 @@ pub fn results(view: &ClassView, student: &StudentView) -> Results {
         .exercises
         .iter()
         .zip(&student.results)
-        .map(|(exercise, result)| {
-            let (status, score, output) = match result {
-                Some(r) => (r.result.status, r.result.score, exercise_output(r)),
-                // An exercise the grader has no result for counts as
-                // missing, worth nothing.
-                None => (
-                    Status::Missing,
-                    0.0,
-                    "This exercise was not graded.".to_string(),
-                ),
-            };
-            Test {
+        .flat_map(|(exercise, result)| match result {
+            Some(result) => tests_of(exercise, result),
+            // An exercise the grader has no result for counts as missing,
+            // worth nothing: one entry says so.
+            None => vec![Test {
+                number: format!("{}.1", exercise.number),
                 name: format!("{} · {}", exercise.number, exercise.info.title),
                 name_format: TEXT,
-                score,
+                score: 0.0,
                 max_score: exercise.info.points,
-                status: if status == Status::Passed {
-                    "passed"
-                } else {
-                    "failed"
-                },
-                output,
+                status: "failed",
+                output: "This exercise was not graded.".to_string(),
                 output_format: TEXT,
                 visibility: VISIBILITY,
-            }
+            }],
         })
         .collect();
     let seconds: Vec<f64> = student
@@ -117,40 +114,40 @@ pub fn results(view: &ClassView, student: &StudentView) -> Results {
     }
 }
 
-/// What the student reads under the exercise: the outcome, which pristine
-/// tests failed, and the grader's message.
-fn exercise_output(result: &ResultView) -> String {
-    let r = result.result;
-    let mut out = format!(
-        "{}: {} / {} points",
-        r.status.label(),
-        number(r.score),
-        number(r.max_score)
-    );
-    let failed: Vec<&str> = result
+/// One entry per test of the exercise, each worth its share of the points
+/// and saying its own outcome: its failure, or why it could not run.
+fn tests_of(exercise: &ExerciseView, result: &ResultView) -> Vec<Test> {
+    let share = exercise.info.points / result.tests.len().max(1) as f64;
+    result
         .tests
         .iter()
-        .filter(|t| t.status != Status::Passed)
-        .map(|t| t.name)
-        .collect();
-    if failed.is_empty() {
-        if !r.tests.is_empty() {
-            let _ = write!(out, "\nTests passed: all {}.", r.tests.len());
-        }
-    } else if !r.tests.is_empty() {
-        let _ = write!(
-            out,
-            "\nTests not passed ({} of {}): {}",
-            failed.len(),
-            r.tests.len(),
-            failed.join(", ")
-        );
-    }
-    if !result.message.is_empty() {
-        out.push_str("\n\n");
-        out.push_str(&result.message);
-    }
-    out
+        .enumerate()
+        .map(|(at, test)| {
+            let passed = test.status == Status::Passed;
+            Test {
+                number: format!("{}.{}", exercise.number, at + 1),
+                name: format!(
+                    "{} · {}: {}",
+                    exercise.number, exercise.info.title, test.name
+                ),
+                name_format: TEXT,
+                score: if passed { share } else { 0.0 },
+                max_score: share,
+                status: if passed { "passed" } else { "failed" },
+                output: if passed {
+                    "Passed.".to_string()
+                } else {
+                    format!("{}: {}", test.status.label(), result.why(test))
+                },
+                output_format: TEXT,
+                visibility: if test.hidden {
+                    HIDDEN_VISIBILITY
+                } else {
+                    VISIBILITY
+                },
+            }
+        })
+        .collect()
 }
 
 /// The text above the tests: the total, and which submitted files grading
@@ -238,39 +235,101 @@ mod tests {
     }
 
     #[test]
-    fn one_test_per_exercise_with_its_points() {
+    fn one_entry_per_pristine_test_numbered_within_its_exercise() {
         let results = bob();
         assert_eq!(results["score"], 5.0);
         let tests = results["tests"].as_array().unwrap();
-        assert_eq!(tests.len(), 2);
-        assert_eq!(tests[0]["name"], "01 · Interleaved on one worker");
-        assert_eq!(tests[0]["status"], "passed");
-        assert_eq!(tests[0]["score"], 5.0);
-        assert_eq!(tests[1]["name"], "02 · Parallel on two workers");
+        let entries: Vec<(&str, &str, f64, f64, &str)> = tests
+            .iter()
+            .map(|t| {
+                (
+                    t["number"].as_str().unwrap(),
+                    t["name"].as_str().unwrap(),
+                    t["score"].as_f64().unwrap(),
+                    t["max_score"].as_f64().unwrap(),
+                    t["status"].as_str().unwrap(),
+                )
+            })
+            .collect();
         assert_eq!(
-            (tests[1]["score"].as_f64(), tests[1]["max_score"].as_f64()),
-            (Some(5.0), Some(10.0))
+            entries,
+            [
+                (
+                    "01.1",
+                    "01 · Interleaved on one worker: takes_turns",
+                    5.0,
+                    5.0,
+                    "passed"
+                ),
+                (
+                    "02.1",
+                    "02 · Parallel on two workers: two_workers",
+                    5.0,
+                    5.0,
+                    "passed"
+                ),
+                (
+                    "02.2",
+                    "02 · Parallel on two workers: one_worker_deadlocks",
+                    0.0,
+                    5.0,
+                    "failed"
+                ),
+            ]
         );
-        assert_eq!(tests[1]["status"], "failed");
+        // The shares add up to the exercises' points.
+        let max: f64 = tests.iter().map(|t| t["max_score"].as_f64().unwrap()).sum();
+        assert_eq!(max, 15.0);
     }
 
     #[test]
-    fn output_names_the_failed_tests_and_the_message() {
-        let results = bob();
-        let output = results["tests"][1]["output"].as_str().unwrap();
-        assert!(output.starts_with("failed: 5 / 10 points"), "{output}");
-        assert!(
-            output.contains("Tests not passed (1 of 2): one_worker_deadlocks"),
-            "{output}"
-        );
-        assert!(output.contains("it finished & \"quoted\" <b>"), "{output}");
-        assert!(results["tests"][0]["output"]
-            .as_str()
+    fn each_failing_test_says_its_own_failure() {
+        let mut class = fixture::class();
+        let result = &mut class.students[1].exercises[1];
+        let two_workers = result
+            .tests
+            .iter_mut()
+            .find(|t| t.name == "two_workers")
+            .unwrap();
+        two_workers.passed = false;
+        two_workers.message = "only one barista ran".into();
+        let bob = all(&class).swap_remove(1);
+        let outputs: Vec<&str> = bob["tests"]
+            .as_array()
             .unwrap()
-            .contains("Tests passed: all 1."));
-        let overall = results["output"].as_str().unwrap();
+            .iter()
+            .map(|t| t["output"].as_str().unwrap())
+            .collect();
+        assert_eq!(outputs[0], "Passed.");
+        assert_eq!(outputs[1], "failed: only one barista ran");
+        assert!(
+            outputs[2].contains("it finished & \"quoted\" <b>"),
+            "{outputs:?}"
+        );
+        let overall = bob["output"].as_str().unwrap();
         assert!(overall.starts_with("5 / 15 points."));
         assert!(overall.contains("exercises/Cargo.toml, exercises/build.rs"));
+    }
+
+    #[test]
+    fn hidden_tests_are_shown_once_grades_are_published() {
+        let mut class = fixture::class();
+        let result = &mut class.students[1].exercises[1];
+        let mut hidden = result.tests[0].clone();
+        hidden.name = "hidden test 1".into();
+        hidden.hidden = true;
+        result.tests.push(hidden);
+        let bob = all(&class).swap_remove(1);
+        let visibility: Vec<&str> = bob["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["visibility"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            visibility,
+            ["visible", "visible", "visible", "after_published"]
+        );
     }
 
     #[test]

@@ -189,12 +189,16 @@ fn student_row(view: &ClassView, student: &StudentView) -> Markup {
     html! {
         tr {
             td.name {
-                (student.name)
-                @if !ignored.is_empty() {
-                    // Files the student changed that grading replaced: worth a look.
-                    " "
-                    span.badge title={ "Ignored, the course's copies were used instead:\n" (ignored.join("\n")) } {
-                        (ignored.len()) " ignored"
+                // The name may be cut to fit (its title says it whole); the
+                // badge beside it never is.
+                div.who {
+                    span.full title=(student.name) { (student.name) }
+                    @if !ignored.is_empty() {
+                        // Files the student changed that grading replaced: worth a look.
+                        " "
+                        span.badge title={ "Ignored, the course's copies were used instead:\n" (ignored.join("\n")) } {
+                            (ignored.len()) " ignored"
+                        }
                     }
                 }
             }
@@ -336,6 +340,65 @@ mod tests {
             .starts_with("default-src 'none'"));
         assert_eq!(texts(&page, "style"), [CSS]);
         assert!(!CSS.contains("</"), "the style cannot close its element");
+    }
+
+    /// The CSS declarations of `selector`'s rule, as written.
+    fn rule(selector: &str) -> String {
+        let at = CSS
+            .find(&format!("\n{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule {selector}"));
+        let body = &CSS[at..];
+        body[body.find('{').unwrap() + 1..body.find('}').unwrap()].to_string()
+    }
+
+    #[test]
+    fn a_long_name_is_cut_with_a_tooltip_and_its_badge_stays_whole() {
+        let mut class = fixture::class();
+        let long = format!("{}-the-end", "a-very-long-student-folder-name".repeat(4));
+        class.students[1].student = long.clone();
+        let page = page(&class);
+        let row = all(&page, "td.name")[1];
+        let who = row
+            .select(&Selector::parse(".who").unwrap())
+            .next()
+            .unwrap();
+        let full = who
+            .select(&Selector::parse(".full").unwrap())
+            .next()
+            .unwrap();
+        assert_eq!(
+            full.value().attr("title"),
+            Some(long.as_str()),
+            "the whole name"
+        );
+        assert_eq!(full.text().collect::<String>(), long);
+        // The badge is beside the name, not inside what is cut, and the
+        // cut never reaches it.
+        let badge = who
+            .select(&Selector::parse(".badge").unwrap())
+            .next()
+            .unwrap();
+        assert!(badge.ancestors().all(|a| a.id() != full.id()));
+        assert!(rule("td.name .full").contains("overflow: hidden"));
+        assert!(rule("td.name .badge").contains("flex: none"));
+        assert!(!rule("td.name .who").contains("overflow"));
+        assert!(!rule("th.name, td.name").contains("overflow"));
+    }
+
+    #[test]
+    fn exercise_titles_in_the_pass_rates_are_shown_whole() {
+        let class = fixture::class();
+        let page = page(&class);
+        let titles = texts(&page, ".rate .title");
+        assert_eq!(
+            titles,
+            ["Interleaved on one worker", "Parallel on two workers"]
+        );
+        let title = rule(".rate .title");
+        assert!(
+            !title.contains("overflow: hidden") && !title.contains("nowrap"),
+            "{title}"
+        );
     }
 
     #[test]
