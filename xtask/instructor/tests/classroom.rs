@@ -266,6 +266,10 @@ fn a_clone_of_the_students_repository_runs_its_readme_and_is_graded() {
         "{}",
         one.output
     );
+    // A student's plain `cargo test` at the root: the runtime's and the
+    // tool's own tests, green (the exercises are `cargo xtask`'s to judge).
+    let tested = cargo(&clone, &target, &["test"]);
+    assert!(tested.passed(), "{}", tested.output);
     let grade = cargo(&clone, &target, &["xtask", "grade", "."]);
     assert!(!grade.passed());
     assert!(
