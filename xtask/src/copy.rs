@@ -66,20 +66,7 @@ impl RepoCopy {
             kept.insert(PathBuf::from(file));
         }
         remove_all_but(&root, Path::new(""), &kept)?;
-        git(&root, &["init", "-q"])?;
-        git(&root, &["add", "-A"])?;
-        git(
-            &root,
-            &[
-                "-c",
-                "user.name=barista",
-                "-c",
-                "user.email=barista@localhost",
-                "commit",
-                "-qm",
-                "as shipped",
-            ],
-        )?;
+        one_commit(&root, "as shipped")?;
         Ok(RepoCopy { _slot: slot, root })
     }
 
@@ -89,6 +76,30 @@ impl RepoCopy {
     pub fn target_dir(source: &Path) -> PathBuf {
         source.join("target/copies")
     }
+}
+
+/// Makes `root` a git repository of its own whose one commit, `message`,
+/// holds every file there (as git lists them).
+///
+/// # Errors
+///
+/// When git cannot be run, or fails.
+pub fn one_commit(root: &Path, message: &str) -> Result<()> {
+    git(root, &["init", "-q"])?;
+    git(root, &["add", "-A"])?;
+    git(
+        root,
+        &[
+            "-c",
+            "user.name=barista",
+            "-c",
+            "user.email=barista@localhost",
+            "commit",
+            "-qm",
+            message,
+        ],
+    )?;
+    Ok(())
 }
 
 /// The first slot under `slots` no other copy holds: its lock, and the
@@ -155,21 +166,7 @@ mod tests {
             write(&format!("exercises/src/{name}.rs"), "// TODO\n");
         }
         write("src/lib.rs", "// the runtime\n");
-        git(source, &["init", "-q"]).unwrap();
-        git(source, &["add", "-A"]).unwrap();
-        git(
-            source,
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@localhost",
-                "commit",
-                "-qm",
-                "shipped",
-            ],
-        )
-        .unwrap();
+        one_commit(source, "shipped").unwrap();
         write("exercises/src/a.rs", "// solved\n");
         write("exercises/src/b.rs", "fn broken( {\n");
         std::fs::remove_file(source.join("exercises/src/c.rs")).unwrap();

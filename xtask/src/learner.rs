@@ -308,7 +308,7 @@ pub fn status_once(curriculum: &Curriculum, limit: Duration) -> Result<bool> {
 pub fn run(curriculum: &Curriculum, name: Option<&str>, limit: Duration) -> Result<bool> {
     let mut progress = load_progress(curriculum, limit)?.progress;
     let exercise = chosen(curriculum, &progress, name)?.clone();
-    let color = runner::colors_allowed(std::io::stdout().is_terminal());
+    let color = Terminal::of(std::io::stdout().is_terminal()).colors;
     let verdict = judge_and_record(curriculum, &mut progress, &exercise, limit, color)?;
     print!(
         "{}",

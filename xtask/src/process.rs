@@ -156,12 +156,7 @@ impl Ran {
 pub fn run(mut command: Command, streams: Streams, limit: Option<Duration>) -> Result<Ran> {
     command.stdin(Stdio::null());
     let merged = match streams {
-        Streams::Merged => {
-            // One pipe for both: the order they were written in is kept.
-            let (reader, writer) = std::io::pipe().context("making a pipe")?;
-            command.stdout(writer.try_clone()?).stderr(writer);
-            Some(reader)
-        }
+        Streams::Merged => Some(merge_into_a_pipe(&mut command)?),
         Streams::Apart => {
             command.stdout(Stdio::piped()).stderr(Stdio::piped());
             None
@@ -175,11 +170,7 @@ pub fn run(mut command: Command, streams: Streams, limit: Option<Duration>) -> R
             None
         }
     };
-    let program = command.get_program().to_string_lossy().into_owned();
-    let mut group = Group::spawn(&mut command).with_context(|| format!("starting {program}"))?;
-    // The command holds the pipe's writing ends: dropped, the pipe ends
-    // when the child's copies do.
-    drop(command);
+    let mut group = start(command)?;
     let stdout = group.child.stdout.take().map(whole);
     let output = match merged {
         Some(reader) => capture(Some(Box::new(reader))),
@@ -214,33 +205,71 @@ pub fn run(mut command: Command, streams: Streams, limit: Option<Duration>) -> R
 /// When the program cannot be started or waited for.
 pub fn run_lines(mut command: Command, mut each: impl FnMut(&str)) -> Result<Ran> {
     use std::io::BufRead;
-    let (reader, writer) = std::io::pipe().context("making a pipe")?;
-    command
-        .stdin(Stdio::null())
-        .stdout(writer.try_clone()?)
-        .stderr(writer);
-    let program = command.get_program().to_string_lossy().into_owned();
-    let mut group = Group::spawn(&mut command).with_context(|| format!("starting {program}"))?;
-    drop(command);
-    let mut output = String::new();
+    command.stdin(Stdio::null());
+    let reader = merge_into_a_pipe(&mut command)?;
+    let mut group = start(command)?;
+    let mut output = Capped::default();
     for line in std::io::BufReader::new(reader)
         .lines()
         .map_while(Result::ok)
     {
         each(&line);
-        if output.len() < OUTPUT_CAP {
-            output.push_str(&line);
-            output.push('\n');
-        }
+        output.push(line.as_bytes());
+        output.push(b"\n");
     }
     let status = group.child.wait()?;
     group.kill();
     Ok(Ran {
         status,
         timed_out: false,
-        output,
+        output: output.text(),
         stdout: Vec::new(),
     })
+}
+
+/// Points `command`'s stdout and stderr into one pipe, so that what it
+/// writes keeps its order: the pipe's reading end.
+fn merge_into_a_pipe(command: &mut Command) -> Result<std::io::PipeReader> {
+    let (reader, writer) = std::io::pipe().context("making a pipe")?;
+    command.stdout(writer.try_clone()?).stderr(writer);
+    Ok(reader)
+}
+
+/// Starts `command` as the leader of a process group of its own.
+fn start(mut command: Command) -> Result<Group> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let group = Group::spawn(&mut command).with_context(|| format!("starting {program}"))?;
+    // The command holds a merged pipe's writing ends: dropped, the pipe
+    // ends when the child's copies do.
+    drop(command);
+    Ok(group)
+}
+
+/// A stream's bytes as they come: the first [`OUTPUT_CAP`] kept, the rest
+/// counted and said with [`crate::text::cap`]'s marker.
+#[derive(Default)]
+struct Capped {
+    kept: Vec<u8>,
+    came: usize,
+}
+
+impl Capped {
+    fn push(&mut self, bytes: &[u8]) {
+        let room = OUTPUT_CAP.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.came += bytes.len();
+    }
+
+    fn text(self) -> String {
+        let mut text = String::from_utf8_lossy(&self.kept).into_owned();
+        let dropped = self.came - self.kept.len();
+        if dropped > 0 {
+            text.push('\n');
+            text.push_str(&crate::text::bytes_left_out(dropped));
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// How a process run under a deadline ended.
@@ -308,24 +337,15 @@ fn capture(stream: Option<Box<dyn Read + Send>>) -> std::sync::mpsc::Receiver<St
             let _ = done.send(String::new());
             return;
         };
-        let mut kept = Vec::new();
+        let mut output = Capped::default();
         let mut chunk = [0u8; 8192];
-        let mut came = 0usize;
         while let Ok(n) = stream.read(&mut chunk) {
             if n == 0 {
                 break;
             }
-            let room = OUTPUT_CAP.saturating_sub(kept.len());
-            kept.extend_from_slice(&chunk[..n.min(room)]);
-            came += n;
+            output.push(&chunk[..n]);
         }
-        let mut text = String::from_utf8_lossy(&kept).into_owned();
-        let dropped = came - kept.len();
-        if dropped > 0 {
-            text.push('\n');
-            text.push_str(&crate::text::bytes_left_out(dropped));
-            text.push('\n');
-        }
+        let text = output.text();
         let _ = done.send(text);
     });
     received

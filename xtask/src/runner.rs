@@ -13,7 +13,6 @@ use anyhow::Result;
 use crate::cargo::{Cargo, Show, TestBuild};
 use crate::curriculum::{Curriculum, Package};
 use crate::process::{self, Finished};
-use crate::terminal::Terminal;
 
 /// Builds every exercise's test target in `package`. With `progress`,
 /// cargo shows its own progress on the terminal (the first build compiles
@@ -69,11 +68,6 @@ fn build_targets(
         *errors = learner_paths(errors);
     }
     Ok(build)
-}
-
-/// Whether compiler messages may be coloured ([`Terminal`]'s rule).
-pub fn colors_allowed(terminal: bool) -> bool {
-    Terminal::of(terminal).colors
 }
 
 /// Paths as the learner knows them, in compiler messages and in what a

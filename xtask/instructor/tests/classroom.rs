@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use xtask::copy::one_commit;
 use xtask::curriculum::Curriculum;
 use xtask::process::{self, git, Ran, Streams};
 
@@ -214,21 +215,7 @@ fn a_clone_of_the_students_repository_runs_its_readme_and_is_graded() {
     let dir = tempfile::tempdir().unwrap();
     let made = dir.path().join("made");
     assert!(classroom(&made).passed());
-    git(&made, &["init", "-q"]).unwrap();
-    git(&made, &["add", "-A"]).unwrap();
-    git(
-        &made,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@localhost",
-            "commit",
-            "-qm",
-            "template",
-        ],
-    )
-    .unwrap();
+    one_commit(&made, "template").unwrap();
     let clone = dir.path().join("clone");
     git(dir.path(), &["clone", "-q", "made", "clone"]).unwrap();
     let target = repo_root().join("target/copies/classroom");

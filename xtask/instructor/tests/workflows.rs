@@ -343,8 +343,13 @@ fn step_script(workflow: &str, name: &str) -> String {
             .iter()
             .position(|line| line.trim() == "run: |")
             .unwrap_or_else(|| panic!("step {name:?} has no run block"));
-    let indent = lines[run].len() - lines[run].trim_start().len() + 2;
-    lines[run + 1..]
+    block_below(&lines, run)
+}
+
+/// The lines indented below `lines[at]` (a `run: |` key), unindented.
+fn block_below(lines: &[&str], at: usize) -> String {
+    let indent = lines[at].len() - lines[at].trim_start().len() + 2;
+    lines[at + 1..]
         .iter()
         .take_while(|line| line.trim().is_empty() || line.len() - line.trim_start().len() >= indent)
         .map(|line| line.get(indent..).unwrap_or(""))
@@ -362,13 +367,7 @@ fn run_scripts(workflow: &str) -> Vec<String> {
             continue;
         };
         let script = if run == "|" {
-            let indent = line.len() - line.trim_start().len() + 2;
-            lines[at + 1..]
-                .iter()
-                .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() >= indent)
-                .map(|l| l.get(indent..).unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join("\n")
+            block_below(&lines, at)
         } else {
             run.to_string()
         };

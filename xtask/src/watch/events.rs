@@ -126,7 +126,7 @@ impl Judge {
         let limit = self.limit;
         let events = self.events.clone();
         std::thread::spawn(move || {
-            let color = crate::runner::colors_allowed(true);
+            let color = crate::terminal::Terminal::of(true).colors;
             let result = crate::verdict::judge(
                 &curriculum.cargo(),
                 Package::Exercises,
